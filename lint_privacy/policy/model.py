@@ -33,6 +33,7 @@ class Controller:
     address: str = ""
     registration_number: str = ""
     country: str = ""
+    section: str = ""  # where the notice names the controller
 
 
 @dataclass(frozen=True)
@@ -148,15 +149,31 @@ class Recipient:
     safeguards: tuple[str, ...] = ()  # safeguards the notice says are in place for it
     note: str = ""
     where: Where = Where()
+    quote: str = ""  # the notice's words (the processor table's row)
 
 
 @dataclass(frozen=True)
 class Safeguard:
     id: str
     name: str
-    section: str
+    section: str  # notice section; "" for a safeguard only the law part defines
     source: str = "notice"  # "notice" or "law"
     note: str = ""
+    quote: str = ""  # the notice's words, for a notice safeguard
+    reference: str = ""  # the legal instrument, for a law safeguard ("GDPR Art. 47")
+
+
+@dataclass(frozen=True)
+class TransferRequirement:
+    """An extra safeguard a rule demands for some data ("prior authorisation for special personal
+    information or children's data", South Africa). ``applies_to`` is "special_categories" (element
+    kinds flagged special) or "children" (data about children)."""
+
+    applies_to: str
+    requires: tuple[str, ...]  # safeguard ids; any one of them satisfies the requirement
+    section: str
+    quote: str = ""
+    condition: str = ""  # when it applies ("to countries without adequate protection")
 
 
 @dataclass(frozen=True)
@@ -176,6 +193,10 @@ class TransferRule:
     adequacy: str
     accepted_safeguards: tuple[str, ...]
     note: str = ""
+    # Optional additions (all default to "nothing extra"):
+    inside_as_written: tuple[str, ...] = ()  # ``inside`` before region ids were expanded ("EEA")
+    covered_recipients: tuple[str, ...] = ()  # recipients a transfer to which the notice itself covers
+    requirements: tuple[TransferRequirement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -208,6 +229,7 @@ class Jurisdiction:
     breach_notification: tuple[BreachRule, ...] = ()
     transfer: TransferRule | None = None
     note: str = ""
+    quote: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,6 +277,8 @@ class Policy:
     jurisdictions: dict[str, Jurisdiction]
     law: Law
     default_jurisdiction: str = ""  # "" when the notice's main body applies
+    min_customer_age: int | None = None  # the main body's minimum age (Infobip: 16, section 12)
+    min_customer_age_section: str = ""
 
     def recipient_for_vendor(self, vendor: str) -> Recipient | None:
         """The named recipient that lists this catalog vendor, if any."""
@@ -266,6 +290,11 @@ class Policy:
     def classes_covering(self, vendor_kind: str) -> tuple[Recipient, ...]:
         """Recipient classes whose description vaguely covers a vendor of this kind."""
         return tuple(r for r in self.recipients.values() if r.kind == "class" and vendor_kind in r.covers_kinds)
+
+    def minimum_age(self, jurisdiction: str | None) -> int | None:
+        """The minimum customer age for a jurisdiction's data subjects (the main body's otherwise)."""
+        j = self.jurisdictions.get(jurisdiction or "")
+        return j.min_customer_age if j and j.min_customer_age is not None else self.min_customer_age
 
     def transfer_rule(self, jurisdiction: str | None) -> TransferRule:
         j = self.jurisdictions.get(jurisdiction or "")

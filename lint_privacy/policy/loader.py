@@ -1,0 +1,653 @@
+"""Read a policy file into a :class:`~lint_privacy.policy.model.Policy`, or say exactly what is wrong.
+Safe YAML with size, depth and alias caps, then the JSON Schema, then cross-references, then objects.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..durations import DurationError, parse_duration
+from . import model as m
+
+# Caps applied while the document is still a stream of events, before anything walks it: a real
+# policy is a few thousand nodes, a few levels deep and ~100 KiB.
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 50_000  # after alias expansion: what a walker would visit
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_ALLOWED_TAGS = _SCALAR_TAGS | {_YAML_TAG + "map", _YAML_TAG + "seq"}
+# libyaml's parser is ~10x faster; the pure-Python one gives the same events.
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a policy file, at a 1-based line and column (line 0: the file itself)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class PolicyError(Exception):
+    """The policy cannot be used; ``problems`` lists every problem found, sorted by line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = sorted(problems, key=lambda p: (p.line, p.column, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Loc:
+    """Where a node of the document is, and where its children and (for mappings) keys are."""
+
+    __slots__ = ("line", "column", "raw", "keys", "children")
+
+    def __init__(self, line: int, column: int, raw: str | None = None) -> None:
+        self.line, self.column, self.raw = line, column, raw
+        self.keys: dict[str, Loc] = {}
+        self.children: dict[Any, Loc] = {}
+
+    def at(self, path: Iterable[Any]) -> Loc:
+        """The deepest known node along ``path`` (an error under a missing node points at its parent)."""
+        loc = self
+        for part in path:
+            nxt = loc.children.get(part)
+            if nxt is None:
+                break
+            loc = nxt
+        return loc
+
+
+class _Fatal(Exception):
+    """Stops reading: the document cannot be trusted any further (syntax error, bomb, too deep)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def load_policy(path: str | os.PathLike[str]) -> m.Policy:
+    """Load and check a policy file; raise :class:`PolicyError` with every problem found."""
+    shown = os.fspath(path)
+    try:
+        text = _read(shown)
+        data, loc, problems = parse_yaml(text, shown)
+        if not problems:
+            problems = _Checker(shown, data, loc).run()
+        if not problems:
+            return _build(shown, data, loc)
+    except _Fatal as fatal:
+        problems = [fatal.problem]
+    except Exception as exc:  # the promise is "never a traceback", even for a bug of ours
+        problems = [Problem(shown, 0, 0, f"internal error while reading the policy ({type(exc).__name__}: {exc})")]
+    raise PolicyError(problems)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            # Read one byte more than allowed so an oversized file is recognised without reading it all.
+            raw = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _Fatal(Problem(path, 0, 0, "policy file not found")) from None
+    except IsADirectoryError:
+        raise _Fatal(Problem(path, 0, 0, "is a directory, not a policy file")) from None
+    except OSError as exc:
+        raise _Fatal(Problem(path, 0, 0, f"cannot read the policy file: {exc.strerror or exc}")) from None
+    if len(raw) > MAX_BYTES:
+        raise _Fatal(Problem(path, 0, 0, f"policy file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
+                                         "a policy is a few hundred KiB at most"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _Fatal(Problem(path, line, column, "policy file is not UTF-8 text")) from None
+
+
+# ----------------------------------------------------------------------------------------- YAML
+
+
+class _Frame:
+    __slots__ = ("container", "loc", "anchor", "size", "key", "key_loc", "skip")
+
+    def __init__(self, container: dict[str, Any] | list[Any], loc: Loc, anchor: str | None) -> None:
+        self.container, self.loc, self.anchor = container, loc, anchor
+        self.size = 1  # nodes under this one after alias expansion, itself included
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.key_loc: Loc | None = None
+        self.skip = False  # the waiting key is a duplicate: build its value, then drop it
+
+    @property
+    def wants_key(self) -> bool:
+        return isinstance(self.container, dict) and self.key is None
+
+
+def parse_yaml(text: str, path: str) -> tuple[Any, Loc, list[Problem]]:
+    """Build plain data (dict/list/str/int/float/bool/None) and its locations from YAML events.
+
+    Working from the event stream rather than PyYAML's composer lets every cap apply before a
+    node is built, keeps recursion out (the composer recurses once per nesting level), and gives
+    duplicate keys and tags a message with their position instead of silent acceptance.
+    Raises :class:`_Fatal` for what stops reading; returns the lesser problems.
+    """
+    return _Builder(text, path).run()
+
+
+class _Builder:
+    def __init__(self, text: str, path: str) -> None:
+        self.text, self.path = text, path
+        self.problems: list[Problem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.anchors: dict[str, tuple[Any, Loc, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: tuple[Any, Loc] | None = None
+        self.total = 0  # nodes seen so far, aliases counted as the size of what they repeat
+
+    def problem(self, where: Loc | yaml.Mark, message: str) -> Problem:
+        if isinstance(where, Loc):
+            return Problem(self.path, where.line, where.column, message)
+        return Problem(self.path, where.line + 1, where.column + 1, message)
+
+    def count(self, size: int, loc: Loc) -> None:
+        self.total += size
+        if self.total > MAX_NODES:
+            raise _Fatal(self.problem(loc, f"the document expands to more than {MAX_NODES:,} nodes "
+                                           "(an alias bomb?); a policy needs far fewer"))
+
+    def check_tag(self, tag: str | None, mark: yaml.Mark) -> None:
+        if tag and tag != "!" and tag not in _ALLOWED_TAGS:
+            shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+            self.problems.append(self.problem(mark, f"tag '{shown}' is not allowed: a policy is plain YAML "
+                                                    "(text, numbers, true/false, lists and mappings)"))
+
+    def run(self) -> tuple[Any, Loc, list[Problem]]:
+        loader = _Loader(self.text)
+        try:
+            documents = 0
+            while loader.check_event():
+                event = loader.get_event()
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        raise _Fatal(self.problem(event.start_mark, "a policy file holds one YAML document; "
+                                                                    "found a second one"))
+                elif isinstance(event, yaml.ScalarEvent):
+                    self.on_scalar(event, loader)
+                elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    self.on_start(event)
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    frame = self.stack.pop()
+                    if frame.anchor:
+                        self.anchors[frame.anchor] = (frame.container, frame.loc, frame.size)
+                    self.attach(frame.container, frame.loc, frame.size)
+                elif isinstance(event, yaml.AliasEvent):
+                    self.on_alias(event)
+        except yaml.MarkedYAMLError as exc:
+            where = exc.problem_mark or exc.context_mark
+            message = f"YAML syntax error: {exc.problem}" + (f" ({exc.context})" if exc.context else "")
+            line, column = (where.line + 1, where.column + 1) if where else (0, 0)
+            raise _Fatal(Problem(self.path, line, column, message)) from None
+        except yaml.YAMLError as exc:  # reader errors: control characters and the like
+            position = getattr(exc, "position", None)
+            line = column = 0
+            if isinstance(position, int):
+                line = self.text.count("\n", 0, position) + 1
+                column = position - (self.text.rfind("\n", 0, position) + 1) + 1
+            raise _Fatal(Problem(self.path, line, column, f"not readable as YAML: {exc}")) from None
+        finally:
+            loader.dispose()
+        if self.root is None or self.root[0] is None:
+            raise _Fatal(Problem(self.path, 1, 1, "policy file is empty"))
+        return self.root[0], self.root[1], self.problems
+
+    def on_scalar(self, event: yaml.ScalarEvent, loader: Any) -> None:
+        mark = event.start_mark
+        loc = Loc(mark.line + 1, mark.column + 1, event.value if event.implicit[0] else None)  # raw: plain only
+        self.count(1, loc)
+        self.check_tag(event.tag, mark)
+        if self.stack and self.stack[-1].wants_key:
+            loc.raw = event.value  # keys are ids: "NO" or "on" stay text, never YAML 1.1 booleans
+            value: Any = event.value
+        else:
+            value = self.construct(event, loader, loc)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, loc, 1)
+        self.attach(value, loc, 1)
+
+    def construct(self, event: yaml.ScalarEvent, loader: Any, loc: Loc) -> Any:
+        tag = event.tag
+        if not tag or tag not in _SCALAR_TAGS:
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value)
+        name = tag[len(_YAML_TAG):]
+        try:
+            if name == "int":
+                return self.constructor.construct_yaml_int(node)
+            if name == "float":
+                return self.constructor.construct_yaml_float(node)
+            if name == "bool":
+                return self.constructor.construct_yaml_bool(node)
+            if name == "null":
+                return None
+        except (ValueError, KeyError):
+            self.problems.append(self.problem(loc, f"'{event.value}' is not a valid {name}"))
+        return event.value  # text; timestamps stay as written (dates are text in the schema)
+
+    def on_start(self, event: yaml.CollectionStartEvent) -> None:
+        mark = event.start_mark
+        loc = Loc(mark.line + 1, mark.column + 1)
+        self.check_tag(event.tag, mark)
+        if self.stack and self.stack[-1].wants_key:
+            raise _Fatal(self.problem(mark, "a mapping key must be plain text, not a list or mapping"))
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Fatal(self.problem(mark, f"nested deeper than {MAX_DEPTH} levels; a policy needs far fewer"))
+        self.count(1, loc)
+        container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+        self.stack.append(_Frame(container, loc, event.anchor))
+
+    def on_alias(self, event: yaml.AliasEvent) -> None:
+        mark = event.start_mark
+        loc = Loc(mark.line + 1, mark.column + 1)
+        if event.anchor not in self.anchors:
+            # An anchor that is still open here belongs to a node containing this alias: a cycle.
+            cycle = any(f.anchor == event.anchor for f in self.stack)
+            raise _Fatal(self.problem(mark, f"alias '*{event.anchor}' " + (
+                "refers to a node that contains it" if cycle else f"has no anchor '&{event.anchor}' before it")))
+        if self.stack and self.stack[-1].wants_key:
+            raise _Fatal(self.problem(mark, "a mapping key must be plain text, not an alias"))
+        value, anchor_loc, size = self.anchors[event.anchor]
+        self.count(size, loc)
+        if not isinstance(value, (dict, list)):
+            anchor_loc = Loc(loc.line, loc.column, anchor_loc.raw)  # a repeated scalar: point at the use
+        self.attach(value, anchor_loc, size)
+
+    def attach(self, value: Any, loc: Loc, size: int) -> None:
+        """Put a finished node into its parent (or make it the root)."""
+        if not self.stack:
+            self.root = (value, loc)
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.container, list):
+            top.loc.children[len(top.container)] = loc
+            top.container.append(value)
+        elif top.key is None:  # the node is a key
+            if value == "<<":
+                self.problems.append(self.problem(loc, "merge keys ('<<') are not supported; write the entries out"))
+            first = top.loc.keys.get(value)
+            if first is not None:
+                self.problems.append(self.problem(
+                    loc, f"duplicate key '{value}' (first at line {first.line}, column {first.column})"))
+            top.key, top.key_loc, top.skip = value, loc, first is not None
+        else:
+            if not top.skip and top.key_loc is not None:
+                top.loc.keys[top.key] = top.key_loc
+                top.loc.children[top.key] = loc
+                top.container[top.key] = value
+            top.key = None
+
+
+# ------------------------------------------------------------------------------- schema and refs
+
+
+@functools.lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The policy JSON Schema that ships in the package (the one editors use)."""
+    return json.loads(resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8"))
+
+
+# Patterns of the schema, in words: a message says what is allowed, not a regular expression.
+_PATTERN_WORDS = {
+    "^[a-z][a-z0-9_]*$": "an id: lower-case letters, digits and _, starting with a letter",
+    "^[A-Z]{2}$": "an ISO 3166-1 alpha-2 country code in capitals (GB, US)",
+    "^([A-Z]{2}|[A-Z][A-Za-z0-9_]+)$": "an ISO 3166-1 alpha-2 country code (US) or a law-part region id (EEA)",
+    "^[A-Z]{2}(-[A-Z0-9]{1,3})?$": "an ISO 3166-1 alpha-2 code, or one with a subdivision (CA-QC)",
+    "^([A-Z]{2}(-[A-Z0-9]{1,3})?)?$": "a jurisdiction id (IN, CA-QC) or \"\"",
+    "^\\d{4}-\\d{2}-\\d{2}$": "a date written YYYY-MM-DD",
+    "^([a-z][a-z0-9_]*)?$": "a law-part adequacy list id (eu) or \"\"",
+    "^[A-Z][A-Za-z0-9_]+$": "a region id starting with a capital letter (EEA)",
+}
+_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    for kind, words in ((dict, "a mapping"), (list, "a list"), (str, "text"), (int, "a whole number"),
+                        (float, "a number")):
+        if isinstance(value, kind):
+            return words
+    return "nothing" if value is None else type(value).__name__
+
+
+def _dotted(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the document"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _listing(words: Iterable[str], limit: int = 30) -> str:
+    words = list(words)
+    more = f", ... ({len(words) - limit} more)" if len(words) > limit else ""
+    return ", ".join(words[:limit]) + more
+
+
+class _Checker:
+    """Collects the problems of a parsed policy: schema first, then references between ids."""
+
+    def __init__(self, path: str, data: Any, loc: Loc) -> None:
+        self.path, self.data, self.loc = path, data, loc
+        self.problems: list[Problem] = []
+
+    def add(self, loc: Loc, where: Iterable[Any], message: str) -> None:
+        self.problems.append(Problem(self.path, loc.line, loc.column, f"{_dotted(where)}: {message}"))
+
+    def run(self) -> list[Problem]:
+        self.check_schema()
+        if not self.problems:
+            # References only make sense between well-formed entries; the schema's messages come first.
+            self.check_references()
+        return self.problems
+
+    # -- schema
+
+    def check_schema(self) -> None:
+        from jsonschema import Draft202012Validator  # ~0.2 s to import: only when a policy is loaded
+
+        for error in Draft202012Validator(schema()).iter_errors(self.data):
+            self.describe(error)
+
+    def describe(self, error: Any) -> None:
+        where = list(error.absolute_path)
+        loc = self.loc.at(where)
+        kind, value, instance = error.validator, error.validator_value, error.instance
+        if kind == "additionalProperties" and isinstance(instance, dict):
+            allowed = list(error.schema.get("properties", {}))
+            for key in instance:
+                if key not in allowed:
+                    self.add(loc.keys.get(key, loc), where, f"unknown key '{key}'{_suggest(key, allowed)}; "
+                                                            f"allowed: {', '.join(allowed)}")
+        elif kind == "required" and isinstance(instance, dict):
+            for key in value:
+                if key not in instance:
+                    self.add(loc, where, f"missing key '{key}' (required here: {', '.join(value)})")
+        elif kind == "type":
+            expected = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
+            hint = ""
+            if isinstance(instance, (bool, int, float)) and "string" in value and loc.raw is not None:
+                # YAML 1.1 reads NO, yes, on, 1.0 as booleans and numbers; quoting keeps the text.
+                hint = f"; YAML read '{loc.raw}' as {_kind_of(instance)}, quote it: \"{loc.raw}\""
+            self.add(loc, where, f"expected {expected}, found {_kind_of(instance)}{hint}")
+        elif kind == "enum":
+            choices = [str(c) for c in value]
+            self.add(loc, where, f"'{instance}' is not allowed{_suggest(str(instance), choices)}; "
+                                 f"allowed: {_listing(choices)}")
+        elif kind == "pattern":
+            self.add(loc, where, f"'{instance}' is not {_PATTERN_WORDS.get(value, 'valid: ' + value)}")
+        elif kind == "propertyNames":
+            for sub in error.context or [error]:
+                key = sub.instance
+                words = _PATTERN_WORDS.get(sub.validator_value, str(sub.validator_value))
+                self.add(loc.keys.get(key, loc), where, f"key '{key}' is not {words}")
+        elif kind == "minItems":
+            self.add(loc, where, f"needs at least {value} item{'s' if value != 1 else ''}")
+        elif kind == "minLength":
+            self.add(loc, where, "must not be empty")
+        elif kind == "uniqueItems":
+            seen = set()
+            for i, item in enumerate(instance):
+                if repr(item) in seen:
+                    self.add(loc.children.get(i, loc), where + [i], f"'{item}' is listed twice")
+                seen.add(repr(item))
+        elif kind in ("minimum", "maximum"):
+            self.add(loc, where, f"{instance} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} {value}")
+        else:
+            self.add(loc, where, error.message)
+
+    # -- references
+
+    def section(self, *keys: str) -> dict[str, Any]:
+        node: Any = self.data
+        for key in keys:
+            node = node.get(key, {}) if isinstance(node, dict) else {}
+        return node if isinstance(node, dict) else {}
+
+    def ref(self, where: list[Any], value: str, known: Iterable[str], what: str) -> None:
+        known = list(known)
+        if value not in known:
+            hint = _suggest(value, known) or (f"; known: {_listing(known)}" if known else f"; no {what} is defined")
+            self.add(self.loc.at(where), where, f"unknown {what} '{value}'{hint}")
+
+    def refs(self, where: list[Any], values: Iterable[str], known: Iterable[str], what: str) -> None:
+        known = list(known)
+        for i, value in enumerate(values):
+            self.ref(where + [i], value, known, what)
+
+    def check_references(self) -> None:
+        notice = self.section("notice")
+        subjects, purposes = self.section("notice", "subjects"), self.section("notice", "purposes")
+        triggers, rules = self.section("notice", "triggers"), self.section("notice", "retention_rules")
+        categories, recipients = self.section("notice", "categories"), self.section("notice", "recipients")
+        safeguards = list(self.section("notice", "safeguards")) + list(self.section("law", "safeguards"))
+        regions = self.section("law", "regions")
+        adequacy = self.section("law", "adequacy")
+
+        for sid in set(self.section("notice", "safeguards")) & set(self.section("law", "safeguards")):
+            at = ["law", "safeguards", sid]
+            self.add(self.loc.at(at).keys.get(sid, self.loc.at(at)), at[:2],
+                     f"safeguard '{sid}' is defined in both notice and law; give each one id")
+
+        for cid, cat in categories.items():
+            base = ["notice", "categories", cid]
+            self.refs(base + ["subjects"], cat["subjects"], subjects, "data subject")
+            for i, use in enumerate(cat["purposes"]):
+                self.ref(base + ["purposes", i, "purpose"], use["purpose"], purposes, "purpose")
+                if not use["bases"] and cat.get("role") != "processor":
+                    self.add(self.loc.at(base + ["purposes", i]), base + ["purposes", i, "bases"],
+                             "a legal basis is needed (an empty list is only for role: processor)")
+            term_ids: set[str] = set()
+            for i, term in enumerate(cat["retention"]):
+                self.check_term(base + ["retention", i], term, cat, triggers, rules, subjects)
+                if term["id"] in term_ids:
+                    self.add(self.loc.at(base + ["retention", i, "id"]), base + ["retention", i, "id"],
+                             f"retention term id '{term['id']}' is used twice in this category")
+                term_ids.add(term["id"])
+
+        for rid, rec in recipients.items():
+            base = ["notice", "recipients", rid]
+            self.refs(base + ["categories"], rec.get("categories", ()), categories, "category")
+            self.refs(base + ["safeguards"], rec.get("safeguards", ()), safeguards, "safeguard")
+            self.places(base + ["locations"], rec.get("locations", ()), regions)
+
+        transfers = [(["notice", "transfer"], notice["transfer"])]
+        for jid, jur in self.section("notice", "jurisdictions").items():
+            base = ["notice", "jurisdictions", jid]
+            for key in ("consent_categories", "sensitive_categories", "forbidden_categories"):
+                self.refs(base + [key], jur.get(key, ()), categories, "category")
+            if "transfer" in jur:
+                transfers.append((base + ["transfer"], jur["transfer"]))
+        for base, rule in transfers:
+            self.refs(base + ["accepted_safeguards"], rule["accepted_safeguards"], safeguards, "safeguard")
+            self.refs(base + ["covered_recipients"], rule.get("covered_recipients", ()), recipients, "recipient")
+            self.places(base + ["inside"], rule["inside"], regions)
+            if rule["adequacy"]:
+                self.ref(base + ["adequacy"], rule["adequacy"], adequacy, "adequacy list")
+            for i, req in enumerate(rule.get("requirements", ())):
+                self.refs(base + ["requirements", i, "requires"], req["requires"], safeguards, "safeguard")
+
+        for aid, lst in adequacy.items():
+            for i, decision in enumerate(lst["decisions"]):
+                if "requires_safeguard" in decision:
+                    self.ref(["law", "adequacy", aid, "decisions", i, "requires_safeguard"],
+                             decision["requires_safeguard"], safeguards, "safeguard")
+        default = self.data.get("default_jurisdiction")
+        if default:
+            self.ref(["default_jurisdiction"], default, self.section("notice", "jurisdictions"), "jurisdiction")
+
+    def check_term(self, where: list[Any], term: dict[str, Any], cat: dict[str, Any],
+                   triggers: dict[str, Any], rules: dict[str, Any], subjects: dict[str, Any]) -> None:
+        if "period" in term:
+            try:
+                parse_duration(str(term["period"]))
+            except DurationError as exc:
+                self.add(self.loc.at(where + ["period"]), where + ["period"], str(exc))
+        if "trigger" in term:
+            self.ref(where + ["trigger"], term["trigger"], triggers, "trigger")
+            if "period" not in term:
+                self.add(self.loc.at(where), where, "a trigger needs a period ('period: 12mo') counted from it")
+        if "rule" in term:
+            self.ref(where + ["rule"], term["rule"], rules, "retention rule")
+        elif "period" in term and "trigger" not in term:
+            self.add(self.loc.at(where), where, "a period needs a trigger (the event it counts from), "
+                                                "or a rule saying why the notice names none")
+        if "rule" not in term and "period" not in term:
+            self.add(self.loc.at(where), where, "a retention term needs 'period' and 'trigger', or 'rule'")
+        for i, subject in enumerate(term.get("subjects", ())):
+            if subject not in cat["subjects"]:
+                known = cat["subjects"]
+                self.add(self.loc.at(where + ["subjects", i]), where + ["subjects", i],
+                         f"'{subject}' is not one of this category's subjects{_suggest(subject, known)}; "
+                         f"the category has: {', '.join(known)}")
+
+    def places(self, where: list[Any], values: Iterable[str], regions: dict[str, Any]) -> None:
+        for i, value in enumerate(values):
+            # Two capitals is a country; anything longer must be a region the law part lists.
+            if len(value) != 2 and value not in regions:
+                self.ref(where + [i], value, regions, "region")
+
+
+# ----------------------------------------------------------------------------------------- build
+
+
+def _tuple(values: Iterable[Any] | None) -> tuple[Any, ...]:
+    return tuple(values or ())
+
+
+def _where(loc: Loc) -> m.Where:
+    return m.Where(loc.line, loc.column)
+
+
+def _build(path: str, data: dict[str, Any], loc: Loc) -> m.Policy:
+    """Turn checked data into model objects (every reference and period is known to be valid)."""
+    notice, law = data["notice"], data["law"]
+    regions = {rid: _tuple(r["countries"]) for rid, r in law.get("regions", {}).items()}
+
+    def expand(places: Iterable[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        for place in places:
+            out.extend(c for c in regions.get(place, (place,)) if c not in out)
+        return tuple(out)
+
+    def transfer(jurisdiction: str, raw: dict[str, Any]) -> m.TransferRule:
+        return m.TransferRule(
+            jurisdiction=jurisdiction, section=raw["section"], quote=raw["quote"], inside=expand(raw["inside"]),
+            adequacy=raw["adequacy"], accepted_safeguards=_tuple(raw["accepted_safeguards"]),
+            note=raw.get("note", ""), inside_as_written=_tuple(raw["inside"]),
+            covered_recipients=_tuple(raw.get("covered_recipients")),
+            requirements=tuple(m.TransferRequirement(
+                applies_to=r["applies_to"], requires=_tuple(r["requires"]), section=r["section"],
+                quote=r.get("quote", ""), condition=r.get("condition", "")) for r in raw.get("requirements", ())))
+
+    def term(raw: dict[str, Any], tloc: Loc) -> m.RetentionTerm:
+        return m.RetentionTerm(
+            id=raw["id"], section=raw["section"], quote=raw["quote"],
+            period=parse_duration(str(raw["period"])) if "period" in raw else None,
+            trigger=raw.get("trigger"), rule=raw.get("rule"), subjects=_tuple(raw.get("subjects")),
+            note=raw.get("note", ""), where=_where(tloc))
+
+    cats_loc = loc.at(["notice", "categories"])
+    categories = {
+        cid: m.Category(
+            id=cid, title=c["title"], section=c["section"], subjects=_tuple(c["subjects"]),
+            elements=_tuple(c["elements"]), collection=_tuple(c.get("collection")),
+            purposes=tuple(m.PurposeUse(u["purpose"], _tuple(u["bases"]), u.get("condition", "")) for u in c["purposes"]),
+            retention=tuple(term(t, cats_loc.at([cid, "retention", i])) for i, t in enumerate(c["retention"])),
+            role=c.get("role", "controller"), note=c.get("note", ""), where=_where(cats_loc.keys.get(cid, cats_loc)))
+        for cid, c in notice["categories"].items()}
+
+    recs_loc = loc.at(["notice", "recipients"])
+    recipients = {
+        rid: m.Recipient(
+            id=rid, name=r["name"], kind=r["kind"], section=r["section"], service=r.get("service", ""),
+            vendors=_tuple(r.get("vendors")), covers_kinds=_tuple(r.get("covers_kinds")),
+            categories=_tuple(r["categories"]) if "categories" in r else None,
+            locations=_tuple(r.get("locations")), safeguards=_tuple(r.get("safeguards")),
+            note=r.get("note", ""), where=_where(recs_loc.keys.get(rid, recs_loc)), quote=r.get("quote", ""))
+        for rid, r in notice["recipients"].items()}
+
+    safeguards = {sid: m.Safeguard(id=sid, name=s["name"], section=s["section"], source="notice",
+                                   note=s.get("note", ""), quote=s.get("quote", ""))
+                  for sid, s in notice["safeguards"].items()}
+    safeguards.update({sid: m.Safeguard(id=sid, name=s["name"], section="", source="law", note=s.get("note", ""),
+                                        reference=s["reference"])
+                       for sid, s in law.get("safeguards", {}).items()})
+
+    raw_jurisdictions = notice.get("jurisdictions", {})
+    jurisdictions: dict[str, m.Jurisdiction] = {}
+    for jid, j in raw_jurisdictions.items():
+        rule = j.get("transfer")
+        parent = raw_jurisdictions.get(jid.split("-")[0], {}) if "-" in jid else {}
+        if rule is None and "transfer" in parent:
+            rule = parent["transfer"]  # a subdivision (CA-QC) keeps its country's transfer rule
+        jurisdictions[jid] = m.Jurisdiction(
+            id=jid, name=j["name"], section=j["section"], min_customer_age=j.get("min_customer_age"),
+            age_exceptions=tuple(m.AgeException(e["kind"], e.get("from_age"), e.get("description", ""))
+                                 for e in j.get("age_exceptions", ())),
+            express_consent=j.get("express_consent", ""), consent_categories=_tuple(j.get("consent_categories")),
+            sensitive_categories=_tuple(j.get("sensitive_categories")),
+            forbidden_categories=_tuple(j.get("forbidden_categories")),
+            special_category_controls=j.get("special_category_controls", ""),
+            breach_notification=tuple(m.BreachRule(b["notify"], b["hours"], b.get("after", ""), b.get("section", ""))
+                                      for b in j.get("breach_notification", ())),
+            transfer=transfer(jid, rule) if rule else None, note=j.get("note", ""), quote=j.get("quote", ""))
+
+    controller = notice["controller"]
+    age = notice.get("min_customer_age", {})
+    return m.Policy(
+        path=path,
+        notice=m.Notice(
+            title=notice["title"],
+            controller=m.Controller(controller["name"], controller.get("address", ""),
+                                    controller.get("registration_number", ""), controller.get("country", ""),
+                                    controller.get("section", "")),
+            last_updated=notice["last_updated"], previous_version=notice.get("previous_version", ""),
+            language=notice.get("language", ""), url=notice.get("url", ""),
+            contacts=tuple(m.Contact(c["role"], c.get("email", ""), c.get("name", ""), c.get("section", ""))
+                           for c in notice.get("contacts", ()))),
+        subjects={k: m.Subject(k, v["name"], v["section"]) for k, v in notice["subjects"].items()},
+        purposes={k: m.Purpose(k, v["description"], v["section"]) for k, v in notice["purposes"].items()},
+        triggers={k: m.Trigger(k, v["description"]) for k, v in notice.get("triggers", {}).items()},
+        retention_rules={k: m.RetentionRule(k, v["description"], v.get("section", ""))
+                         for k, v in notice.get("retention_rules", {}).items()},
+        categories=categories, recipients=recipients, safeguards=safeguards,
+        transfer=transfer("default", notice["transfer"]), jurisdictions=jurisdictions,
+        law=m.Law(
+            adequacy={k: m.AdequacyList(k, a["source"], a["as_of"], tuple(
+                m.AdequacyDecision(d["country"], d["name"], d.get("scope", ""), d.get("requires_safeguard", ""),
+                                   d.get("since", "")) for d in a["decisions"]))
+                      for k, a in law.get("adequacy", {}).items()},
+            regions=regions, region_sources={k: r["source"] for k, r in law.get("regions", {}).items()}),
+        default_jurisdiction=data.get("default_jurisdiction", ""),
+        min_customer_age=age.get("age"), min_customer_age_section=age.get("section", ""))
