@@ -1,0 +1,21 @@
+"""Checks: the project's facts and lineage judged against the policy, one module per family.
+
+Each module declares its rules (``findings.Rule``) and a ``check(ctx)`` generator.
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding, merge
+from . import inventory, retention, tool  # noqa: F401  (tool registers PRV0xx rules)
+from .base import RULES, Context
+
+FAMILIES = (inventory, retention)
+
+__all__ = ["RULES", "Context", "run_checks"]
+
+
+def run_checks(ctx: Context) -> list[Finding]:
+    found: list[Finding] = []
+    for family in FAMILIES:
+        found.extend(family.check(ctx))
+    return merge(found)

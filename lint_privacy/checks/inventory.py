@@ -1,0 +1,205 @@
+"""PRV1xx, inventory: annotations that are malformed or name what the policy lacks, personal
+data with no annotation, elements a category does not include, data the notice never covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..annotations import Annotation
+from ..facts import AnnotationSite, FieldFact
+from ..findings import Finding, Rule
+from ..lineage.symbols import ClassInfo
+from .base import Context, did_you_mean, finding, join, register
+
+PRV101 = Rule(
+    code="PRV101",
+    name="malformed-annotation",
+    summary="A `# privacy:` annotation or PersonalData marker does not follow the grammar.",
+    template="malformed privacy annotation: {problem}",
+    what="""A `# privacy:` comment, a `# privacy-defaults:` comment or a `PersonalData(...)` marker
+that breaks the grammar: a repeated or unknown key, a key used where it does not belong (a
+`recipient` on a field), a value outside its set (`basis=consnt`, `country=UK`), a duration that
+does not parse (`retention=12months`), category ids not separated by commas.""",
+    why="""An annotation that cannot be read is an annotation that is silently ignored: the field
+looks documented, but nothing is checked. The message says what is allowed.""",
+    example="""class Contact(models.Model):
+    email = models.EmailField()  # privacy: account_user_data retention=12months""",
+    fix="""Write the annotation as the message says, e.g. `# privacy: account_user_data retention=12mo`.
+Keys per place: definitions take retention, purpose, basis, subject, jurisdiction, role; calls take
+recipient, country, safeguard, retention; a `def` takes purpose, basis; defaults take purpose,
+subject, jurisdiction, role.""",
+)
+PRV102 = Rule(
+    code="PRV102",
+    name="unknown-policy-id",
+    summary="An annotation names a category, purpose, subject, recipient, safeguard or retention rule the policy does not have.",
+    template="unknown {what} '{value}' (not in the policy {policy}){hint}",
+    what="""An id in an annotation that the policy does not define: a category, a purpose, a data
+subject, a recipient, a safeguard, a jurisdiction, or a retention rule that the category does not
+name.""",
+    why="""Ids are the contract between code and notice. A misspelt category is personal data that
+no rule of the notice applies to; an unknown recipient is a transfer the notice never declared.""",
+    example="""email = models.EmailField()  # privacy: acount_user_data retention=12mo""",
+    fix="""Use the id the message suggests, or the one `lint-privacy policy show POLICY` lists. If the
+notice really lacks it, the notice (and then the policy) must change first.""",
+)
+PRV103 = Rule(
+    code="PRV103",
+    name="unannotated-personal-data",
+    summary="A field looks like personal data by its name but carries no annotation.",
+    template="{owner}.{field} looks like personal data ({kind}) but has no privacy annotation; likely categories: {suggest}",
+    what="""A field of a model, dataclass, attrs class, pydantic model, TypedDict or plain class whose
+name says it holds personal data (e-mail, phone, name, address, date of birth, IP address, ids,
+bank and card numbers, ...) and that has neither a `# privacy:` comment nor a `PersonalData`
+marker. Names that only look alike are excluded (`email_verified`, `phone_count`,
+`password_hash`, `created_at`).""",
+    why="""Unmarked personal data escapes every other check: nobody decided its category, its
+retention or who may receive it.""",
+    example="""class Subscriber(models.Model):
+    email = models.EmailField()""",
+    fix="""Annotate it with the category the notice gives it, and its retention if it is stored:
+`email = models.EmailField()  # privacy: marketing_contact retention=until_unsubscribe`.
+`lint-privacy fix` writes suggestions (`marketing_contact?`) for a person to confirm.""",
+)
+PRV104 = Rule(
+    code="PRV104",
+    name="unconfirmed-suggestion",
+    summary="An annotation holds a suggested category (`id?`) that nobody confirmed.",
+    template="unconfirmed privacy category '{value}?' on {owner}: confirm it by removing the '?', or replace it",
+    what="""A category id written with a trailing `?`, as `lint-privacy fix` writes them.""",
+    why="""A suggestion is a guess from a field's name. Until a person confirms it, the data's
+category, and so its retention and recipients, is unknown.""",
+    example="""email = models.EmailField()  # privacy: account_user_data?""",
+    fix="""Check the notice section of the suggested category; remove the `?` if it is right, or write
+the right category.""",
+)
+PRV105 = Rule(
+    code="PRV105",
+    name="element-not-in-category",
+    summary="An annotated field names a kind of data its category does not include.",
+    template="{owner}.{field} holds {kind}, which {category} does not include (notice {section} lists: {elements})",
+    what="""A field whose name clearly names a kind of data (a `date_of_birth`) annotated with a
+category whose elements, as the notice lists them, do not include that kind.""",
+    why="""The notice promises which data each category holds. Data of another kind under that
+category is collection the notice does not describe.""",
+    example="""class AccountUser(models.Model):
+    date_of_birth = models.DateField()  # privacy: account_user_data retention=12mo""",
+    fix="""Annotate the field with the category that does include it (for visa letters:
+`visa_documents`), or stop collecting it; if the notice is wrong, change the notice first.""",
+)
+PRV106 = Rule(
+    code="PRV106",
+    name="not-covered-by-notice",
+    summary="Personal data of a kind that no category of the notice covers.",
+    template="{owner}.{field} looks like {kind} data, which no category of the notice covers: the notice never says it is collected",
+    what="""A field whose name says it holds a kind of personal data (health, religion, biometrics,
+...) that appears in the elements of no category of the policy.""",
+    why="""Collecting data the notice never mentions breaks transparency outright, and special
+categories (GDPR Art. 9) need an explicit legal basis the notice does not give.""",
+    example="""class Candidate(models.Model):
+    religion = models.CharField(max_length=40)""",
+    fix="""Stop collecting it, or have the notice (and then the policy) cover it before the code
+ships.""",
+)
+PRV107 = Rule(
+    code="PRV107",
+    name="misplaced-annotation",
+    summary="An annotation is attached to nothing, or a definition is annotated twice.",
+    template="{problem}",
+    what="""A `# privacy:` comment that belongs to no statement (a blank line follows it), a
+`# privacy-defaults:` comment that is neither at the top of a module nor on a class line, or a
+definition annotated both inline and on the line above (or by comment and marker).""",
+    why="""An annotation that attaches to nothing is silently ignored; two annotations on one
+definition leave it unclear which one is meant.""",
+    example="""# privacy: account_user_data retention=12mo
+
+email = models.EmailField()""",
+    fix="""Put the comment on the statement, or alone on the line directly above it; keep one
+annotation per definition.""",
+)
+register(PRV101, PRV102, PRV103, PRV104, PRV105, PRV106, PRV107)
+
+_ID_KEYS = {
+    "purpose": "purposes",
+    "subject": "subjects",
+    "recipient": "recipients",
+    "safeguard": "safeguards",
+}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for path, facts in ctx.files.items():
+        for line, col, problem in facts.problems:
+            yield finding(PRV107, path, line, col, problem=problem)
+        for site in facts.annotations:
+            yield from _annotation(ctx, path, site)
+    for info in ctx.symbols.all_classes():
+        if info.fact.qualname.endswith(".Meta") or info.fact.qualname == "Meta":
+            continue
+        for field in info.fact.fields:
+            yield from _field(ctx, info, field)
+
+
+def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Finding]:
+    ann = site.annotation
+    for problem in ann.problems:
+        yield finding(PRV101, path, site.line, site.col, problem=problem.message)
+    policy = ctx.policy
+    where = ctx.config.policy.name if ctx.config.policy else "file"
+    for cid in ann.categories:
+        if cid not in policy.categories:
+            yield finding(PRV102, path, site.line, site.col, what="category", value=cid, policy=where,
+                          hint=did_you_mean(cid, policy.categories), category=cid)
+    for cid in ann.suggested:
+        if cid in policy.categories:
+            yield finding(PRV104, path, site.line, site.col, value=cid, owner=f"line {site.line}", category=cid)
+    for key, value in ann.pairs:
+        table_name = _ID_KEYS.get(key)
+        if table_name is not None:
+            table = getattr(policy, table_name)
+            if value not in table:
+                yield finding(PRV102, path, site.line, site.col, what=key, value=value, policy=where,
+                              hint=did_you_mean(value, table))
+        elif key == "jurisdiction" and not (len(value) == 2 and value.isupper()) and value not in policy.jurisdictions:
+            yield finding(PRV102, path, site.line, site.col, what=key, value=value, policy=where,
+                          hint=did_you_mean(value, policy.jurisdictions))
+        elif key == "retention" and value[:1].isalpha() and not value.startswith("P"):
+            rules = {t.rule for cid in ann.categories if (c := policy.categories.get(cid)) for t in c.retention if t.rule}
+            if ann.categories and value not in rules:
+                known = sorted(rules) or ["(none: give a duration such as 12mo)"]
+                yield finding(PRV102, path, site.line, site.col, what="retention rule", value=value, policy=where,
+                              hint=f"; the categories here name: {', '.join(known)}")
+
+
+def _field(ctx: Context, info: ClassInfo, field: FieldFact) -> Iterator[Finding]:
+    name = field.name
+    if name.startswith("__") or (name.isupper() and len(name) > 1):
+        return
+    match = ctx.catalog.names.classify(name)
+    kind = ctx.catalog.names.kinds.get(match.kind) if match else None
+    owner = info.fact.qualname
+    line, col = field.span.line, field.span.col
+    covering = [c.id for c in ctx.policy.categories.values() if match and match.kind in c.elements]
+    ann = field.annotation
+    if ann is None:
+        if kind is None or not kind.personal:
+            return
+        if not covering:
+            yield finding(PRV106, info.path, line, col, owner=owner, field=name, kind=kind.label)
+        else:
+            yield finding(PRV103, info.path, line, col, owner=owner, field=name, kind=kind.label,
+                          suggest=join(covering, 4))
+        return
+    if kind is None or not kind.personal:
+        return
+    for cid in _confirmed(ann):
+        category = ctx.category(cid)
+        if category is None or match is None or match.kind in category.elements:
+            continue
+        yield finding(PRV105, info.path, line, col, owner=owner, field=name, kind=kind.label, category=cid,
+                      section=category.section, elements=join(category.elements, 8))
+
+
+def _confirmed(ann: Annotation) -> tuple[str, ...]:
+    return tuple(c for c in ann.categories if c not in ann.suggested)

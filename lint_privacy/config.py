@@ -1,0 +1,162 @@
+"""Project configuration: ``[tool.lint-privacy]`` in the project's ``pyproject.toml``, with
+flake8 options and CLI flags layered over it. Everything here is about judging, not extracting.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "node_modules",
+    "__pycache__", "build", "dist", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache",
+    ".lint-privacy-cache", "site-packages",
+)
+CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``str()`` names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    policy: Path | None = None
+    source_roots: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    persistence_bases: tuple[str, ...] = ()  # qualified names of user base classes
+    anonymisers: tuple[str, ...] = ()  # qualified names (globs) of functions that end a flow
+    consent_checks: tuple[str, ...] = ()  # qualified names of consent checks (function or decorator)
+    catalog: tuple[Path, ...] = ()  # extra catalog YAML files
+    jurisdictions: tuple[tuple[str, str], ...] = ()  # (package prefix, jurisdiction)
+    internal_hosts: tuple[str, ...] = ("localhost", "*.local", "*.internal", "*.svc.cluster.local")
+    cache_dir: Path | None = None
+    no_cache: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def cache_path(self) -> Path:
+        return self.cache_dir or (self.root / ".lint-privacy-cache")
+
+    def fingerprint(self) -> str:
+        """What of the configuration changes findings (the cache of results is keyed on it)."""
+        parts = [
+            str(self.policy), repr(self.source_roots), repr(self.exclude), repr(self.persistence_bases),
+            repr(self.anonymisers), repr(self.consent_checks), repr(self.jurisdictions),
+            repr(self.internal_hosts),
+        ]
+        for p in self.catalog:
+            try:
+                parts.append(f"{p}:{p.stat().st_mtime_ns}:{p.stat().st_size}")
+            except OSError:
+                parts.append(f"{p}:missing")
+        return "|".join(parts)
+
+
+_LIST_KEYS = {
+    "source-roots": "source_roots",
+    "exclude": "exclude",
+    "extend-exclude": None,
+    "persistence-bases": "persistence_bases",
+    "anonymisers": "anonymisers",
+    "consent-checks": "consent_checks",
+    "internal-hosts": "internal_hosts",
+}
+
+
+def find_root(start: Path) -> Path:
+    """The folder of the nearest flake8 config or ``[tool.lint-privacy]`` pyproject, walking up."""
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file() and _pyproject_section(folder / "pyproject.toml") is not None:
+            return folder
+        for name in CONFIG_FILES:
+            cfg = folder / name
+            if cfg.is_file() and _has_flake8_section(cfg):
+                return folder
+    return here
+
+
+def _has_flake8_section(path: Path) -> bool:
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError, OSError):
+        return False
+    return parser.has_section("flake8")
+
+
+def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read it as TOML: {e}") from None
+    section = data.get("tool", {}).get("lint-privacy")
+    return section if isinstance(section, dict) else None
+
+
+def load_config(root: Path, **overrides: Any) -> Config:
+    """The configuration of the project at ``root``; ``overrides`` (not None) win."""
+    root = root.resolve()
+    values: dict[str, Any] = {}
+    pyproject = root / "pyproject.toml"
+    section = _pyproject_section(pyproject) if pyproject.is_file() else None
+    if section:
+        values = _from_section(section, pyproject, root)
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = value
+    if values.get("policy") is not None:
+        values["policy"] = Path(values["policy"])
+    return Config(root=root, **values)
+
+
+def _from_section(section: dict[str, Any], path: Path, root: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    exclude = list(DEFAULT_EXCLUDE)
+    for key, value in section.items():
+        if key == "policy":
+            if not isinstance(value, str):
+                raise ConfigError(f"{path}: [tool.lint-privacy] policy must be a path string")
+            values["policy"] = (root / value)
+        elif key == "cache-dir":
+            values["cache_dir"] = root / str(value)
+        elif key == "catalog":
+            values["catalog"] = tuple(root / str(v) for v in _strings(value, key, path))
+        elif key == "jurisdictions":
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(f"{path}: [tool.lint-privacy.jurisdictions] maps package names to jurisdiction ids")
+            values["jurisdictions"] = tuple(sorted(value.items(), key=lambda kv: -len(kv[0])))
+        elif key == "extend-exclude":
+            exclude.extend(_strings(value, key, path))
+        elif key in _LIST_KEYS:
+            values[_LIST_KEYS[key]] = tuple(_strings(value, key, path))
+        else:
+            known = ", ".join(sorted(["policy", "cache-dir", "catalog", "jurisdictions", *_LIST_KEYS]))
+            raise ConfigError(f"{path}: unknown key '{key}' in [tool.lint-privacy]; known keys: {known}")
+    values.setdefault("exclude", tuple(exclude))
+    if "extend-exclude" in section and "exclude" in section:
+        values["exclude"] = tuple(values["exclude"]) + tuple(_strings(section["extend-exclude"], "extend-exclude", path))
+    return values
+
+
+def _strings(value: Any, key: str, path: Path) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{path}: [tool.lint-privacy] {key} must be a list of strings")
+
+
+def with_overrides(config: Config, **overrides: Any) -> Config:
+    return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")

@@ -1,0 +1,563 @@
+"""Data flow inside one function (or a module's top-level code): which values reach which
+calls, attributes, returns and variables. Flow-insensitive, iterative (no recursion).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Sequence
+
+from ..annotations import Annotation
+from ..facts import AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span
+from .markers import marker_annotation
+from .spelling import head, spell, type_spelling
+
+# Containers of request input: reading one of them under a personal key is a source.
+REQUEST_CONTAINERS = {"POST", "GET", "data", "form", "args", "json", "values", "query_params", "FILES", "cookies"}
+VALIDATED_CONTAINERS = {"cleaned_data", "validated_data"}
+_AGE_WORDS = ("age", "birth", "dob", "born")
+_TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+# Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
+AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
+
+
+def statement_span(stmt: ast.stmt) -> Span:
+    return Span(stmt.lineno, stmt.col_offset, stmt.end_lineno or stmt.lineno)
+
+
+def assigned_names(body: Sequence[ast.stmt]) -> tuple[set[str], set[str]]:
+    """Names a scope assigns (its locals) and names it declares global/nonlocal.
+
+    Walks the scope's statements and expressions without entering nested functions/classes.
+    """
+    local: set[str] = set()
+    declared: set[str] = set()
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(node.name)
+            stack.extend(node.decorator_list)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            local.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                local.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            local.add(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            local.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            local.add(node.rest)
+        stack.extend(ast.iter_child_nodes(node))
+    return local - declared, declared
+
+
+class FunctionWalker:
+    """Builds the :class:`FunctionFact` of one scope."""
+
+    def __init__(
+        self,
+        qualname: str,
+        class_name: str,
+        body: Sequence[ast.stmt],
+        params: tuple[ParamFact, ...],
+        enclosing: Sequence[tuple[str, set[str]]],
+        annotation_of: AnnotationLookup,
+        class_origins: dict[str, str],
+        module_origins: dict[str, str],
+        self_name: str,
+    ) -> None:
+        self.qualname = qualname
+        self.class_name = class_name
+        self.body = body
+        self.params = params
+        self.enclosing = enclosing
+        self.annotation_of = annotation_of
+        self.class_origins = class_origins
+        self.module_origins = module_origins
+        self.self_name = self_name
+        local, self.declared = assigned_names(body)
+        self.param_names = {p.name for p in params}
+        self.locals = (local | self.param_names) - self.declared
+        self.calls: list[CallFact] = []
+        self.attrs: list[AttrFact] = []
+        self.sources: list[SourceFact] = []
+        self.edges: set[tuple[str, str]] = set()
+        self.origins: dict[str, str] = {}
+        self.attr_stores: list[tuple[str, str, tuple[str, ...]]] = []
+        self.age_checks: list[AgeCheck] = []
+        self.marker_sites: list[AnnotationSite] = []
+        for p in params:
+            cls = p.type_text
+            if cls:
+                self.origins[f"p:{p.name}"] = cls + "()"
+
+    # ---- names ----
+
+    def ref(self, name: str) -> str:
+        if name in self.param_names and name not in self.declared:
+            return f"p:{name}"
+        if name in self.locals:
+            return f"v:{name}"
+        if name not in self.declared:
+            for owner, names in reversed(self.enclosing):
+                if name in names:
+                    return f"o:{owner}|{name}"
+        return f"g:{name}"
+
+    def resolve_spelling(self, spelling: str) -> str:
+        """Replace a spelling's first name by the call that made its value, where known."""
+        if not spelling:
+            return spelling
+        first = head(spelling)
+        rest = spelling[len(first):]
+        if first == self.self_name and self.self_name and rest.startswith("."):
+            attr = head(rest[1:])
+            origin = self.class_origins.get(attr)
+            if origin:
+                return origin + rest[1 + len(attr):]
+            return spelling
+        origin = self.origins.get(self.ref(first))
+        if origin is None and self.ref(first).startswith("g:"):
+            origin = self.module_origins.get(first)
+        return origin + rest if origin else spelling
+
+    # ---- statements ----
+
+    def run(self, span: Span, decorators: tuple[str, ...], annotation: Annotation | None) -> FunctionFact:
+        self._origins_pass()
+        frames: list[tuple[Sequence[ast.stmt], list[int], list[str], Span | None]] = [(self.body, [0], [], None)]
+        while frames:
+            stmts, index, guards, _ = frames[-1]
+            if index[0] >= len(stmts):
+                frames.pop()
+                continue
+            stmt = stmts[index[0]]
+            index[0] += 1
+            for child in self._statement(stmt, guards):
+                frames.append(child)
+        return FunctionFact(
+            qualname=self.qualname,
+            span=span,
+            class_name=self.class_name,
+            params=self.params,
+            decorators=decorators,
+            annotation=annotation,
+            calls=tuple(self.calls),
+            attrs=tuple(self.attrs),
+            sources=tuple(self.sources),
+            edges=tuple(sorted(self.edges)),
+            var_types=tuple(sorted(self.origins.items())),
+            attr_stores=tuple(self.attr_stores),
+        )
+
+    def _origins_pass(self) -> None:
+        """First assignments ``x = Callee(...)`` give ``x`` the spelling of what made it."""
+        stack: list[ast.AST] = list(self.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            target: ast.expr | None = None
+            value: ast.expr | None = None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign):
+                target, value = node.target, node.value
+                if isinstance(target, ast.Name):
+                    cls = type_spelling(node.annotation)
+                    if cls:
+                        self.origins.setdefault(self.ref(target.id), cls + "()")
+            elif isinstance(node, ast.withitem):
+                target, value = node.optional_vars, node.context_expr
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                if isinstance(node.target, ast.Name):
+                    it = spell(node.iter)
+                    if it:
+                        self.origins.setdefault(self.ref(node.target.id), it + "[]")
+            if isinstance(target, ast.Name) and value is not None and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
+                s = spell(value)
+                if s and (isinstance(value, ast.Call) or head(s) != target.id):
+                    self.origins.setdefault(self.ref(target.id), s)
+            stack.extend(ast.iter_child_nodes(node))
+        # Resolve chains (b = a.x(); a = Client()) to a fixed point, bounded by the count.
+        for _ in range(len(self.origins)):
+            changed = False
+            for key, s in self.origins.items():
+                r = self.resolve_spelling(s)
+                if r != s and len(r) < 2000:
+                    self.origins[key] = r
+                    changed = True
+            if not changed:
+                break
+
+    def _statement(self, stmt: ast.stmt, guards: list[str]) -> Iterable[tuple[Sequence[ast.stmt], list[int], list[str], Span | None]]:
+        span = statement_span(stmt)
+        annotation = self.annotation_of(stmt, "call")
+        children: list[tuple[Sequence[ast.stmt], list[int], list[str], Span | None]] = []
+
+        def ev(expr: ast.expr | None) -> tuple[str, ...]:
+            return self.eval(expr, span, annotation, guards) if expr is not None else ()
+
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for d in stmt.decorator_list:
+                ev(d)
+            return children
+        if isinstance(stmt, ast.Assign):
+            value = ev(stmt.value)
+            for t in stmt.targets:
+                self.assign(t, value, span, annotation, guards)
+            self._annotated_variable(stmt, stmt.targets)
+        elif isinstance(stmt, ast.AugAssign):
+            value = ev(stmt.value)
+            self.assign(stmt.target, value, span, annotation, guards)
+        elif isinstance(stmt, ast.AnnAssign):
+            value = ev(stmt.value)
+            if stmt.value is not None:
+                self.assign(stmt.target, value, span, annotation, guards)
+            self._annotated_variable(stmt, [stmt.target])
+        elif isinstance(stmt, ast.Return):
+            for n in ev(stmt.value):
+                self.edges.add((n, "r"))
+        elif isinstance(stmt, ast.Expr):
+            value = ev(stmt.value)
+            if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+                for n in value:
+                    self.edges.add((n, "r"))
+        elif isinstance(stmt, ast.Raise):
+            if stmt.exc is not None:
+                self.eval(stmt.exc, span, annotation, guards, raised=True)
+            ev(stmt.cause)
+        elif isinstance(stmt, ast.If):
+            ev(stmt.test)
+            positive, negative = self._guards_of(stmt.test)
+            children.append((stmt.body, [0], guards + positive, span))
+            children.append((stmt.orelse, [0], guards + negative, span))
+            if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
+                guards.extend(negative)  # `if not check(): return` guards what follows
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.assign(stmt.target, ev(stmt.iter), span, annotation, guards)
+            children.append((stmt.body, [0], list(guards), span))
+            children.append((stmt.orelse, [0], list(guards), span))
+        elif isinstance(stmt, ast.While):
+            ev(stmt.test)
+            children.append((stmt.body, [0], list(guards), span))
+            children.append((stmt.orelse, [0], list(guards), span))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                value = ev(item.context_expr)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, span, annotation, guards)
+            children.append((stmt.body, [0], list(guards), span))
+        elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            for block in (stmt.body, stmt.orelse, stmt.finalbody):
+                children.append((block, [0], list(guards), span))
+            for handler in stmt.handlers:
+                ev(handler.type)
+                children.append((handler.body, [0], list(guards), span))
+        elif isinstance(stmt, ast.Match):
+            subject = ev(stmt.subject)
+            for case in stmt.cases:
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None) or getattr(node, "rest", None)
+                    if isinstance(name, str):
+                        for n in subject:
+                            self.edges.add((n, self.ref(name)))
+                ev(case.guard)
+                children.append((case.body, [0], list(guards), span))
+        elif isinstance(stmt, ast.Assert):
+            ev(stmt.test)
+            ev(stmt.msg)
+        # Import, Global, Nonlocal, Delete, Pass, Break, Continue, type aliases: no data flow.
+        # Children run before the statements after this one: push them in reverse.
+        return list(reversed(children))
+
+    def _annotated_variable(self, stmt: ast.stmt, targets: Sequence[ast.expr]) -> None:
+        """``email = ...  # privacy: account_user_data`` makes the variable a source."""
+        ann = self.annotation_of(stmt, "definition")
+        if isinstance(stmt, ast.AnnAssign):
+            marker = marker_annotation(stmt.annotation)
+            if marker is not None:
+                self.marker_sites.append(AnnotationSite(stmt.lineno, stmt.col_offset, "definition", marker))
+                ann = marker
+        if ann is None or not ann.categories:
+            return
+        for t in targets:
+            if isinstance(t, ast.Name):
+                index = len(self.sources)
+                self.sources.append(SourceFact("annotated", t.id, stmt.lineno, ann))
+                self.edges.add((f"s:{index}", self.ref(t.id)))
+
+    def _guards_of(self, test: ast.expr) -> tuple[list[str], list[str]]:
+        """Calls whose truth the branches of ``if test`` depend on: (if-branch, else-branch)."""
+        positive: list[str] = []
+        negative: list[str] = []
+        stack: list[tuple[ast.expr, bool]] = [(test, True)]
+        while stack:
+            node, polarity = stack.pop()
+            if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+                stack.append((node.operand, not polarity))
+            elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And) and polarity:
+                stack.extend((v, True) for v in node.values)
+            elif isinstance(node, ast.Call):
+                s = self.resolve_spelling(spell(node.func))
+                if s:
+                    (positive if polarity else negative).append(s)
+        return positive, negative
+
+    def assign(self, target: ast.expr, value: tuple[str, ...], span: Span, annotation: Annotation | None, guards: list[str]) -> None:
+        stack = [target]
+        while stack:
+            t = stack.pop()
+            if isinstance(t, ast.Name):
+                dst = self.ref(t.id)
+                for n in value:
+                    self.edges.add((n, dst))
+            elif isinstance(t, (ast.Tuple, ast.List)):
+                stack.extend(t.elts)
+            elif isinstance(t, ast.Starred):
+                stack.append(t.value)
+            elif isinstance(t, ast.Attribute):
+                recv = spell(t.value)
+                self.eval(t.value, span, annotation, guards)
+                if value:
+                    self.attr_stores.append((self.resolve_spelling(recv), t.attr, value))
+            elif isinstance(t, ast.Subscript):
+                # d["k"] = v puts v's data into d.
+                base = t.value
+                self.eval(t.slice, span, annotation, guards)
+                while isinstance(base, ast.Subscript):
+                    base = base.value
+                if isinstance(base, (ast.Name, ast.Attribute)):
+                    stack.append(base)
+
+    # ---- expressions ----
+
+    def eval(
+        self,
+        root: ast.expr,
+        span: Span,
+        annotation: Annotation | None,
+        guards: Sequence[str],
+        raised: bool = False,
+    ) -> tuple[str, ...]:
+        """The local nodes whose data the expression's value carries."""
+        results: dict[int, tuple[str, ...]] = {}
+        stack: list[tuple[ast.AST, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if not done:
+                stack.append((node, True))
+                stack.extend((c, False) for c in self._children(node))
+                continue
+            results[id(node)] = self._value(node, results, span, annotation, guards, raised and node is root)
+        return results.get(id(root), ())
+
+    @staticmethod
+    def _children(node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.Lambda):
+            return []
+        if isinstance(node, ast.Call):
+            kids: list[ast.AST] = []
+            if isinstance(node.func, ast.Attribute):
+                kids.append(node.func.value)
+            elif not isinstance(node.func, ast.Name):
+                kids.append(node.func)
+            kids.extend(node.args)
+            kids.extend(k.value for k in node.keywords)
+            return kids
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            kids = []
+            for gen in node.generators:
+                kids.append(gen.iter)
+                kids.extend(gen.ifs)
+            kids.extend([node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt])
+            return kids
+        return [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+
+    def _value(
+        self,
+        node: ast.AST,
+        results: dict[int, tuple[str, ...]],
+        span: Span,
+        annotation: Annotation | None,
+        guards: Sequence[str],
+        raised: bool,
+    ) -> tuple[str, ...]:
+        def of(child: ast.AST | None) -> tuple[str, ...]:
+            return results.get(id(child), ()) if child is not None else ()
+
+        if isinstance(node, ast.Name):
+            return (self.ref(node.id),) if isinstance(node.ctx, ast.Load) else ()
+        if isinstance(node, ast.Constant) or isinstance(node, ast.Lambda):
+            return ()
+        if isinstance(node, ast.Call):
+            return (self._call(node, results, span, annotation, guards, raised),)
+        if isinstance(node, ast.Attribute):
+            index = len(self.attrs)
+            recv_text = self.resolve_spelling(spell(node.value))
+            self.attrs.append(AttrFact(node.attr, of(node.value), recv_text, node.lineno))
+            return (f"a:{index}",)
+        if isinstance(node, ast.Subscript):
+            source = self._request_read(node.value, node.slice, node.lineno)
+            return source if source else of(node.value)
+        if isinstance(node, ast.Compare):
+            self._age_check(node, span)
+            return ()
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return ()
+        if isinstance(node, ast.IfExp):
+            return of(node.body) + of(node.orelse)
+        if isinstance(node, ast.Dict):
+            return tuple(n for v in node.values for n in of(v))
+        if isinstance(node, ast.DictComp):
+            self._comprehension_targets(node, results)
+            return of(node.key) + of(node.value)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            self._comprehension_targets(node, results)
+            return of(node.elt)
+        if isinstance(node, ast.NamedExpr):
+            value = of(node.value)
+            dst = self.ref(node.target.id)
+            for n in value:
+                self.edges.add((n, dst))
+            return value
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            for n in of(node.value):
+                self.edges.add((n, "r"))
+            return ()
+        if isinstance(node, ast.Slice):
+            return ()
+        # BinOp, BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
+        out: list[str] = []
+        for child in ast.iter_child_nodes(node):
+            out.extend(of(child))
+        return tuple(dict.fromkeys(out))
+
+    def _comprehension_targets(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, results: dict[int, tuple[str, ...]]) -> None:
+        for gen in node.generators:
+            value = results.get(id(gen.iter), ())
+            stack: list[ast.expr] = [gen.target]
+            while stack:
+                t = stack.pop()
+                if isinstance(t, ast.Name):
+                    for n in value:
+                        self.edges.add((n, self.ref(t.id)))
+                elif isinstance(t, (ast.Tuple, ast.List)):
+                    stack.extend(t.elts)
+                elif isinstance(t, ast.Starred):
+                    stack.append(t.value)
+
+    def _call(
+        self,
+        node: ast.Call,
+        results: dict[int, tuple[str, ...]],
+        span: Span,
+        annotation: Annotation | None,
+        guards: Sequence[str],
+        raised: bool,
+    ) -> str:
+        func = node.func
+        receiver: tuple[str, ...] = ()
+        receiver_var = ""
+        if isinstance(func, ast.Attribute):
+            receiver = results.get(id(func.value), ())
+            if isinstance(func.value, ast.Name):
+                receiver_var = self.ref(func.value.id)
+            source = self._request_get(func, node)
+            if source:
+                return source[0]
+        args: list[ArgFact] = []
+        for i, a in enumerate(node.args):
+            star = "*" if isinstance(a, ast.Starred) else ""
+            inner = a.value if isinstance(a, ast.Starred) else a
+            args.append(self._arg(inner, results.get(id(inner), results.get(id(a), ())), i if not star else None, None, star))
+        for k in node.keywords:
+            args.append(self._arg(k.value, results.get(id(k.value), ()), None, k.arg, "" if k.arg else "**"))
+        index = len(self.calls)
+        self.calls.append(
+            CallFact(
+                func=self.resolve_spelling(spell(func)),
+                span=span,
+                line=node.lineno,
+                args=tuple(args),
+                receiver=receiver,
+                receiver_var=receiver_var,
+                annotation=annotation,
+                raised=raised,
+                guards=tuple(dict.fromkeys(guards)),
+            )
+        )
+        return f"c:{index}"
+
+    def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
+        const: str | None = None
+        prefix = False
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, (str, int, bool)) and not isinstance(expr.value, bytes):
+            const = str(expr.value)
+        elif isinstance(expr, ast.JoinedStr) and expr.values:
+            first = expr.values[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                const, prefix = first.value, True
+        name = spell(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else ""
+        if isinstance(expr, ast.JoinedStr) and expr.values and isinstance(expr.values[0], ast.FormattedValue):
+            # f"{BASE_URL}/contacts": the host comes from a constant.
+            name = spell(expr.values[0].value) if isinstance(expr.values[0].value, (ast.Name, ast.Attribute)) else ""
+            prefix = bool(name)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            left = expr.left
+            if isinstance(left, (ast.Name, ast.Attribute)):
+                name, prefix = spell(left), True
+            elif isinstance(left, ast.Constant) and isinstance(left.value, str):
+                const, prefix = left.value, True
+        return ArgFact(position, keyword, star, nodes, const, prefix, name)
+
+    def _is_request_container(self, value: ast.expr) -> str:
+        """``request.POST`` -> "request.POST"; "" when it is no request container."""
+        if not isinstance(value, ast.Attribute):
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get_json":
+                s = spell(value.func.value)
+                return s + ".get_json()" if "request" in s.lower() else ""
+            return ""
+        s = spell(value.value)
+        if value.attr in VALIDATED_CONTAINERS:
+            return f"{s}.{value.attr}"
+        if value.attr in REQUEST_CONTAINERS and "request" in s.lower():
+            return f"{s}.{value.attr}"
+        return ""
+
+    def _request_read(self, value: ast.expr, key: ast.expr, line: int) -> tuple[str, ...]:
+        container = self._is_request_container(value)
+        if container and isinstance(key, ast.Constant) and isinstance(key.value, str):
+            index = len(self.sources)
+            self.sources.append(SourceFact("request", key.value, line, None, container))
+            return (f"s:{index}",)
+        return ()
+
+    def _request_get(self, func: ast.Attribute, node: ast.Call) -> tuple[str, ...]:
+        if func.attr in ("get", "getlist", "pop") and node.args:
+            return self._request_read(func.value, node.args[0], node.lineno)
+        return ()
+
+    def _age_check(self, node: ast.Compare, span: Span) -> None:
+        if len(node.ops) != 1:
+            return
+        left, right = node.left, node.comparators[0]
+        for subject, const in ((left, right), (right, left)):
+            if isinstance(const, ast.Constant) and type(const.value) is int:
+                text = spell(subject) or spell(getattr(subject, "func", subject))
+                words = text.lower().replace(".", "_").split("_")
+                if any(w in _AGE_WORDS for w in words) or text.lower().endswith("age"):
+                    op = type(node.ops[0]).__name__
+                    if subject is right:
+                        op = {"Lt": "Gt", "Gt": "Lt", "LtE": "GtE", "GtE": "LtE"}.get(op, op)
+                    self.age_checks.append(AgeCheck(span, text, op, const.value, self.qualname))
+                    return

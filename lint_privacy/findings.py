@@ -1,0 +1,92 @@
+"""Findings as small values, and the rules that make them: every code is declared once, with
+its documentation and its message template (pyflakes' messages, ruff's rule docs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One code: its message template and the documentation ``explain`` prints."""
+
+    code: str
+    name: str  # kebab-case, stable
+    summary: str  # one line, for SARIF shortDescription and rule lists
+    template: str  # str.format template of the message
+    what: str  # What it flags
+    why: str  # Why it matters
+    example: str  # code that triggers it
+    fix: str  # what to do instead (prose and/or code)
+
+    def markdown(self) -> str:
+        return (
+            f"# {self.code} {self.name}\n\n{self.summary}\n\n"
+            f"## What it flags\n\n{self.what.strip()}\n\n"
+            f"## Why it matters\n\n{self.why.strip()}\n\n"
+            f"## Example\n\n```python\n{self.example.strip()}\n```\n\n"
+            f"## How to fix it\n\n{self.fix.strip()}\n"
+        )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the data of a finding comes from: a category (or a kind of data) at file:line."""
+
+    label: str  # "account_user_data (Contact.email)" or "email (request.POST['email'])"
+    path: str
+    line: int
+    category: str = ""
+
+    def describe(self) -> str:
+        return f"{self.label} from {self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a lineage path, for messages ("through") and SARIF codeFlows."""
+
+    path: str
+    line: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    path: str  # relative to the project root, forward slashes
+    line: int
+    col: int
+    message: str
+    category: str = ""
+    recipient: str = ""
+    origins: tuple[Origin, ...] = ()
+    steps: tuple[Step, ...] = ()
+    decided_by: str = ""  # "notice §7", "law: EU adequacy (as of …)", "policy", …
+    extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, int, str, str]:
+        """One finding per (code, statement, category, recipient) — the SPEC's rule."""
+        return (self.code, self.path, self.line, self.category, self.recipient)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.col, self.code, self.message)
+
+
+def merge(findings: list[Finding]) -> list[Finding]:
+    """Fold findings that share a key; further origins are counted in the message ("+2 more")."""
+    groups: dict[tuple[str, str, int, str, str], list[Finding]] = {}
+    for f in sorted(findings, key=Finding.sort_key):
+        groups.setdefault(f.key, []).append(f)
+    merged: list[Finding] = []
+    for group in groups.values():
+        first = group[0]
+        origins = list(first.origins)
+        for other in group[1:]:
+            origins.extend(o for o in other.origins if o not in origins)
+        extra_count = len(origins) - len(first.origins) if first.origins else len(group) - 1
+        message = first.message if extra_count <= 0 else f"{first.message} (+{extra_count} more)"
+        merged.append(replace(first, message=message, origins=tuple(origins)))
+    return sorted(merged, key=Finding.sort_key)

@@ -1,0 +1,242 @@
+"""Names across files: module names, imports (absolute and relative, re-exports), classes and
+their bases, and which classes are persistence models. Pure lookups over FileFacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..config import Config
+from ..facts import ClassFact, FieldFact, FileFacts, FunctionFact
+from ..project import module_name
+
+# Roots of persistence models (SPEC "stored").
+DJANGO_MODEL = "django.db.models.Model"
+SQLALCHEMY_BASES = (
+    "sqlalchemy.orm.DeclarativeBase",
+    "sqlalchemy.orm.DeclarativeBaseNoMeta",
+    "sqlalchemy.ext.declarative.declarative_base()",
+    "sqlalchemy.orm.declarative_base()",
+    "flask_sqlalchemy.SQLAlchemy().Model",
+)
+SQLMODEL = "sqlmodel.SQLModel"
+# Roots of data classes that hold values in memory only.
+TRANSIENT_BASES = {
+    "pydantic.BaseModel": "pydantic model",
+    "pydantic.main.BaseModel": "pydantic model",
+    "typing.TypedDict": "TypedDict",
+    "typing_extensions.TypedDict": "TypedDict",
+    "typing.NamedTuple": "NamedTuple",
+    "rest_framework.serializers.Serializer": "serializer",
+    "rest_framework.serializers.ModelSerializer": "serializer",
+    "django.forms.Form": "form",
+    "django.forms.ModelForm": "form",
+}
+TRANSIENT_DECORATORS = {
+    "dataclasses.dataclass": "dataclass",
+    "attr.s": "attrs class",
+    "attr.attrs": "attrs class",
+    "attr.define": "attrs class",
+    "attr.frozen": "attrs class",
+    "attrs.define": "attrs class",
+    "attrs.frozen": "attrs class",
+    "pydantic.dataclasses.dataclass": "pydantic dataclass",
+}
+_MAX_HOPS = 20
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    qualname: str  # module.Class
+    path: str
+    fact: ClassFact
+    bases: tuple[str, ...]  # resolved qualified spellings
+    storage: str  # "django", "sqlalchemy", "sqlmodel", "base:<name>" or ""
+    kind: str  # what the class is, for messages: "Django model", "dataclass", "class"
+    abstract: bool
+
+
+class Symbols:
+    """Resolves spellings of one file to qualified names of the project or of libraries."""
+
+    def __init__(self, files: Iterable[FileFacts], config: Config) -> None:
+        self.config = config
+        self.files: dict[str, FileFacts] = {}
+        self.module_of_path: dict[str, str] = {}
+        self.path_of_module: dict[str, str] = {}
+        self.imports: dict[str, dict[str, str]] = {}
+        self.top_names: dict[str, set[str]] = {}
+        self.classes: dict[str, tuple[str, ClassFact]] = {}
+        self.functions: dict[str, tuple[str, FunctionFact]] = {}
+        self.constants: dict[str, str] = {}
+        for facts in files:
+            self._add(facts)
+        self._class_info: dict[str, ClassInfo] = {}
+
+    def _add(self, facts: FileFacts) -> None:
+        path = facts.path
+        module = module_name(self.config, path)
+        self.files[path] = facts
+        self.module_of_path[path] = module
+        self.path_of_module[module] = path
+        package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+        table: dict[str, str] = {}
+        for imp in facts.imports:
+            base = imp.module
+            if imp.level:
+                parts = package.split(".") if package else []
+                keep = len(parts) - (imp.level - 1)
+                anchor = ".".join(parts[:max(keep, 0)])
+                base = ".".join(p for p in (anchor, imp.module) if p)
+            table[imp.local] = f"{base}.{imp.name}" if imp.name else base
+        self.imports[module] = table
+        names = {c.qualname for c in facts.classes} | {f.qualname for f in facts.functions}
+        names |= {n for n, _ in facts.constants} | {n for n, _ in facts.global_origins}
+        self.top_names[module] = names
+        for c in facts.classes:
+            self.classes[f"{module}.{c.qualname}"] = (path, c)
+        for f in facts.functions:
+            if f.qualname != "<module>":
+                self.functions[f"{module}.{f.qualname}"] = (path, f)
+        for name, value in facts.constants:
+            self.constants[f"{module}.{name}"] = value
+
+    # ---- resolution ----
+
+    def resolve(self, path: str, spelling: str) -> str:
+        """``models.Model`` in a file that imports ``from django.db import models`` ->
+        ``django.db.models.Model``; a name defined in the file -> ``module.name``."""
+        if not spelling:
+            return spelling
+        module = self.module_of_path.get(path, "")
+        first, sep, rest = _split_head(spelling)
+        table = self.imports.get(module, {})
+        if first in table:
+            qualified = table[first] + rest
+        elif first in self.top_names.get(module, set()) or _class_prefix(first + rest, self.top_names.get(module, set())):
+            qualified = f"{module}.{first}{rest}"
+        else:
+            return spelling
+        return self.canonical(qualified)
+
+    def canonical(self, qualified: str) -> str:
+        """Follow re-exports: ``pkg.User`` where ``pkg/__init__.py`` imports ``.models.User``."""
+        for _ in range(_MAX_HOPS):
+            module, name, rest = self._split_module(qualified)
+            if not module or not name:
+                return qualified
+            table = self.imports.get(module, {})
+            if name in table and name not in self.top_names.get(module, set()):
+                target = table[name] + rest
+                if target == qualified:
+                    return qualified
+                qualified = target
+                continue
+            return qualified
+        return qualified
+
+    def _split_module(self, qualified: str) -> tuple[str, str, str]:
+        """Longest project-module prefix of a qualified spelling, the next name, the rest."""
+        parts = qualified.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:i])
+            if module in self.path_of_module:
+                first, _, rest = _split_head(".".join(parts[i:]))
+                return module, first, rest
+        return "", "", ""
+
+    # ---- classes ----
+
+    def class_info(self, qualname: str) -> ClassInfo | None:
+        if qualname in self._class_info:
+            return self._class_info[qualname]
+        if qualname not in self.classes:
+            return None
+        self._class_info[qualname] = None  # type: ignore[assignment]  # cycle guard
+        path, fact = self.classes[qualname]
+        bases = tuple(self.resolve(path, b) for b in fact.bases)
+        storage, kind = self._storage(qualname, path, fact, bases)
+        meta = dict(fact.meta)
+        info = ClassInfo(qualname, path, fact, bases, storage, kind, meta.get("abstract") == "True")
+        self._class_info[qualname] = info
+        return info
+
+    def _storage(self, qualname: str, path: str, fact: ClassFact, bases: tuple[str, ...]) -> tuple[str, str]:
+        keywords = dict(fact.keywords)
+        decorators = [self.resolve(path, d) for d in fact.decorators]
+        for d in decorators:
+            if d in TRANSIENT_DECORATORS or d.rsplit(".", 1)[-1] == "dataclass":
+                return "", TRANSIENT_DECORATORS.get(d, "dataclass")
+        user_bases = set(self.config.persistence_bases)
+        for base in bases:
+            if base in user_bases or base.rsplit(".", 1)[-1] in user_bases:
+                return f"base:{base}", f"subclass of {base}"
+            if base == DJANGO_MODEL or base.endswith("models.Model") and base.startswith("django"):
+                kind = "Django proxy model" if dict(fact.meta).get("proxy") == "True" else "Django model"
+                return "django", kind
+            if base == SQLMODEL or base.endswith(".SQLModel"):
+                if keywords.get("table") == "True":
+                    return "sqlmodel", "SQLModel table"
+                return "", "SQLModel model (no table=True)"
+            if base in SQLALCHEMY_BASES or self._is_declarative_base(base):
+                return "sqlalchemy", "SQLAlchemy model"
+            if base in TRANSIENT_BASES:
+                return "", TRANSIENT_BASES[base]
+            parent = self.class_info(base)
+            if parent is not None:
+                if parent.storage:
+                    if parent.storage == "sqlmodel" or (parent.kind.startswith("SQLModel") and keywords.get("table") == "True"):
+                        return "sqlmodel", "SQLModel table"
+                    return parent.storage, parent.kind
+                if parent.kind.startswith("SQLModel") and keywords.get("table") == "True":
+                    return "sqlmodel", "SQLModel table"
+                if parent.kind != "class":
+                    return "", parent.kind
+        return "", "class"
+
+    def _is_declarative_base(self, base: str) -> bool:
+        """``Base = declarative_base()`` in a project module makes ``module.Base`` a base."""
+        module, name, rest = self._split_module(base)
+        if not module or rest:
+            return False
+        path = self.path_of_module[module]
+        for gname, origin in self.files[path].global_origins:
+            if gname == name:
+                resolved = self.resolve(path, origin)
+                return resolved in SQLALCHEMY_BASES or resolved.endswith("declarative_base()") or resolved.endswith(".SQLAlchemy().Model")
+        return False
+
+    def all_classes(self) -> list[ClassInfo]:
+        return [info for q in sorted(self.classes) if (info := self.class_info(q)) is not None]
+
+    def field_owner(self, class_qualname: str, name: str) -> tuple[ClassInfo, FieldFact] | None:
+        """The class in the hierarchy (the class first, then its bases) that defines a field."""
+        seen: set[str] = set()
+        queue = [class_qualname]
+        while queue:
+            q = queue.pop(0)
+            if q in seen:
+                continue
+            seen.add(q)
+            info = self.class_info(q)
+            if info is None:
+                continue
+            for f in info.fact.fields:
+                if f.name == name:
+                    return info, f
+            queue.extend(info.bases)
+        return None
+
+
+def _split_head(spelling: str) -> tuple[str, str, str]:
+    for i, ch in enumerate(spelling):
+        if ch in ".([":
+            return spelling[:i], ch, spelling[i:]
+    return spelling, "", ""
+
+
+def _class_prefix(spelling: str, names: set[str]) -> bool:
+    """``Outer.Inner`` names a nested class of the module."""
+    parts = spelling.split(".")
+    return any(".".join(parts[:i]) in names for i in range(2, len(parts) + 1))

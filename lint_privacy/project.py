@@ -1,0 +1,57 @@
+"""The project: which files belong to it, and the module name of each (from the source roots).
+
+Symlinked folders are not followed (no loops); excluded folders are not entered.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+
+from .config import Config
+
+
+def project_files(config: Config) -> list[str]:
+    """Paths of every Python file of the project, relative to the root, sorted."""
+    found: set[str] = set()
+    root = config.root
+    for source_root in config.source_roots:
+        base = (root / source_root).resolve()
+        if not base.is_dir():
+            continue
+        for folder, dirs, files in os.walk(base, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not _excluded(d, config.exclude))
+            for name in files:
+                if name.endswith(".py") and not _excluded(name, config.exclude):
+                    full = Path(folder, name)
+                    try:
+                        found.add(full.relative_to(root).as_posix())
+                    except ValueError:
+                        continue
+    return sorted(found)
+
+
+def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def relative_path(config: Config, path: str | os.PathLike[str]) -> str:
+    """A path as the project names it (relative to the root, forward slashes)."""
+    p = Path(path)
+    full = p if p.is_absolute() else (Path.cwd() / p)
+    try:
+        return full.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return full.resolve().as_posix()
+
+
+def module_name(config: Config, path: str) -> str:
+    """``src/app/models.py`` -> ``app.models`` under source root ``src``; ``__init__`` -> package."""
+    prefixes = ["" if r in (".", "") else r.strip("/") + "/" for r in config.source_roots]
+    prefix = max((p for p in prefixes if path.startswith(p)), key=len, default="")
+    rel = path[len(prefix):]
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
