@@ -646,7 +646,7 @@ def _build(path: str, data: dict[str, Any], loc: Loc) -> m.Policy:
         law=m.Law(
             adequacy={k: m.AdequacyList(k, a["source"], a["as_of"], tuple(
                 m.AdequacyDecision(d["country"], d["name"], d.get("scope", ""), d.get("requires_safeguard", ""),
-                                   d.get("since", "")) for d in a["decisions"]))
+                                   d.get("since", ""), d.get("note", "")) for d in a["decisions"]))
                       for k, a in law.get("adequacy", {}).items()},
             regions=regions, region_sources={k: r["source"] for k, r in law.get("regions", {}).items()}),
         default_jurisdiction=data.get("default_jurisdiction", ""),

@@ -239,6 +239,7 @@ class AdequacyDecision:
     scope: str = ""  # "commercial organisations", "Data Privacy Framework participants only"
     requires_safeguard: str = ""  # a safeguard id that must be declared for the decision to apply
     since: str = ""
+    note: str = ""  # "renewed December 2025"
 
 
 @dataclass(frozen=True)
