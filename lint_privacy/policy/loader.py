@@ -360,15 +360,14 @@ class _Checker:
     def __init__(self, path: str, data: Any, loc: Loc) -> None:
         self.path, self.data, self.loc = path, data, loc
         self.problems: list[Problem] = []
+        self.schema_errors: set[tuple[Any, ...]] = set()  # paths the schema already reported
 
     def add(self, loc: Loc, where: Iterable[Any], message: str) -> None:
         self.problems.append(Problem(self.path, loc.line, loc.column, f"{_dotted(where)}: {message}"))
 
     def run(self) -> list[Problem]:
         self.check_schema()
-        if not self.problems:
-            # References only make sense between well-formed entries; the schema's messages come first.
-            self.check_references()
+        self.check_references()
         return self.problems
 
     # -- schema
@@ -381,6 +380,7 @@ class _Checker:
 
     def describe(self, error: Any) -> None:
         where = list(error.absolute_path)
+        self.schema_errors.add(tuple(where))
         loc = self.loc.at(where)
         kind, value, instance = error.validator, error.validator_value, error.instance
         if kind == "additionalProperties" and isinstance(instance, dict):
@@ -434,107 +434,121 @@ class _Checker:
             node = node.get(key, {}) if isinstance(node, dict) else {}
         return node if isinstance(node, dict) else {}
 
-    def ref(self, where: list[Any], value: str, known: Iterable[str], what: str) -> None:
+    def ref(self, where: list[Any], value: Any, known: Iterable[str], what: str) -> None:
+        if not isinstance(value, str) or tuple(where) in self.schema_errors:
+            return  # the schema has already said what is wrong with this value
         known = list(known)
         if value not in known:
             hint = _suggest(value, known) or (f"; known: {_listing(known)}" if known else f"; no {what} is defined")
             self.add(self.loc.at(where), where, f"unknown {what} '{value}'{hint}")
 
-    def refs(self, where: list[Any], values: Iterable[str], known: Iterable[str], what: str) -> None:
+    def refs(self, where: list[Any], values: Any, known: Iterable[str], what: str) -> None:
         known = list(known)
-        for i, value in enumerate(values):
+        for i, value in enumerate(values if isinstance(values, list) else ()):
             self.ref(where + [i], value, known, what)
 
     def check_references(self) -> None:
-        notice = self.section("notice")
-        subjects, purposes = self.section("notice", "subjects"), self.section("notice", "purposes")
-        triggers, rules = self.section("notice", "triggers"), self.section("notice", "retention_rules")
-        categories, recipients = self.section("notice", "categories"), self.section("notice", "recipients")
-        safeguards = list(self.section("notice", "safeguards")) + list(self.section("law", "safeguards"))
-        regions = self.section("law", "regions")
-        adequacy = self.section("law", "adequacy")
-
+        """Every id used must be defined; run on entries the schema may have found malformed too."""
+        known = {
+            "subjects": self.section("notice", "subjects"), "purposes": self.section("notice", "purposes"),
+            "triggers": self.section("notice", "triggers"), "rules": self.section("notice", "retention_rules"),
+            "categories": self.section("notice", "categories"), "recipients": self.section("notice", "recipients"),
+            "safeguards": {**self.section("notice", "safeguards"), **self.section("law", "safeguards")},
+            "regions": self.section("law", "regions"), "adequacy": self.section("law", "adequacy"),
+            "jurisdictions": self.section("notice", "jurisdictions"),
+        }
         for sid in set(self.section("notice", "safeguards")) & set(self.section("law", "safeguards")):
-            at = ["law", "safeguards", sid]
-            self.add(self.loc.at(at).keys.get(sid, self.loc.at(at)), at[:2],
-                     f"safeguard '{sid}' is defined in both notice and law; give each one id")
-
-        for cid, cat in categories.items():
-            base = ["notice", "categories", cid]
-            self.refs(base + ["subjects"], cat["subjects"], subjects, "data subject")
-            for i, use in enumerate(cat["purposes"]):
-                self.ref(base + ["purposes", i, "purpose"], use["purpose"], purposes, "purpose")
-                if not use["bases"] and cat.get("role") != "processor":
-                    self.add(self.loc.at(base + ["purposes", i]), base + ["purposes", i, "bases"],
-                             "a legal basis is needed (an empty list is only for role: processor)")
-            term_ids: set[str] = set()
-            for i, term in enumerate(cat["retention"]):
-                self.check_term(base + ["retention", i], term, cat, triggers, rules, subjects)
-                if term["id"] in term_ids:
-                    self.add(self.loc.at(base + ["retention", i, "id"]), base + ["retention", i, "id"],
-                             f"retention term id '{term['id']}' is used twice in this category")
-                term_ids.add(term["id"])
-
-        for rid, rec in recipients.items():
-            base = ["notice", "recipients", rid]
-            self.refs(base + ["categories"], rec.get("categories", ()), categories, "category")
-            self.refs(base + ["safeguards"], rec.get("safeguards", ()), safeguards, "safeguard")
-            self.places(base + ["locations"], rec.get("locations", ()), regions)
-
-        transfers = [(["notice", "transfer"], notice["transfer"])]
-        for jid, jur in self.section("notice", "jurisdictions").items():
-            base = ["notice", "jurisdictions", jid]
-            for key in ("consent_categories", "sensitive_categories", "forbidden_categories"):
-                self.refs(base + [key], jur.get(key, ()), categories, "category")
-            if "transfer" in jur:
-                transfers.append((base + ["transfer"], jur["transfer"]))
-        for base, rule in transfers:
-            self.refs(base + ["accepted_safeguards"], rule["accepted_safeguards"], safeguards, "safeguard")
-            self.refs(base + ["covered_recipients"], rule.get("covered_recipients", ()), recipients, "recipient")
-            self.places(base + ["inside"], rule["inside"], regions)
-            if rule["adequacy"]:
-                self.ref(base + ["adequacy"], rule["adequacy"], adequacy, "adequacy list")
-            for i, req in enumerate(rule.get("requirements", ())):
-                self.refs(base + ["requirements", i, "requires"], req["requires"], safeguards, "safeguard")
-
-        for aid, lst in adequacy.items():
-            for i, decision in enumerate(lst["decisions"]):
-                if "requires_safeguard" in decision:
-                    self.ref(["law", "adequacy", aid, "decisions", i, "requires_safeguard"],
-                             decision["requires_safeguard"], safeguards, "safeguard")
-        default = self.data.get("default_jurisdiction")
+            at = self.loc.at(["law", "safeguards"])
+            self.add(at.keys.get(sid, at), ["law", "safeguards"],
+                     f"safeguard '{sid}' is defined in both notice and law; give each its own id")
+        checks: list[tuple[Any, ...]] = [(self.check_transfer, ["notice", "transfer"], self.section("notice", "transfer"))]
+        for cid, cat in known["categories"].items():
+            checks.append((self.check_category, ["notice", "categories", cid], cat))
+        for rid, rec in known["recipients"].items():
+            checks.append((self.check_recipient, ["notice", "recipients", rid], rec))
+        for jid, jur in known["jurisdictions"].items():
+            checks.append((self.check_jurisdiction, ["notice", "jurisdictions", jid], jur))
+            if isinstance(jur, dict) and "transfer" in jur:
+                checks.append((self.check_transfer, ["notice", "jurisdictions", jid, "transfer"], jur["transfer"]))
+        for aid, lst in known["adequacy"].items():
+            checks.append((self.check_adequacy, ["law", "adequacy", aid], lst))
+        for check, where, entry in checks:
+            try:
+                check(where, entry, known)
+            except (KeyError, TypeError, AttributeError):
+                pass  # a malformed entry: the schema has reported it, and its references cannot be read
+        default = self.data.get("default_jurisdiction") if isinstance(self.data, dict) else None
         if default:
-            self.ref(["default_jurisdiction"], default, self.section("notice", "jurisdictions"), "jurisdiction")
+            self.ref(["default_jurisdiction"], default, known["jurisdictions"], "jurisdiction")
+
+    def check_category(self, base: list[Any], cat: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+        self.refs(base + ["subjects"], cat.get("subjects"), known["subjects"], "data subject")
+        for i, use in enumerate(cat.get("purposes", ())):
+            self.ref(base + ["purposes", i, "purpose"], use.get("purpose"), known["purposes"], "purpose")
+            if use.get("bases") == [] and cat.get("role") != "processor":
+                self.add(self.loc.at(base + ["purposes", i, "bases"]), base + ["purposes", i, "bases"],
+                         "a legal basis is needed (an empty list is only for role: processor)")
+        term_ids: set[str] = set()
+        for i, term in enumerate(cat.get("retention", ())):
+            self.check_term(base + ["retention", i], term, cat, known)
+            if term.get("id") in term_ids:
+                self.add(self.loc.at(base + ["retention", i, "id"]), base + ["retention", i, "id"],
+                         f"retention term id '{term['id']}' is used twice in this category")
+            term_ids.add(term.get("id"))
 
     def check_term(self, where: list[Any], term: dict[str, Any], cat: dict[str, Any],
-                   triggers: dict[str, Any], rules: dict[str, Any], subjects: dict[str, Any]) -> None:
-        if "period" in term:
+                   known: dict[str, dict[str, Any]]) -> None:
+        if "period" in term and tuple(where + ["period"]) not in self.schema_errors:
             try:
                 parse_duration(str(term["period"]))
             except DurationError as exc:
                 self.add(self.loc.at(where + ["period"]), where + ["period"], str(exc))
         if "trigger" in term:
-            self.ref(where + ["trigger"], term["trigger"], triggers, "trigger")
+            self.ref(where + ["trigger"], term["trigger"], known["triggers"], "trigger")
             if "period" not in term:
                 self.add(self.loc.at(where), where, "a trigger needs a period ('period: 12mo') counted from it")
         if "rule" in term:
-            self.ref(where + ["rule"], term["rule"], rules, "retention rule")
+            self.ref(where + ["rule"], term["rule"], known["rules"], "retention rule")
         elif "period" in term and "trigger" not in term:
             self.add(self.loc.at(where), where, "a period needs a trigger (the event it counts from), "
                                                 "or a rule saying why the notice names none")
         if "rule" not in term and "period" not in term:
             self.add(self.loc.at(where), where, "a retention term needs 'period' and 'trigger', or 'rule'")
+        own = cat.get("subjects", [])
         for i, subject in enumerate(term.get("subjects", ())):
-            if subject not in cat["subjects"]:
-                known = cat["subjects"]
+            if subject not in own:
                 self.add(self.loc.at(where + ["subjects", i]), where + ["subjects", i],
-                         f"'{subject}' is not one of this category's subjects{_suggest(subject, known)}; "
-                         f"the category has: {', '.join(known)}")
+                         f"'{subject}' is not one of this category's subjects{_suggest(subject, own)}; "
+                         f"the category has: {', '.join(own)}")
 
-    def places(self, where: list[Any], values: Iterable[str], regions: dict[str, Any]) -> None:
-        for i, value in enumerate(values):
+    def check_recipient(self, base: list[Any], rec: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+        self.refs(base + ["categories"], rec.get("categories"), known["categories"], "category")
+        self.refs(base + ["safeguards"], rec.get("safeguards"), known["safeguards"], "safeguard")
+        self.places(base + ["locations"], rec.get("locations"), known["regions"])
+
+    def check_jurisdiction(self, base: list[Any], jur: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+        for key in ("consent_categories", "sensitive_categories", "forbidden_categories"):
+            self.refs(base + [key], jur.get(key), known["categories"], "category")
+
+    def check_transfer(self, base: list[Any], rule: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+        self.refs(base + ["accepted_safeguards"], rule.get("accepted_safeguards"), known["safeguards"], "safeguard")
+        self.refs(base + ["covered_recipients"], rule.get("covered_recipients"), known["recipients"], "recipient")
+        self.places(base + ["inside"], rule.get("inside"), known["regions"])
+        if rule.get("adequacy"):
+            self.ref(base + ["adequacy"], rule["adequacy"], known["adequacy"], "adequacy list")
+        for i, req in enumerate(rule.get("requirements", ())):
+            self.refs(base + ["requirements", i, "requires"], req.get("requires"), known["safeguards"], "safeguard")
+
+    def check_adequacy(self, base: list[Any], lst: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+        for i, decision in enumerate(lst.get("decisions", ())):
+            if "requires_safeguard" in decision:
+                self.ref(base + ["decisions", i, "requires_safeguard"], decision["requires_safeguard"],
+                         known["safeguards"], "safeguard")
+
+    def places(self, where: list[Any], values: Any, regions: dict[str, Any]) -> None:
+        for i, value in enumerate(values if isinstance(values, list) else ()):
             # Two capitals is a country; anything longer must be a region the law part lists.
-            if len(value) != 2 and value not in regions:
+            if isinstance(value, str) and len(value) != 2 and value not in regions:
                 self.ref(where + [i], value, regions, "region")
 
 
@@ -607,10 +621,11 @@ def _build(path: str, data: dict[str, Any], loc: Loc) -> m.Policy:
     raw_jurisdictions = notice.get("jurisdictions", {})
     jurisdictions: dict[str, m.Jurisdiction] = {}
     for jid, j in raw_jurisdictions.items():
-        rule = j.get("transfer")
-        parent = raw_jurisdictions.get(jid.split("-")[0], {}) if "-" in jid else {}
-        if rule is None and "transfer" in parent:
-            rule = parent["transfer"]  # a subdivision (CA-QC) keeps its country's transfer rule
+        rule, rule_owner = j.get("transfer"), jid
+        parent_id = jid.split("-")[0]
+        if rule is None and "-" in jid and "transfer" in raw_jurisdictions.get(parent_id, {}):
+            # A subdivision (CA-QC) keeps its country's transfer rule, which stays that country's.
+            rule, rule_owner = raw_jurisdictions[parent_id]["transfer"], parent_id
         jurisdictions[jid] = m.Jurisdiction(
             id=jid, name=j["name"], section=j["section"], min_customer_age=j.get("min_customer_age"),
             age_exceptions=tuple(m.AgeException(e["kind"], e.get("from_age"), e.get("description", ""))
@@ -621,7 +636,7 @@ def _build(path: str, data: dict[str, Any], loc: Loc) -> m.Policy:
             special_category_controls=j.get("special_category_controls", ""),
             breach_notification=tuple(m.BreachRule(b["notify"], b["hours"], b.get("after", ""), b.get("section", ""))
                                       for b in j.get("breach_notification", ())),
-            transfer=transfer(jid, rule) if rule else None, note=j.get("note", ""), quote=j.get("quote", ""))
+            transfer=transfer(rule_owner, rule) if rule else None, note=j.get("note", ""), quote=j.get("quote", ""))
 
     controller = notice["controller"]
     age = notice.get("min_customer_age", {})
