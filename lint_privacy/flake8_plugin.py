@@ -1,0 +1,84 @@
+"""The flake8 door: options in, one file's findings out. The project is analysed once per run
+(per worker process) by :class:`lint_privacy.session.Session`; every file is judged in it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+
+class Plugin:
+    name = "lint-privacy"
+    version = __version__
+    _session: Any = None  # Session, or None when no policy is configured
+    _disabled_reason = ""
+
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        manager.add_option(
+            "--privacy-policy", parse_from_config=True, normalize_paths=True, default=None,
+            help="Policy file (YAML) the code is judged against, e.g. policies/infobip.yaml.",
+        )
+        manager.add_option(
+            "--privacy-root", parse_from_config=True, normalize_paths=True, default=None,
+            help="Project root (default: the folder of the flake8 configuration file).",
+        )
+        manager.add_option(
+            "--privacy-cache-dir", parse_from_config=True, normalize_paths=True, default=None,
+            help="Where per-file facts are cached (default: ROOT/.lint-privacy-cache).",
+        )
+        manager.add_option(
+            "--privacy-no-cache", parse_from_config=True, action="store_true", default=False,
+            help="Do not read or write the facts cache.",
+        )
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        from .session import Session, SetupError, load_setup
+
+        root = Path(options.privacy_root) if options.privacy_root else _config_dir(options)
+        try:
+            config, policy, catalog = load_setup(
+                root,
+                options.privacy_policy,
+                cache_dir=Path(options.privacy_cache_dir) if options.privacy_cache_dir else None,
+                no_cache=bool(options.privacy_no_cache) or None,
+            )
+        except SetupError as e:
+            if options.privacy_policy is None and e.problems and e.problems[0].startswith("no policy given"):
+                # Installed but not configured for this project: stay silent rather than break flake8.
+                cls._session = None
+                return
+            sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in e.problems))
+            raise SystemExit(2) from None
+        cls._session = Session(config, policy, catalog)
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        session = type(self)._session
+        if session is None:
+            return
+        for f in session.findings_for(self.filename, "".join(self.lines), self.tree):
+            yield f.line, f.col, f"{f.code} {f.message}", type(self)
+
+
+def _config_dir(options: Any) -> Path:
+    """The folder flake8 took its configuration from: the project root."""
+    try:
+        from flake8.options.config import load_config
+
+        _, cfg_dir = load_config(options.config, [], isolated=bool(options.isolated))
+        return Path(cfg_dir)
+    except Exception:  # flake8 internals moved: the working directory is the next best root
+        return Path(os.getcwd())
