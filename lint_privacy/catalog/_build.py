@@ -1,0 +1,413 @@
+"""Reading catalog files into a ``Catalog``: validation with positions, and merging user files
+over the shipped ones (lists extend, scalars replace, a user's sink is tried first).
+
+One format for every file: any of the sections ``kinds``/``exclusions`` (names),
+``vendors``/``sinks``/``log_shipping``/``pseudonymisers``/``cleaners``/``logger_names``
+(sinks) and ``regions`` may appear in any file. ``docs/catalog.md`` describes it for users.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ._yaml import CatalogError, YList, YMap, from_plain, load_yaml
+from .names import Kind, Names, split_words
+from .regions import PROVIDERS, Regions
+from .sinks import (
+    LOG_LEVELS,
+    SINK_KINDS,
+    STORAGE_KINDS,
+    VENDOR_KINDS,
+    ArgRef,
+    Catalog,
+    LogShipper,
+    SinkSpec,
+    Vendor,
+)
+
+HERE = Path(__file__).parent
+SHIPPED = tuple(HERE / n for n in ("names.yaml", "sinks.yaml", "regions.yaml"))
+CONFIG_SOURCE = "lint-privacy config"
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+_TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
+        "pseudonymisers", "cleaners", "logger_names", "regions")
+_KIND_KEYS = ("label", "personal", "special", "patterns", "exclude", "remove_patterns")
+_EXCLUSION_KEYS = ("first", "after", "last")
+_VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
+                "host_countries", "log_shipping")
+_SINK_KEYS = ("kind", "vendor", "calls", "receivers", "methods", "data", "url", "host",
+              "host_setting", "ttl", "retention_required")
+_SHIPPER_KEYS = ("vendor", "call", "handler", "min_level", "pii_keyword", "host")
+
+
+# -- typed field readers: each error points at the offending value ------------------------
+def _check_keys(m: YMap, allowed: Sequence[str], what: str) -> None:
+    for key in m:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            raise m.error(key, f"unknown key {key!r} in {what}{hint}")
+
+
+def _map(parent: YMap, key: str, what: str) -> YMap:
+    value = parent.get(key)
+    if not isinstance(value, YMap):
+        raise parent.error(key, f"{what} must be a mapping")
+    return value
+
+
+def _str(m: YMap, key: str, default: str = "") -> str:
+    value = m.get(key, default)
+    if not isinstance(value, str):
+        raise m.error(key, f"{key!r} must be text")
+    return value
+
+
+def _bool(m: YMap, key: str, default: bool) -> bool:
+    value = m.get(key, default)
+    if not isinstance(value, bool):
+        raise m.error(key, f"{key!r} must be true or false")
+    return value
+
+
+def _strs(m: YMap, key: str) -> list[str]:
+    if key not in m:
+        return []
+    value = m[key]
+    if not isinstance(value, YList):
+        raise m.error(key, f"{key!r} must be a list of text items")
+    for i, v in enumerate(value):
+        if isinstance(v, bool):  # the YAML 1.1 trap: no, on, off, yes are booleans
+            raise value.error(i, f"{key!r}: item {i + 1} was read as {str(v).lower()}; quote it")
+        if not isinstance(v, str) or not v.strip():
+            raise value.error(i, f"{key!r}: item {i + 1} must be non-empty text")
+    return [v.strip() for v in value]
+
+
+def _argref(value: Any, where: CatalogError) -> ArgRef:
+    """``1`` (position), ``url`` (keyword) or ``{position: 1, keyword: url}`` (either)."""
+    if isinstance(value, bool):
+        raise where
+    if isinstance(value, int) and value >= 0:
+        return ArgRef(position=value)
+    if isinstance(value, str) and value.isidentifier():
+        return ArgRef(keyword=value)
+    if isinstance(value, YMap) and set(value) <= {"position", "keyword"} and value:
+        pos, kw = value.get("position"), value.get("keyword")
+        pos_ok = pos is None or (isinstance(pos, int) and not isinstance(pos, bool) and pos >= 0)
+        if pos_ok and (kw is None or (isinstance(kw, str) and kw.isidentifier())):
+            return ArgRef(position=pos, keyword=kw)
+    raise where
+
+
+_ARG_HELP = "an argument is a position (1), a keyword (url) or {position: 1, keyword: url}"
+
+
+def _opt_argref(m: YMap, key: str) -> ArgRef | None:
+    if key not in m or m[key] is None:
+        return None
+    return _argref(m[key], m.error(key, f"{key!r}: {_ARG_HELP}"))
+
+
+def _countries(value: Any, err: CatalogError) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise err
+    for c in value:
+        if c is False:  # the Norway problem: YAML 1.1 reads a bare NO as false
+            raise CatalogError(err.path, err.line, err.col, "NO was read as false; write 'NO'")
+        if not (isinstance(c, str) and _COUNTRY.match(c)):
+            raise err
+    return tuple(value)
+
+
+def _merge_list(old: list[str], new: list[str]) -> list[str]:
+    return old + [v for v in new if v not in old]
+
+
+class _Builder:
+    """Collects sections from the shipped files, then the user's, and builds the Catalog."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, dict[str, Any]] = {}
+        self.exclusions: dict[str, list[str]] = {k: [] for k in _EXCLUSION_KEYS}
+        self.vendors: dict[str, dict[str, Any]] = {}
+        self.sinks: dict[str, tuple[SinkSpec, list[str], YMap]] = {}
+        self.user_sinks: list[str] = []
+        self.shippers: list[tuple[LogShipper, YMap]] = []
+        self.lists: dict[str, list[str]] = {"pseudonymisers": [], "cleaners": [], "logger_names": []}
+        self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
+        self.user = False
+
+    def add(self, doc: Any, path: str, user: bool) -> None:
+        if not isinstance(doc, YMap):
+            raise CatalogError(path, 1, 1, "a catalog file must be a mapping of sections")
+        self.user = user
+        _check_keys(doc, _TOP, "a catalog file")
+        if "version" in doc and doc["version"] != 1:
+            raise doc.error("version", "only catalog format version 1 is supported")
+        if "kinds" in doc:
+            for kid, entry in _map(doc, "kinds", "'kinds'").items():
+                self._kind(_map(doc["kinds"], kid, f"kind {kid!r}"), kid)
+        if "exclusions" in doc:
+            ex = _map(doc, "exclusions", "'exclusions'")
+            _check_keys(ex, _EXCLUSION_KEYS, "'exclusions'")
+            for key in _EXCLUSION_KEYS:
+                self.exclusions[key] = _merge_list(self.exclusions[key], _strs(ex, key))
+        if "vendors" in doc:
+            vendors = _map(doc, "vendors", "'vendors'")
+            for vid in vendors:
+                self._vendor(_map(vendors, vid, f"vendor {vid!r}"), vid)
+        if "sinks" in doc:
+            sinks = _map(doc, "sinks", "'sinks'")
+            for sid in sinks:
+                self._sink(_map(sinks, sid, f"sink {sid!r}"), sid)
+        if "log_shipping" in doc:
+            self._shippers(doc, "log_shipping", vendor="")
+        for key in self.lists:
+            if key in doc:
+                self.lists[key] = _merge_list(self.lists[key], _strs(doc, key))
+        if "regions" in doc:
+            regions = _map(doc, "regions", "'regions'")
+            _check_keys(regions, PROVIDERS, "'regions'")
+            for provider in regions:
+                table = _map(regions, provider, f"regions of {provider!r}")
+                for region, countries in table.items():
+                    err = table.error(region, "a region maps to a list of ISO 3166-1 alpha-2 "
+                                      "country codes, e.g. [DE]")
+                    self.regions[provider][region] = _countries(countries, err)
+
+    # -- names -------------------------------------------------------------------------
+    def _kind(self, m: YMap, kid: str) -> None:
+        _check_keys(m, _KIND_KEYS, f"kind {kid!r}")
+        if not _ID.match(kid):
+            raise m.error(None, f"kind id {kid!r} must be lower_snake_case")
+        entry = self.kinds.get(kid)
+        if entry is None:
+            if "label" not in m or "personal" not in m:
+                raise m.error(None, f"new kind {kid!r} needs 'label' and 'personal'")
+            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "where": m}
+        for key in ("label",):
+            if key in m:
+                entry[key] = _str(m, key)
+        for key, default in (("personal", False), ("special", False)):
+            if key in m or key not in entry:
+                entry[key] = _bool(m, key, default)
+        for key in ("patterns", "exclude"):
+            items = _strs(m, key)
+            for i, text in enumerate(items):
+                if not split_words(text):
+                    raise m[key].error(i, f"pattern {text!r} has no words")
+            entry[key] = _merge_list(entry[key], items)
+        drop = set(_strs(m, "remove_patterns"))
+        entry["patterns"] = [p for p in entry["patterns"] if p not in drop]
+
+    # -- vendors -----------------------------------------------------------------------
+    def _vendor(self, m: YMap, vid: str) -> None:
+        _check_keys(m, _VENDOR_KEYS, f"vendor {vid!r}")
+        if not _ID.match(vid):
+            raise m.error(None, f"vendor id {vid!r} must be lower_snake_case")
+        entry = self.vendors.get(vid)
+        if entry is None:
+            if "name" not in m or "kind" not in m:
+                raise m.error(None, f"new vendor {vid!r} needs 'name' and 'kind'")
+            entry = self.vendors[vid] = {
+                "country": "", "domains": [], "modules": [], "local_calls": [],
+                "region_provider": "", "region_keywords": [], "host_countries": {},
+            }
+        for key in ("name", "kind", "country"):
+            if key in m:
+                entry[key] = _str(m, key)
+        if entry["kind"] not in VENDOR_KINDS:
+            raise m.error("kind", f"vendor kind {entry['kind']!r} is not one of: {', '.join(VENDOR_KINDS)}")
+        if entry["country"] and not _COUNTRY.match(entry["country"]):
+            raise m.error("country", "'country' must be an ISO 3166-1 alpha-2 code (US) or empty")
+        for key in ("domains", "modules", "local_calls"):
+            values = _strs(m, key)
+            if key == "domains":
+                values = [d.lower().lstrip(".") for d in values]
+            entry[key] = _merge_list(entry[key], values)
+        if "region" in m:
+            region = _map(m, "region", "'region'")
+            _check_keys(region, ("provider", "keywords"), "'region'")
+            provider = _str(region, "provider")
+            if provider not in PROVIDERS:
+                raise region.error("provider", f"region provider must be one of: {', '.join(PROVIDERS)}")
+            entry["region_provider"] = provider
+            entry["region_keywords"] = _merge_list(entry["region_keywords"], _strs(region, "keywords"))
+        if "host_countries" in m:
+            hc = _map(m, "host_countries", "'host_countries'")
+            for suffix, countries in hc.items():
+                err = hc.error(suffix, "a host suffix maps to a list of country codes, e.g. [DE]")
+                entry["host_countries"][suffix.lower()] = _countries(countries, err)
+        if "log_shipping" in m:
+            self._shippers(m, "log_shipping", vendor=vid)
+
+    def _shippers(self, parent: YMap, key: str, vendor: str) -> None:
+        items = parent[key]
+        if not isinstance(items, YList):
+            raise parent.error(key, "'log_shipping' must be a list")
+        for i, item in enumerate(items):
+            if not isinstance(item, YMap):
+                raise items.error(i, "a log_shipping entry must be a mapping")
+            _check_keys(item, _SHIPPER_KEYS, "a log_shipping entry")
+            if ("call" in item) == ("handler" in item):
+                raise items.error(i, "a log_shipping entry needs exactly one of 'call' or 'handler'")
+            how = "call" if "call" in item else "handler"
+            level = _str(item, "min_level", "DEBUG").upper()
+            if level not in LOG_LEVELS:
+                raise item.error("min_level", f"'min_level' must be one of: {', '.join(LOG_LEVELS)}")
+            shipper = LogShipper(
+                vendor=_str(item, "vendor", vendor) or vendor,
+                target=_str(item, how),
+                how=how,  # type: ignore[arg-type]
+                min_level=level,
+                pii_keyword=_str(item, "pii_keyword"),
+                host=_opt_argref(item, "host"),
+            )
+            self.shippers.append((shipper, item))
+
+    # -- sinks -------------------------------------------------------------------------
+    def _sink(self, m: YMap, sid: str) -> None:
+        _check_keys(m, _SINK_KEYS, f"sink {sid!r}")
+        kind = _str(m, "kind")
+        if kind not in SINK_KINDS:
+            raise m.error("kind" if "kind" in m else None,
+                          f"sink kind {kind!r} is not one of: {', '.join(SINK_KINDS)}")
+        calls = _strs(m, "calls")
+        receivers, methods = _strs(m, "receivers"), _strs(m, "methods")
+        if bool(receivers) != bool(methods):
+            raise m.error(None, "'receivers' and 'methods' go together")
+        calls += [f"{r}.{meth}" for r in receivers for meth in methods]
+        data: tuple[ArgRef, ...] | None = None
+        raw = m.get("data", "all")
+        if raw != "all":
+            if not isinstance(raw, YList) or not raw:
+                raise m.error("data", "'data' is 'all' or a list of arguments")
+            data = tuple(_argref(v, raw.error(i, f"'data': {_ARG_HELP}")) for i, v in enumerate(raw))
+        ttls: tuple[ArgRef, ...] = ()
+        if isinstance(m.get("ttl"), YList):  # several arguments can carry it: redis ex / px
+            ttl_list: YList = m["ttl"]
+            ttls = tuple(_argref(v, ttl_list.error(i, f"'ttl': {_ARG_HELP}")) for i, v in enumerate(ttl_list))
+        elif m.get("ttl") is not None:
+            ttls = (_argref(m["ttl"], m.error("ttl", f"'ttl': {_ARG_HELP}")),)
+        spec = SinkSpec(
+            id=sid,
+            kind=kind,
+            vendor=_str(m, "vendor"),
+            data=data,
+            url=_opt_argref(m, "url"),
+            host=_opt_argref(m, "host"),
+            host_setting=_str(m, "host_setting"),
+            ttl=ttls[0] if ttls else None,
+            ttls=ttls,
+            retention_required=_bool(m, "retention_required", kind in STORAGE_KINDS),
+        )
+        self.sinks[sid] = (spec, calls, m)
+        if self.user:  # a user's sink is tried before the shipped ones, so it can override
+            if sid in self.user_sinks:
+                self.user_sinks.remove(sid)
+            self.user_sinks.append(sid)
+
+    # -- result ------------------------------------------------------------------------
+    def build(self) -> Catalog:
+        for sid, (spec, _, where) in self.sinks.items():
+            if spec.vendor and spec.vendor not in self.vendors:
+                raise where.error("vendor", f"sink {sid!r} names unknown vendor {spec.vendor!r}")
+        for shipper, where in self.shippers:
+            if shipper.vendor and shipper.vendor not in self.vendors:
+                raise where.error("vendor", f"log_shipping names unknown vendor {shipper.vendor!r}")
+        kinds = {
+            kid: Kind(kid, e.get("label", kid), e["personal"], e["special"])
+            for kid, e in self.kinds.items()
+        }
+        names = Names(
+            kinds,
+            patterns={kid: e["patterns"] for kid, e in self.kinds.items()},
+            excludes={kid: e["exclude"] for kid, e in self.kinds.items()},
+            first=self.exclusions["first"],
+            after=self.exclusions["after"],
+            last=self.exclusions["last"],
+        )
+        vendors = {
+            vid: Vendor(
+                id=vid, name=e["name"], kind=e["kind"], country=e["country"],
+                domains=tuple(e["domains"]), modules=tuple(e["modules"]),
+                local_calls=tuple(e["local_calls"]), region_provider=e["region_provider"],
+                region_keywords=tuple(e["region_keywords"]),
+                host_countries=dict(e["host_countries"]),
+            )
+            for vid, e in self.vendors.items()
+        }
+        order = self.user_sinks + [s for s in self.sinks if s not in self.user_sinks]
+        return Catalog(
+            names=names,
+            vendors=vendors,
+            sinks=[(self.sinks[s][0], self.sinks[s][1]) for s in order],
+            regions=Regions(self.regions),
+            logger_names=self.lists["logger_names"],
+            pseudonymisers=self.lists["pseudonymisers"],
+            cleaners=self.lists["cleaners"],
+            log_shippers=[s for s, _ in self.shippers],
+        )
+
+
+def _names_config(extra_names: Mapping[str, Any]) -> YMap:
+    """Config names: sections ``kinds``/``exclusions``, or the shorthand ``kind: [patterns]``."""
+    doc = from_plain(dict(extra_names), CONFIG_SOURCE)
+    kinds = doc.pop("kinds", None) or from_plain({}, CONFIG_SOURCE)
+    if not isinstance(kinds, YMap):
+        raise CatalogError(CONFIG_SOURCE, 0, 0, "names: 'kinds' must be a mapping")
+    out = from_plain({}, CONFIG_SOURCE)
+    if "exclusions" in doc:
+        out["exclusions"] = doc.pop("exclusions")
+    for kid, value in doc.items():
+        kinds[kid] = from_plain({"patterns": list(value)}, CONFIG_SOURCE) if isinstance(value, list) else value
+    out["kinds"] = kinds
+    return out
+
+
+# The shipped files never change under a running process; user files are re-read when their
+# size or mtime changes (a long-lived editor process must never use a stale catalog).
+_CACHE: dict[str, Catalog] = {}
+
+
+def _stamp(path: str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, -1, -1)  # load_yaml reports the missing file
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def load_catalog(
+    extra: Sequence[str | os.PathLike[str]] = (),
+    extra_names: Mapping[str, Any] | None = None,
+) -> Catalog:
+    """The shipped catalog with the user's YAML files (in order) and config names over it."""
+    paths = [os.fspath(p) for p in extra]
+    key = json.dumps([[_stamp(p) for p in paths], extra_names or {}], sort_keys=True, default=str)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    builder = _Builder()
+    for path in SHIPPED:
+        builder.add(load_yaml(path), str(path), user=False)
+    for path in paths:
+        builder.add(load_yaml(path), path, user=True)
+    if extra_names:
+        if not isinstance(extra_names, Mapping):
+            raise CatalogError(CONFIG_SOURCE, 0, 0, "names must be a mapping")
+        builder.add(_names_config(extra_names), CONFIG_SOURCE, user=True)
+    catalog = builder.build()
+    if len(_CACHE) > 16:
+        _CACHE.clear()
+    _CACHE[key] = catalog
+    return catalog

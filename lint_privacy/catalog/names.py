@@ -1,0 +1,146 @@
+"""Personal data found by name: identifiers are split into words and matched against the word
+patterns of ``names.yaml``, with word-level exclusions so booleans, counts and config are quiet.
+
+The rules (and why) are written at the top of ``names.yaml``; this module only compiles them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# Upper-case runs before a capitalised word (HTTPServer -> HTTP Server), capitalised or lower
+# words, trailing upper-case runs. Digits and punctuation separate words and are dropped, so
+# EMAIL_ADDR2 -> email addr and ipv4 -> ipv.
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
+# classify() runs for every field, dict key and request key of a project; memoise, but keep
+# a long-lived editor process from growing without bound.
+_MEMO_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An element kind: the shared vocabulary of policy ``elements`` and name matching."""
+
+    id: str
+    label: str
+    personal: bool
+    special: bool
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """The kind an identifier names, and the pattern (as written in the YAML) that said so."""
+
+    kind: str
+    matched: str
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    words: tuple[str, ...]
+    kind: str
+    text: str
+    order: int  # position of the kind in the catalog: the last tie-breaker
+
+
+def split_words(identifier: str) -> tuple[str, ...]:
+    """``billingEmail`` -> ``('billing', 'email')``; ``EMAIL_ADDR2`` -> ``('email', 'addr')``."""
+    return tuple(w.lower() for w in _WORD.findall(identifier))
+
+
+def _occurs(seq: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    n = len(seq)
+    return any(words[i : i + n] == seq for i in range(len(words) - n + 1))
+
+
+class Names:
+    """Compiled name patterns; ``classify`` says which personal kind an identifier names."""
+
+    def __init__(
+        self,
+        kinds: Mapping[str, Kind],
+        patterns: Mapping[str, Iterable[str]],
+        excludes: Mapping[str, Iterable[str]],
+        first: Iterable[str],
+        after: Iterable[str],
+        last: Iterable[str],
+    ) -> None:
+        self.kinds: dict[str, Kind] = dict(kinds)
+        order = {kid: i for i, kid in enumerate(self.kinds)}
+        self._first = frozenset(first)
+        self._after = frozenset(after)
+        self._last = frozenset(last)
+        self._excludes = {
+            kid: tuple(split_words(e) for e in seqs) for kid, seqs in excludes.items() if seqs
+        }
+        # Index by first word: matching then costs one dict lookup per word of the identifier.
+        self._by_first: dict[str, list[_Pattern]] = {}
+        vocab: set[str] = set()
+        for kid, texts in patterns.items():
+            for text in texts:
+                words = split_words(text)
+                if words:
+                    self._by_first.setdefault(words[0], []).append(
+                        _Pattern(words, kid, text, order[kid])
+                    )
+                    vocab.update(words)
+        self._vocab = frozenset(vocab)
+        self._memo: dict[tuple[str, bool], NameMatch | None] = {}
+
+    def words(self, identifier: str) -> tuple[str, ...]:
+        """The identifier's words, plurals reduced to a singular the patterns know."""
+        return tuple(self._singular(w) for w in split_words(identifier))
+
+    def _singular(self, word: str) -> str:
+        if word in self._vocab or len(word) < 3 or not word.endswith("s"):
+            return word
+        for cut, add in (("ies", "y"), ("es", ""), ("s", "")):
+            if word.endswith(cut) and word[: -len(cut)] + add in self._vocab:
+                return word[: -len(cut)] + add
+        return word
+
+    def classify(self, identifier: str, *, context: bool = False) -> NameMatch | None:
+        """The personal kind this identifier names, or None.
+
+        With ``context=True`` the context kinds' patterns take part as well (for telling which
+        element an annotated field names); by default only personal kinds are reported.
+        """
+        key = (identifier, context)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        result = self._classify(self.words(identifier), context)
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = result
+        return result
+
+    def _classify(self, words: tuple[str, ...], context: bool) -> NameMatch | None:
+        best: tuple[int, int, int] | None = None
+        found: _Pattern | None = None
+        n = len(words)
+        for start, word in enumerate(words):
+            for pat in self._by_first.get(word, ()):
+                end = start + len(pat.words)
+                if end > n or words[start:end] != pat.words:
+                    continue
+                if not context and not self.kinds[pat.kind].personal:
+                    continue
+                if self._excluded(words, start, end, pat.kind):
+                    continue
+                rank = (len(pat.words), end, -pat.order)
+                if best is None or rank > best:
+                    best, found = rank, pat
+        return NameMatch(found.kind, found.text) if found else None
+
+    def _excluded(self, words: tuple[str, ...], start: int, end: int, kind: str) -> bool:
+        if start > 0 and words[0] in self._first:
+            return True
+        if end < len(words) and (
+            words[-1] in self._last or any(w in self._after for w in words[end:])
+        ):
+            return True
+        return any(_occurs(seq, words) for seq in self._excludes.get(kind, ()))
