@@ -505,21 +505,27 @@ class _Checker:
                 self.add(self.loc.at(where + ["period"]), where + ["period"], str(exc))
         if "trigger" in term:
             self.ref(where + ["trigger"], term["trigger"], known["triggers"], "trigger")
-            if "period" not in term:
-                self.add(self.loc.at(where), where, "a trigger needs a period ('period: 12mo') counted from it")
         if "rule" in term:
             self.ref(where + ["rule"], term["rule"], known["rules"], "retention rule")
-        elif "period" in term and "trigger" not in term:
-            self.add(self.loc.at(where), where, "a period needs a trigger (the event it counts from), "
-                                                "or a rule saying why the notice names none")
-        if "rule" not in term and "period" not in term:
-            self.add(self.loc.at(where), where, "a retention term needs 'period' and 'trigger', or 'rule'")
+        if tuple(where) not in self.schema_errors:  # a misspelt key would also look like a missing one
+            self.check_term_shape(where, term)
         own = cat.get("subjects", [])
         for i, subject in enumerate(term.get("subjects", ())):
-            if subject not in own:
+            if isinstance(subject, str) and subject not in own:
                 self.add(self.loc.at(where + ["subjects", i]), where + ["subjects", i],
                          f"'{subject}' is not one of this category's subjects{_suggest(subject, own)}; "
                          f"the category has: {', '.join(own)}")
+
+    def check_term_shape(self, where: list[Any], term: dict[str, Any]) -> None:
+        """A term is a period counted from a trigger, a named rule, or a period a rule explains."""
+        if "trigger" in term:
+            if "period" not in term:
+                self.add(self.loc.at(where), where, "a trigger needs a period ('period: 12mo') counted from it")
+        elif "period" in term and "rule" not in term:
+            self.add(self.loc.at(where), where, "a period needs a trigger (the event it counts from), "
+                                                "or a rule saying why the notice names none")
+        elif "rule" not in term and "period" not in term:
+            self.add(self.loc.at(where), where, "a retention term needs 'period' and 'trigger', or 'rule'")
 
     def check_recipient(self, base: list[Any], rec: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
         self.refs(base + ["categories"], rec.get("categories"), known["categories"], "category")
