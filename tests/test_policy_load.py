@@ -85,7 +85,8 @@ def test_processors_of_the_korean_supplement_and_their_vendors(infobip: Policy) 
     assert infobip.recipient_for_vendor("stripe") is None
     assert [c.id for c in infobip.classes_covering("crm")] == ["service_providers"]
     assert [c.id for c in infobip.classes_covering("advertising")] == ["advertising_partners"]
-    assert {"whatsapp", "telegram", "kakaotalk"} <= set(r["telecom_operators"].vendors)
+    assert {"meta", "whatsapp", "telegram", "kakaotalk"} <= set(r["telecom_operators"].vendors)
+    assert infobip.recipient_for_vendor("infobip") is r["infobip_affiliates"]
     assert r["infobip_affiliates"].safeguards == ("intra_group_agreement",)
     assert r["microsoft"].categories is None  # cloud hosting: the notice does not restrict it
 
@@ -145,6 +146,25 @@ def test_positions_point_into_the_policy_file(infobip: Policy) -> None:
     assert lines[cat.where.line - 1].strip() == "cctv_footage:"
     term = cat.retention[0]
     assert lines[term.where.line - 1].strip() == "- id: after_recording"
+
+
+def test_schema_vocabularies_match_the_catalog() -> None:
+    """Policy elements are the catalog's element kinds; classes cover the catalog's vendor kinds."""
+    from lint_privacy.catalog import load_catalog
+    from lint_privacy.policy.loader import schema
+
+    catalog = load_catalog()
+    defs = schema()["$defs"]
+    assert set(defs["category"]["properties"]["elements"]["items"]["enum"]) == set(catalog.names.kinds)
+    assert {v.kind for v in catalog.vendors.values()} <= set(defs["recipient"]["properties"]["covers_kinds"]["items"]["enum"])
+
+
+def test_infobip_vendor_ids_exist_in_the_sink_catalog(infobip: Policy) -> None:
+    from lint_privacy.catalog import load_catalog
+
+    vendors = set(load_catalog().vendors)
+    for rid in KOREAN_PROCESSORS + ["infobip_affiliates"]:
+        assert set(infobip.recipients[rid].vendors) <= vendors, rid
 
 
 def test_acme_example_loads_with_nothing_infobip_specific() -> None:

@@ -49,13 +49,8 @@ def validate(path: str, out: TextIO | None = None, err: TextIO | None = None) ->
 
 
 def describe_term(policy: Policy, term: RetentionTerm) -> str:
-    """A retention term in words: "12 months after <trigger>", or the rule's id, per subject."""
-    if term.period is not None and term.trigger:
-        text = f"{term.period.describe()} after {policy.triggers[term.trigger].description}"
-    elif term.period is not None:
-        text = f"up to {term.period.describe()} (rule: {term.rule})"
-    else:
-        text = f"rule: {term.rule}"
+    """A retention term in words, prefixed by the data subjects it is limited to."""
+    text = policy.describe_term(term)
     return f"[{', '.join(term.subjects)}] {text}" if term.subjects else text
 
 

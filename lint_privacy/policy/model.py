@@ -292,6 +292,17 @@ class Policy:
         """Recipient classes whose description vaguely covers a vendor of this kind."""
         return tuple(r for r in self.recipients.values() if r.kind == "class" and vendor_kind in r.covers_kinds)
 
+    def describe_term(self, term: RetentionTerm) -> str:
+        """A retention term in words: "12 months after the end of the business relationship", "up to
+        3 years (<rule>)" where no trigger is stated, or the rule's description where no number is."""
+        trigger = self.triggers.get(term.trigger or "")
+        rule = self.retention_rules.get(term.rule or "")
+        if term.period is not None and trigger is not None:
+            return f"{term.period.describe()} after {trigger.description}"
+        if term.period is not None:
+            return f"up to {term.period.describe()}" + (f" ({rule.description})" if rule else "")
+        return rule.description if rule else (term.rule or "")
+
     def minimum_age(self, jurisdiction: str | None) -> int | None:
         """The minimum customer age for a jurisdiction's data subjects (the main body's otherwise)."""
         j = self.jurisdictions.get(jurisdiction or "")
