@@ -108,7 +108,8 @@ def test_unknown_is_none(regions, provider, region):
 
 def test_user_file_adds_a_region(tmp_path):
     path = tmp_path / "catalog.yaml"
-    path.write_text("regions:\n  aws:\n    eu-isoe-west-1: [DE]\n  gcp:\n    eu: [BE]\n", encoding="utf-8")
+    text = "regions:\n  aws:\n    eu-isoe-west-1: [DE]\n  gcp:\n    eu: [BE]\n"
+    path.write_text(text, encoding="utf-8")
     regions = load_catalog([path]).regions
     assert regions.countries("aws", "eu-isoe-west-1") == ("DE",)
     assert regions.countries("gcp", "eu") == ("BE",)  # a user entry replaces the shipped one

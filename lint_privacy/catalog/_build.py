@@ -117,6 +117,16 @@ def _opt_argref(m: YMap, key: str) -> ArgRef | None:
     return _argref(m[key], m.error(key, f"{key!r}: {_ARG_HELP}"))
 
 
+def _argrefs(m: YMap, key: str) -> tuple[ArgRef, ...]:
+    """One argument or a list of them (redis ``set`` takes its TTL as ``ex`` or ``px``)."""
+    value = m[key]
+    if not isinstance(value, YList):
+        return (_argref(value, m.error(key, f"{key!r}: {_ARG_HELP}")),)
+    if not value:
+        raise m.error(key, f"{key!r} must name at least one argument")
+    return tuple(_argref(v, value.error(i, f"{key!r}: {_ARG_HELP}")) for i, v in enumerate(value))
+
+
 def _countries(value: Any, err: CatalogError) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise err
@@ -142,7 +152,9 @@ class _Builder:
         self.sinks: dict[str, tuple[SinkSpec, list[str], YMap]] = {}
         self.user_sinks: list[str] = []
         self.shippers: list[tuple[LogShipper, YMap]] = []
-        self.lists: dict[str, list[str]] = {"pseudonymisers": [], "cleaners": [], "logger_names": []}
+        self.lists: dict[str, list[str]] = {
+            "pseudonymisers": [], "cleaners": [], "logger_names": []
+        }
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
         self.user = False
 
@@ -154,8 +166,9 @@ class _Builder:
         if "version" in doc and doc["version"] != 1:
             raise doc.error("version", "only catalog format version 1 is supported")
         if "kinds" in doc:
-            for kid, entry in _map(doc, "kinds", "'kinds'").items():
-                self._kind(_map(doc["kinds"], kid, f"kind {kid!r}"), kid)
+            kinds = _map(doc, "kinds", "'kinds'")
+            for kid in kinds:
+                self._kind(_map(kinds, kid, f"kind {kid!r}"), kid)
         if "exclusions" in doc:
             ex = _map(doc, "exclusions", "'exclusions'")
             _check_keys(ex, _EXCLUSION_KEYS, "'exclusions'")
@@ -193,10 +206,9 @@ class _Builder:
         if entry is None:
             if "label" not in m or "personal" not in m:
                 raise m.error(None, f"new kind {kid!r} needs 'label' and 'personal'")
-            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "where": m}
-        for key in ("label",):
-            if key in m:
-                entry[key] = _str(m, key)
+            entry = self.kinds[kid] = {"patterns": [], "exclude": []}
+        if "label" in m:
+            entry["label"] = _str(m, "label")
         for key, default in (("personal", False), ("special", False)):
             if key in m or key not in entry:
                 entry[key] = _bool(m, key, default)
@@ -226,7 +238,8 @@ class _Builder:
             if key in m:
                 entry[key] = _str(m, key)
         if entry["kind"] not in VENDOR_KINDS:
-            raise m.error("kind", f"vendor kind {entry['kind']!r} is not one of: {', '.join(VENDOR_KINDS)}")
+            allowed = ", ".join(VENDOR_KINDS)
+            raise m.error("kind", f"vendor kind {entry['kind']!r} is not one of: {allowed}")
         if entry["country"] and not _COUNTRY.match(entry["country"]):
             raise m.error("country", "'country' must be an ISO 3166-1 alpha-2 code (US) or empty")
         for key in ("domains", "modules", "local_calls"):
@@ -239,9 +252,11 @@ class _Builder:
             _check_keys(region, ("provider", "keywords"), "'region'")
             provider = _str(region, "provider")
             if provider not in PROVIDERS:
-                raise region.error("provider", f"region provider must be one of: {', '.join(PROVIDERS)}")
+                allowed = ", ".join(PROVIDERS)
+                raise region.error("provider", f"region provider must be one of: {allowed}")
             entry["region_provider"] = provider
-            entry["region_keywords"] = _merge_list(entry["region_keywords"], _strs(region, "keywords"))
+            keywords = _strs(region, "keywords")
+            entry["region_keywords"] = _merge_list(entry["region_keywords"], keywords)
         if "host_countries" in m:
             hc = _map(m, "host_countries", "'host_countries'")
             for suffix, countries in hc.items():
@@ -259,11 +274,12 @@ class _Builder:
                 raise items.error(i, "a log_shipping entry must be a mapping")
             _check_keys(item, _SHIPPER_KEYS, "a log_shipping entry")
             if ("call" in item) == ("handler" in item):
-                raise items.error(i, "a log_shipping entry needs exactly one of 'call' or 'handler'")
+                raise items.error(i, "a log_shipping entry needs one of 'call' or 'handler'")
             how = "call" if "call" in item else "handler"
             level = _str(item, "min_level", "DEBUG").upper()
             if level not in LOG_LEVELS:
-                raise item.error("min_level", f"'min_level' must be one of: {', '.join(LOG_LEVELS)}")
+                allowed = ", ".join(LOG_LEVELS)
+                raise item.error("min_level", f"'min_level' must be one of: {allowed}")
             shipper = LogShipper(
                 vendor=_str(item, "vendor", vendor) or vendor,
                 target=_str(item, how),
@@ -286,18 +302,8 @@ class _Builder:
         if bool(receivers) != bool(methods):
             raise m.error(None, "'receivers' and 'methods' go together")
         calls += [f"{r}.{meth}" for r in receivers for meth in methods]
-        data: tuple[ArgRef, ...] | None = None
-        raw = m.get("data", "all")
-        if raw != "all":
-            if not isinstance(raw, YList) or not raw:
-                raise m.error("data", "'data' is 'all' or a list of arguments")
-            data = tuple(_argref(v, raw.error(i, f"'data': {_ARG_HELP}")) for i, v in enumerate(raw))
-        ttls: tuple[ArgRef, ...] = ()
-        if isinstance(m.get("ttl"), YList):  # several arguments can carry it: redis ex / px
-            ttl_list: YList = m["ttl"]
-            ttls = tuple(_argref(v, ttl_list.error(i, f"'ttl': {_ARG_HELP}")) for i, v in enumerate(ttl_list))
-        elif m.get("ttl") is not None:
-            ttls = (_argref(m["ttl"], m.error("ttl", f"'ttl': {_ARG_HELP}")),)
+        data = None if m.get("data", "all") == "all" else _argrefs(m, "data")
+        ttls = _argrefs(m, "ttl") if m.get("ttl") is not None else ()
         spec = SinkSpec(
             id=sid,
             kind=kind,
@@ -325,7 +331,7 @@ class _Builder:
             if shipper.vendor and shipper.vendor not in self.vendors:
                 raise where.error("vendor", f"log_shipping names unknown vendor {shipper.vendor!r}")
         kinds = {
-            kid: Kind(kid, e.get("label", kid), e["personal"], e["special"])
+            kid: Kind(kid, e["label"], e["personal"], e["special"])
             for kid, e in self.kinds.items()
         }
         names = Names(
@@ -369,7 +375,9 @@ def _names_config(extra_names: Mapping[str, Any]) -> YMap:
     if "exclusions" in doc:
         out["exclusions"] = doc.pop("exclusions")
     for kid, value in doc.items():
-        kinds[kid] = from_plain({"patterns": list(value)}, CONFIG_SOURCE) if isinstance(value, list) else value
+        if isinstance(value, list):
+            value = from_plain({"patterns": list(value)}, CONFIG_SOURCE)
+        kinds[kid] = value
     out["kinds"] = kinds
     return out
 

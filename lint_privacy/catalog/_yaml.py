@@ -104,7 +104,8 @@ def _convert(path: str, root: yaml.Node) -> Any:
     def walk(node: yaml.Node, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise CatalogError(path, *_pos(node), f"document expands to more than {MAX_NODES} nodes")
+            message = f"document expands to more than {MAX_NODES} nodes (an alias bomb?)"
+            raise CatalogError(path, *_pos(node), message)
         if depth > MAX_DEPTH:
             raise CatalogError(path, *_pos(node), f"nesting deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.ScalarNode):
@@ -123,7 +124,8 @@ def _convert(path: str, root: yaml.Node) -> Any:
             m = _new_map(path, _pos(node))
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == f"{_TAG}merge":
-                    raise CatalogError(path, *_pos(key_node), "keys must be plain text (no merge keys)")
+                    message = "keys must be plain text (no merge keys)"
+                    raise CatalogError(path, *_pos(key_node), message)
                 key = str(_scalar(path, key_node))
                 if key in m:
                     line, col = m.value_pos[key]

@@ -72,9 +72,9 @@ class SinkSpec:
 
     ``data`` None means every argument carries data. ``url``/``ttl`` point into the call's own
     arguments (``ttls`` lists every argument that can carry a TTL, e.g. redis ``ex`` and
-    ``px``; ``ttl`` is its first); ``host`` points into the arguments of the constructor the receiver came from
-    (the last ``()`` of the qualified name, e.g. ``smtplib.SMTP(host)``); ``host_setting`` is
-    a Django setting naming the host (``EMAIL_HOST``).
+    ``px``; ``ttl`` is its first); ``host`` points into the arguments of the constructor the
+    receiver came from (the last ``()`` of the qualified name, e.g. ``smtplib.SMTP(host)``);
+    ``host_setting`` is a Django setting naming the host (``EMAIL_HOST``).
     """
 
     id: str
