@@ -4,6 +4,8 @@ Both return the CLI exit code: 0 when the policy is usable, 2 when it is not (ea
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -82,18 +84,21 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequen
 def render(policy: Policy, width: int = 140) -> str:
     """The policy as plain text: header, one table row per category, then what applies to all."""
     n = policy.notice
-    lines = [f"{n.title}", f"controller: {n.controller.name}" + (f", {n.controller.address}" if n.controller.address else ""),
-             f"last updated: {n.last_updated}" + (f" (previous version {n.previous_version})" if n.previous_version else ""),
-             ""]
-    fixed = 28 + 8 + 20 + 4 * 2  # category, section and bases columns, and the four gaps
-    retention_w = max(30, (width - fixed) * 3 // 5)
-    recipients_w = max(20, width - fixed - retention_w)
+    head = [n.title, f"controller: {n.controller.name}" + (f", {n.controller.address}" if n.controller.address else ""),
+            f"last updated: {n.last_updated}" + (f" (previous version {n.previous_version})" if n.previous_version else "")]
+    lines = [textwrap.fill(h, width, subsequent_indent="  ") for h in head] + [""]
+    # Section and bases columns are as wide as their longest entries; the rest shares what is left.
+    section_w, bases_w, gaps = 8, 20, 4 * 2
+    rest = max(40, width - section_w - bases_w - gaps)
+    category_w = min(28, max(14, rest // 4))
+    retention_w = (rest - category_w) * 3 // 5
+    recipients_w = rest - category_w - retention_w
     rows = [[c.id + (" (processor)" if c.role == "processor" else ""), c.section,
              "\n".join(describe_term(policy, t) for t in c.retention), "\n".join(_bases(c)),
              ", ".join(recipients_of(policy, c)) or "-"]
             for c in policy.categories.values()]
-    lines += _table(["CATEGORY", "SECTION", "RETENTION", "LEGAL BASES", "RECIPIENTS (by category)"], rows,
-                    [28, 8, retention_w, 20, recipients_w])
+    lines += _table(["CATEGORY", "SECTION", "RETENTION", "LEGAL BASES", "RECIPIENTS"], rows,
+                    [category_w, section_w, retention_w, bases_w, recipients_w])
     anyone = [r.id for r in policy.recipients.values() if r.categories is None]
     lines += ["", textwrap.fill("Recipients the notice does not restrict to categories: " + (", ".join(anyone) or "none"),
                                 width, subsequent_indent="  ")]
@@ -110,13 +115,14 @@ def render(policy: Policy, width: int = 140) -> str:
     return "\n".join(lines)
 
 
-def show(path: str, out: TextIO | None = None, err: TextIO | None = None, width: int = 140) -> int:
-    """Print the policy as a readable table; problems go to stderr as with ``validate``."""
+def show(path: str, out: TextIO | None = None, err: TextIO | None = None, width: int | None = None) -> int:
+    """Print the policy as a readable table (terminal width, at least 80 columns); problems go to
+    stderr as with ``validate``."""
     out, err = out or sys.stdout, err or sys.stderr
     policy = _load(path, err)
     if policy is None:
         return EXIT_BAD_POLICY
-    print(render(policy, width), file=out)
+    print(render(policy, width or max(80, shutil.get_terminal_size((140, 24)).columns)), file=out)
     return EXIT_OK
 
 
@@ -126,7 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 2 or args[0] not in ("validate", "show"):
         print("usage: python -m lint_privacy.policy.commands validate|show FILE", file=sys.stderr)
         return EXIT_BAD_POLICY
-    return (validate if args[0] == "validate" else show)(args[1])
+    try:
+        return (validate if args[0] == "validate" else show)(args[1])
+    except BrokenPipeError:  # `... show FILE | head`: the reader left; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":
