@@ -20,7 +20,22 @@ from .config import Config
 from .facts import FileFacts
 
 _MAGIC = b"LPF1"
-_SALT = f"{__version__}|{sys.version_info[0]}.{sys.version_info[1]}".encode()
+
+
+def _extractor_fingerprint() -> bytes:
+    """Facts change when the extractor's code changes, even within one version (development
+    installs): its source is part of the key."""
+    package = Path(__file__).parent
+    h = hashlib.sha256(f"{__version__}|{sys.version_info[0]}.{sys.version_info[1]}".encode())
+    for name in ("facts.py", "annotations.py", *sorted(f"extract/{p.name}" for p in (package / "extract").glob("*.py"))):
+        try:
+            h.update((package / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.digest()
+
+
+_SALT = _extractor_fingerprint()
 _LOCK_TIMEOUT = 300.0
 
 

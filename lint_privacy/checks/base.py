@@ -25,7 +25,7 @@ def register(*rules: Rule) -> None:
 
 def finding(rule: Rule, path: str, line: int, col: int, **fields: object) -> Finding:
     """A finding of ``rule``; ``fields`` fill its template and the Finding's own fields."""
-    own = {k: fields.pop(k) for k in ("category", "recipient", "origins", "steps", "decided_by") if k in fields}
+    own = {k: fields[k] for k in ("category", "recipient", "origins", "steps", "decided_by") if k in fields}
     message = rule.template.format(**fields)
     return Finding(code=rule.code, path=path, line=line, col=col, message=message, **own)  # type: ignore[arg-type]
 

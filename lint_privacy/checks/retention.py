@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from ..annotations import Annotation
 from ..durations import Duration, DurationError, parse_duration
-from ..facts import FieldFact
+from ..catalog import SinkSpec
+from ..facts import CallFact, FieldFact
 from ..findings import Finding, Rule
 from ..lineage.symbols import ClassInfo
 from ..policy.model import Category, Policy, RetentionTerm
@@ -49,7 +50,21 @@ the storage-limitation principle (GDPR Art. 5(1)(e)).""",
     fix="""Shorten the retention (and the deletion job) to the notice's period, or change the notice
 first.""",
 )
-register(PRV201, PRV202)
+PRV203 = Rule(
+    code="PRV203",
+    name="storage-call-without-retention",
+    summary="Personal data is written to a file, cache, database or object store with no retention.",
+    template="{data} is stored by {call} with no retention (no TTL, no retention= on the call); the notice keeps it {notice_says}{through}",
+    what="""A call that stores personal data outside the models — a file write, a cache `set`, raw
+SQL, an object-store upload — with neither a time-to-live argument (a cache TTL counts) nor a
+`# privacy: retention=...` on the call.""",
+    why="""Copies in caches, exports and buckets outlive the deletion job of the model they came from;
+the notice's retention applies to them too.""",
+    example="""cache.set(f"profile:{user.id}", {"email": user.email})""",
+    fix="""Give the copy a lifetime: `cache.set(key, value, timeout=3600)`, or say how long it is kept
+and make sure it is deleted: `# privacy: retention=30d` on the call.""",
+)
+register(PRV201, PRV202, PRV203)
 
 
 @dataclass(frozen=True)
@@ -85,7 +100,7 @@ def describe_term(policy: Policy, term: RetentionTerm) -> str:
     """``12 months after the end of the business relationship (§5.1.1)``."""
     if term.period is not None:
         trigger = policy.triggers.get(term.trigger or "")
-        after = f" {trigger.description}" if trigger else ""
+        after = f" after {trigger.description}" if trigger else " (no starting event stated)"
         return f"{term.period.describe()}{after} (§{term.section})"
     rule = policy.retention_rules.get(term.rule or "")
     return f"'{rule.description if rule else term.rule}' (§{term.section})"
@@ -110,6 +125,7 @@ def subject_of(ann: Annotation, *defaults: Annotation | None) -> str | None:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    yield from _storage_calls(ctx)
     for info in ctx.symbols.all_classes():
         if not info.storage:
             continue
@@ -127,6 +143,8 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact, ann: Annotation, sub
     owner, line, col = info.fact.qualname, field.span.line, field.span.col
     for cid in confirmed:
         category = ctx.policy.categories[cid]
+        if retention is None and any("retention" in p.message for p in ann.problems):
+            continue  # a malformed retention: PRV101 says what is wrong with it
         if retention is None:
             says, suggest = notice_says(ctx.policy, category, subject)
             yield finding(PRV201, info.path, line, col, owner=owner, field=field.name, category=cid,
@@ -141,3 +159,51 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact, ann: Annotation, sub
             yield finding(PRV202, info.path, line, col, owner=owner, field=field.name, category=cid,
                           code_says=duration.describe(), notice_says=describe_term(ctx.policy, verdict.limit),
                           term=f"{cid}.{verdict.limit.id}", section=verdict.limit.section)
+
+
+def _ttl(call: CallFact, spec: SinkSpec) -> tuple[bool, Duration | None]:
+    """(a TTL is given, its length when it is a literal) for caches and the like."""
+    for ref in (spec.ttl, *spec.ttls):
+        if ref is None:
+            continue
+        for a in call.args:
+            if (ref.keyword is not None and a.keyword == ref.keyword) or (ref.position is not None and a.position == ref.position):
+                if a.const is None:
+                    return True, None  # computed: cannot be judged, but a lifetime is set
+                if not a.const.isdigit():
+                    return False, None  # None / 0: kept until evicted
+                seconds = int(a.const) / (1000 if a.keyword == "px" else 1)
+                return True, Duration(f"{a.const}s", seconds / 86400) if seconds > 0 else None
+    return False, None
+
+
+def _storage_calls(ctx: Context) -> Iterator[Finding]:
+    from .flows import flow_fields, per_category, sink_flows, sink_label
+
+    for flows in sink_flows(ctx):
+        spec = flows.sink.spec
+        if not spec.retention_required:
+            continue
+        call = flows.sink.call
+        written = call.annotation.get("retention") if call.annotation else None
+        has_ttl, ttl = _ttl(call, spec)
+        length: Duration | None = ttl
+        if written:
+            try:
+                length = parse_duration(written)
+            except DurationError:
+                length = None
+        for category, reach in per_category(ctx, flows):
+            fields = flow_fields(ctx, reach, category)
+            policy_category = ctx.policy.categories.get(category)
+            if not written and not has_ttl:
+                says = notice_says(ctx.policy, policy_category, reach.source.subject or None)[0] if policy_category else "as its category's notice section says"
+                yield finding(PRV203, flows.sink.path, call.span.line, call.span.col, call=sink_label(flows.sink),
+                              notice_says=says, **fields)
+            elif length is not None and policy_category is not None:
+                verdict = judge(policy_category, length, reach.source.subject or None)
+                if not verdict.ok and verdict.limit is not None:
+                    yield finding(PRV202, flows.sink.path, call.span.line, call.span.col,
+                                  owner=sink_label(flows.sink), field="(stored copy)",
+                                  code_says=length.describe(), notice_says=describe_term(ctx.policy, verdict.limit),
+                                  term=f"{category}.{verdict.limit.id}", section=verdict.limit.section, **fields)

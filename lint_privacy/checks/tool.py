@@ -21,7 +21,7 @@ PRV002 = Rule(
     code="PRV002",
     name="file-not-analysed",
     summary="A file of the project could not be analysed.",
-    template="{path} was not analysed: {reason}; its personal data, flows and findings are unknown",
+    template="this file was not analysed: {reason}; its personal data, flows and findings are unknown",
     what="""A Python file of the project that could not be read or parsed: a syntax error, bytes that
 are not valid in its encoding, nesting deeper than the analysis can follow, or a file that
 disappeared during the run.""",

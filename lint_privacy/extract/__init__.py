@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Sequence
 
 from ..annotations import Annotation, AnnotationProblem, parse_comment
@@ -19,6 +20,7 @@ from .spelling import spell, type_spelling
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 
 def content_hash(source: str) -> str:
@@ -166,7 +168,17 @@ class _FileExtractor:
             age_checks=tuple(self.age_checks),
             line_count=self.source.count("\n") + 1,
             noqa=tuple(self.comments.noqa),
+            dotted_strings=self._dotted_strings(),
         )
+
+    def _dotted_strings(self) -> tuple[tuple[str, int], ...]:
+        """String literals that name a Python object (``"loggly.handlers.HTTPSHandler"``)."""
+        found: dict[str, int] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and 3 < len(node.value) < 200:
+                if _DOTTED.match(node.value):
+                    found.setdefault(node.value, node.lineno)
+        return tuple(sorted(found.items()))
 
     def _lookup(self, place: str):
         def annotation_of(stmt: ast.stmt, _hint: str) -> Annotation | None:

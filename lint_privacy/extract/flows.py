@@ -507,7 +507,7 @@ class FunctionWalker:
             first = expr.values[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 const, prefix = first.value, True
-        name = spell(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else ""
+        name = spell(expr) if isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else ""
         if isinstance(expr, ast.JoinedStr) and expr.values and isinstance(expr.values[0], ast.FormattedValue):
             # f"{BASE_URL}/contacts": the host comes from a constant.
             name = spell(expr.values[0].value) if isinstance(expr.values[0].value, (ast.Name, ast.Attribute)) else ""

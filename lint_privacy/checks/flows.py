@@ -1,0 +1,146 @@
+"""What the flow checks share: the lineage built once per run, each sink's destination, the
+sources reaching it, and how a finding names its data ("account_user_data (Contact.email) from
+app/models.py:10") and its path ("through sync() in app/services.py:12").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..findings import Origin, Step
+from ..lineage.destinations import Destination, resolve
+from ..lineage.graph import Lineage, Reach, Sink
+from .base import Context
+
+
+def lineage(ctx: Context) -> Lineage:
+    if ctx.lineage is None:
+        ctx.lineage = Lineage.build(ctx.symbols, ctx.files, ctx.catalog, ctx.config, ctx.policy)
+    return ctx.lineage  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class SinkFlows:
+    sink: Sink
+    destination: Destination
+    reaches: tuple[Reach, ...]
+
+
+def sink_flows(ctx: Context) -> list[SinkFlows]:
+    """Each sink that personal data reaches, with its destination (computed once per run)."""
+    cached = getattr(ctx, "_sink_flows", None)
+    if cached is not None:
+        return cached
+    lin = lineage(ctx)
+    by_sink: dict[str, list[Reach]] = {}
+    for r in lin.reaches():
+        by_sink.setdefault(r.sink.node, []).append(r)
+    flows = [SinkFlows(lin.sinks[node], resolve(lin, lin.sinks[node]), tuple(rs)) for node, rs in sorted(by_sink.items())]
+    ctx._sink_flows = flows  # type: ignore[attr-defined]
+    return flows
+
+
+def origin(reach: Reach, category: str = "") -> Origin:
+    s = reach.source
+    what = category or (f"unannotated {s.data_kind}" if s.data_kind else "personal data")
+    label = f"{what} ({s.label}"
+    if s.confidence == "low":
+        label += ", found by name: lower confidence"
+    label += ")"
+    return Origin(label=label, path=s.path, line=s.line, category=category)
+
+
+def data_phrase(reach: Reach, category: str = "") -> str:
+    """How a message names the data: origin, pseudonymisation, and the functions it crossed."""
+    o = origin(reach, category)
+    text = o.describe()
+    if reach.pseudonymised:
+        text += " (hashed or encrypted on the way: pseudonymised data is still personal data)"
+    return text
+
+
+def through(ctx: Context, reach: Reach) -> str:
+    steps = lineage(ctx).functions_through(reach)
+    inner = [s for s in steps if not s.startswith(reach.sink.function + "()")] if len(steps) > 1 else []
+    return f" through {' -> '.join(steps)}" if inner else ""
+
+
+def steps(ctx: Context, reach: Reach) -> tuple[Step, ...]:
+    lin = lineage(ctx)
+    out: list[Step] = [Step(reach.source.path, reach.source.line, f"{reach.source.label}")]
+    for node in reach.path[1:]:
+        loc = lin.node_location(node)
+        if loc is None:
+            continue
+        path, line, function = loc
+        step = Step(path, line, f"in {function}()" if function != "<module>" else "at module level")
+        if out[-1].path != step.path or out[-1].line != step.line:
+            out.append(step)
+    return tuple(out)
+
+
+def flow_fields(ctx: Context, reach: Reach, category: str) -> dict[str, object]:
+    """The template fields and Finding fields every flow finding carries."""
+    return {
+        "data": data_phrase(reach, category),
+        "through": through(ctx, reach),
+        "origins": (origin(reach, category),),
+        "steps": steps(ctx, reach),
+        "category": category or reach.source.data_kind,
+    }
+
+
+def categories_of(reach: Reach) -> tuple[str, ...]:
+    return reach.source.categories or ("",)
+
+
+def per_category(ctx: Context, flows: SinkFlows) -> Iterator[tuple[str, Reach]]:
+    for r in flows.reaches:
+        for c in categories_of(r):
+            yield c, r
+
+
+def sink_label(sink: Sink) -> str:
+    return sink.qualname or sink.call.func
+
+
+def log_shippers(ctx: Context) -> tuple[Destination, ...]:
+    """Vendors that the project's logging configuration ships log records to."""
+    cached = getattr(ctx, "_log_shippers", None)
+    if cached is not None:
+        return cached
+    lin = lineage(ctx)
+    found: dict[str, Destination] = {}
+    shippers = ctx.catalog.log_shippers()
+    for fn in lin.functions.values():
+        for call in fn.fact.calls:
+            qualified = lin.resolve_call(fn, call.func)
+            for s in shippers:
+                if s.vendor and s.target == qualified and s.vendor not in found:
+                    found[s.vendor] = _shipped(ctx, s.vendor, f"{qualified} at {fn.path}:{call.line}")
+    for path, facts in ctx.files.items():
+        for text, line in facts.dotted_strings:
+            for s in shippers:
+                if s.vendor and s.how == "handler" and s.target == text and s.vendor not in found:
+                    found[s.vendor] = _shipped(ctx, s.vendor, f"log handler {text} at {path}:{line}")
+    result = tuple(found.values())
+    ctx._log_shippers = result  # type: ignore[attr-defined]
+    return result
+
+
+def _shipped(ctx: Context, vendor_id: str, via: str) -> Destination:
+    vendor = ctx.catalog.vendors.get(vendor_id)
+    country = (vendor.country,) if vendor and vendor.country else ()
+    return Destination(vendor=vendor_id, countries=country,
+                       country_from=f"{vendor.name}'s processing location (catalog)" if country else "",
+                       leaves=True, via=via)
+
+
+def destinations(ctx: Context, flows: SinkFlows) -> tuple[Destination, ...]:
+    """Where a sink's data goes to a third party: the call's own destination, and for log calls
+    every vendor the logging configuration ships records to."""
+    found = [flows.destination] if flows.destination.leaves else []
+    if flows.sink.spec.kind == "log":
+        found.extend(log_shippers(ctx))
+    return tuple(found)

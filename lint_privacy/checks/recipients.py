@@ -1,0 +1,132 @@
+"""PRV3xx, recipients: personal data reaching a recipient the notice does not declare, declares
+only vaguely, or does not declare for that category; an unknown external host. And PRV003 when
+the destination cannot be resolved. Data handled as processor (role=processor) is exempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..findings import Finding, Rule
+from ..lineage.destinations import Destination
+from ..policy.model import Policy, Recipient
+from .base import Context, finding, join, register
+from .flows import destinations, flow_fields, per_category, sink_flows, sink_label
+from .tool import PRV003
+
+PRV301 = Rule(
+    code="PRV301",
+    name="undeclared-recipient",
+    summary="Personal data reaches a recipient the notice does not declare.",
+    template="{data} is sent to {vendor} by {call}{via}: the notice declares no such recipient (section 6 and the processor list){through}",
+    what="""Personal data that reaches a vendor (an SDK call, an HTTP host the catalog knows, a log
+shipper) that no recipient of the policy names and no class of recipients covers.""",
+    why="""The notice lists who receives personal data. A vendor outside that list is a disclosure
+the data subjects were never told about (GDPR Art. 13(1)(e)).""",
+    example="""import mixpanel
+mp = mixpanel.Mixpanel(TOKEN)
+mp.track(user.id, "signup", {"email": user.email})""",
+    fix="""Stop sending personal data there, or have the notice declare the recipient and then add it
+to the policy (`recipients:` with its `vendors:`).""",
+)
+PRV302 = Rule(
+    code="PRV302",
+    name="vaguely-declared-recipient",
+    summary="Personal data reaches a vendor the notice covers only by a class of recipients.",
+    template="{data} is sent to {vendor} by {call}{via}, which the notice covers only vaguely, as '{classes}' (section {section}){through}",
+    what="""A vendor the notice does not name but that falls under a class of recipients it describes
+(a new SaaS tool under "service and technology providers").""",
+    why="""A vague declaration may be lawful but tells the data subject little; research on privacy
+policies calls it a *vague* disclosure. Teams can decide how strict to be with this code.""",
+    example="""import segment.analytics as analytics
+analytics.track(user.id, "Signed up", {"email": user.email})""",
+    fix="""Name the vendor in the notice's list of processors (then in the policy), or select this code
+off where vague disclosure is accepted.""",
+)
+PRV303 = Rule(
+    code="PRV303",
+    name="recipient-not-declared-for-category",
+    summary="A declared recipient receives a category of data the notice does not give it.",
+    template="{data} is sent to {recipient} by {call}{via}, but the policy declares {recipient_id} only for: {allowed} (notice {section}){through}",
+    what="""Personal data of a category that reaches a named recipient whose policy entry lists the
+categories it may receive, without that category.""",
+    why="""Declaring a processor for CRM data does not declare it for message traffic records. The
+notice's promise is per category.""",
+    example="""sf.Contact.create({"Phone": record.msisdn})  # msisdn: traffic_data_enduser""",
+    fix="""Send only the categories the notice gives that recipient, or have the notice extend it.""",
+)
+PRV304 = Rule(
+    code="PRV304",
+    name="unknown-external-host",
+    summary="Personal data is sent to an external host no known recipient owns.",
+    template="{data} is sent to {host} by {call}, a host no recipient of the policy or vendor of the catalog owns{through}",
+    what="""An HTTP or mail call carrying personal data to a host that is not internal (see
+`internal-hosts`) and that no catalog vendor's domain covers.""",
+    why="""An unknown destination is an undeclared recipient until someone proves otherwise.""",
+    example="""requests.post("https://api.example-crm.io/v1/leads", json={"email": email})""",
+    fix="""Add the vendor to your catalog (a YAML file, `[tool.lint-privacy] catalog`), declare it in
+the policy, or mark the host internal.""",
+)
+register(PRV301, PRV302, PRV303, PRV304)
+
+
+@dataclass(frozen=True)
+class RecipientMatch:
+    status: str  # "named", "class", "undeclared", "unknown_host"
+    recipient: Recipient | None
+    classes: tuple[Recipient, ...]
+    vendor_name: str
+
+
+def match_recipient(ctx: Context, dest: Destination) -> RecipientMatch:
+    policy: Policy = ctx.policy
+    vendor = ctx.catalog.vendors.get(dest.vendor) if dest.vendor else None
+    name = vendor.name if vendor else (dest.host or dest.recipient)
+    if dest.recipient and dest.recipient in policy.recipients:
+        r = policy.recipients[dest.recipient]
+        return RecipientMatch("class" if r.kind == "class" else "named", r, (r,) if r.kind == "class" else (), r.name)
+    if vendor is not None:
+        named = policy.recipient_for_vendor(vendor.id)
+        if named is not None:
+            return RecipientMatch("named", named, (), vendor.name)
+        classes = policy.classes_covering(vendor.kind)
+        if classes:
+            return RecipientMatch("class", None, classes, vendor.name)
+        return RecipientMatch("undeclared", None, (), vendor.name)
+    return RecipientMatch("unknown_host", None, (), name)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for flows in sink_flows(ctx):
+        call = flows.sink.call
+        line, col = call.span.line, call.span.col
+        for dest in destinations(ctx, flows):
+            if dest.unresolved and not dest.recipient:
+                for category, reach in per_category(ctx, flows):
+                    if reach.source.role == "processor":
+                        continue
+                    yield finding(PRV003, flows.sink.path, line, col, why=dest.unresolved,
+                                  **flow_fields(ctx, reach, category))
+                continue
+            match = match_recipient(ctx, dest)
+            via = f" via {dest.via}" if dest.via else ""
+            for category, reach in per_category(ctx, flows):
+                if reach.source.role == "processor":
+                    continue
+                fields = flow_fields(ctx, reach, category)
+                common = dict(call=sink_label(flows.sink), via=via, recipient=match.recipient.id if match.recipient else dest.vendor or dest.host)
+                if match.status == "unknown_host":
+                    yield finding(PRV304, flows.sink.path, line, col, host=dest.host, **common, **fields)
+                elif match.status == "undeclared":
+                    yield finding(PRV301, flows.sink.path, line, col, vendor=match.vendor_name, **common, **fields)
+                elif match.status == "class":
+                    yield finding(PRV302, flows.sink.path, line, col, vendor=match.vendor_name,
+                                  classes=", ".join(c.name for c in match.classes),
+                                  section=", ".join(sorted({c.section for c in match.classes})), **common, **fields)
+                elif match.recipient is not None and category and match.recipient.categories is not None \
+                        and category not in match.recipient.categories:
+                    r = match.recipient
+                    yield finding(PRV303, flows.sink.path, line, col, recipient_id=r.id,
+                                  allowed=join(r.categories, 6) or "(none)", section=r.section,
+                                  **common, **fields)

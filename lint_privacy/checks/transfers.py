@@ -1,0 +1,155 @@
+"""PRV4xx, cross-border transfers: data leaving the home region (or the data subjects' declared
+jurisdiction) to a country that no adequacy decision covers, with no safeguard the policy accepts.
+
+Each finding says what decided it: the notice (its section) or the law part (source, as-of).
+An undeclared recipient gets PRV3 only; processor-role data is exempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..findings import Finding, Rule
+from ..lineage.destinations import Destination
+from ..policy.model import Policy, Recipient, TransferRule
+from .base import Context, finding, register
+from .flows import destinations, flow_fields, per_category, sink_flows, sink_label
+from .recipients import match_recipient
+
+PRV401 = Rule(
+    code="PRV401",
+    name="transfer-without-safeguard",
+    summary="Personal data leaves the home region for a country with no adequacy decision and no accepted safeguard.",
+    template="{data} is transferred to {recipient_name} in {countries} ({country_from}) by {call}{via}: outside the {home}, {adequacy}; no safeguard the notice relies on ({accepted}, notice {section}) is declared{through}",
+    what="""A call that sends personal data to a recipient in a country outside the home region the
+notice states (the EEA for Infobip), where the law part's adequacy list does not cover that
+country (the United States only for Data Privacy Framework participants), and neither the call
+(`# privacy: safeguard=...`) nor the recipient's policy entry declares a safeguard the policy
+accepts for such transfers (standard contractual clauses, the intra-group agreement, ...).""",
+    why="""The notice promises that transfers outside the EEA happen only with safeguards
+(section 7; GDPR Chapter V). A bucket in another region or a US SaaS SDK added without the
+contract in place breaks it.""",
+    example="""s3 = boto3.client("s3", region_name="us-east-1")
+s3.put_object(Bucket="exports", Key=key, Body=json.dumps({"email": user.email}))""",
+    fix="""Keep the data in the home region (`region_name="eu-central-1"`), or declare the safeguard
+that is in place: `# privacy: safeguard=scc` on the call.""",
+)
+PRV402 = Rule(
+    code="PRV402",
+    name="jurisdiction-transfer-rule",
+    summary="A transfer breaks the transfer rule of the data subjects' jurisdiction (a country supplement).",
+    template="{data} of {jurisdiction} data subjects is transferred to {recipient_name} in {countries} ({country_from}) by {call}{via}: the {jurisdiction} supplement allows transfers outside {inside} only {accepted_phrase} (notice: {section}){adequacy_note}{through}",
+    what="""Data whose subjects' jurisdiction is declared (`jurisdiction=NG` on the field, in
+`# privacy-defaults:`, or per package in config) that leaves that jurisdiction contrary to the
+notice's country supplement: Nigeria (consent, adequacy judged by Nigerian law), South Africa
+(counted from South Africa; a binding transfer agreement), Japan (equivalent action), Canada
+(contractual safeguards), Korea (only to the affiliates of the overseas-transfer table),
+Philippines (the section 6 entities).""",
+    why="""Country supplements add their own transfer rules; the EU adequacy list does not answer
+them.""",
+    example="""# privacy-defaults: jurisdiction=NG
+...
+requests.post("https://api.hubapi.com/contacts/v1/contact", json={"email": user.email})""",
+    fix="""Declare the safeguard the supplement requires on the call (`# privacy: safeguard=consent`)
+once it is in place, or keep the data in the jurisdiction.""",
+)
+register(PRV401, PRV402)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    uncovered: tuple[str, ...]  # countries the transfer reaches without cover
+    adequacy: str  # what the law part said, for the message
+    decided_by: str
+
+
+def judge(policy: Policy, rule: TransferRule, countries: tuple[str, ...], recipient: Recipient | None,
+          declared: tuple[str, ...]) -> Verdict:
+    """Which countries of a transfer no rule covers: inside, adequacy (law), covered recipient or
+    accepted safeguard (notice)."""
+    safeguards = set(declared) | set(recipient.safeguards if recipient else ())
+    uncovered: list[str] = []
+    notes: list[str] = []
+    adequacy_list = policy.law.adequacy.get(rule.adequacy) if rule.adequacy else None
+    for country in countries:
+        if country in rule.inside:
+            continue
+        if recipient is not None and recipient.id in rule.covered_recipients:
+            continue
+        if safeguards & set(rule.accepted_safeguards):
+            continue
+        if adequacy_list is not None:
+            decision = adequacy_list.decision_for(country)
+            if decision is not None and (not decision.requires_safeguard or decision.requires_safeguard in safeguards):
+                continue
+            if decision is not None:
+                notes.append(f"the EU adequacy decision for {country} covers {decision.scope or 'only some recipients'} "
+                             f"and no safeguard={decision.requires_safeguard} is declared")
+            else:
+                notes.append(f"{country} has no EU adequacy decision")
+        uncovered.append(country)
+    source = ""
+    if adequacy_list is not None:
+        source = f"law: {adequacy_list.source.split('//')[-1].split('/')[0] or 'EU adequacy list'}, as of {adequacy_list.as_of}"
+    adequacy = "; ".join(dict.fromkeys(notes)) + (f" ({source})" if source and notes else "")
+    decided = f"notice {rule.section}" + (f" + {source}" if source and notes else "")
+    return Verdict(tuple(uncovered), adequacy or "no adequacy list applies", decided)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    policy: Policy = ctx.policy
+    for flows in sink_flows(ctx):
+        call = flows.sink.call
+        for dest in destinations(ctx, flows):
+            if not dest.countries:
+                continue
+            match = match_recipient(ctx, dest)
+            if match.status not in ("named", "class"):
+                continue  # undeclared recipients: PRV3 only (SPEC)
+            recipient = match.recipient
+            countries = _countries(policy, dest, recipient)
+            for category, reach in per_category(ctx, flows):
+                if reach.source.role == "processor":
+                    continue
+                jurisdiction = reach.source.jurisdiction or policy.default_jurisdiction
+                rule = policy.transfer_rule(jurisdiction)
+                verdict = judge(policy, rule, countries, recipient, dest.safeguards)
+                if not verdict.uncovered:
+                    continue
+                yield from _finding(ctx, flows, dest, match, recipient, rule, verdict, jurisdiction, category, reach, call)
+
+
+def _countries(policy: Policy, dest: Destination, recipient: Recipient | None) -> tuple[str, ...]:
+    if dest.country_from == "the call's annotation" or not (recipient and recipient.locations):
+        return dest.countries
+    # The notice says where this recipient processes (Workday: EU data centres).
+    expanded: list[str] = []
+    for loc in recipient.locations:
+        expanded.extend(policy.law.regions.get(loc, (loc,)))
+    return tuple(expanded)
+
+
+def _finding(ctx, flows, dest, match, recipient, rule, verdict, jurisdiction, category, reach, call) -> Iterator[Finding]:
+    fields = flow_fields(ctx, reach, category)
+    common = dict(
+        recipient_name=recipient.name if recipient else match.vendor_name,
+        countries=", ".join(verdict.uncovered),
+        country_from=dest.country_from or "destination",
+        call=sink_label(flows.sink),
+        via=f" via {dest.via}" if dest.via else "",
+        recipient=recipient.id if recipient else dest.vendor,
+        decided_by=verdict.decided_by,
+        section=rule.section,
+    )
+    accepted = ", ".join(f"safeguard={s}" for s in rule.accepted_safeguards) or "none"
+    if rule.jurisdiction == "default":
+        home = " / ".join(rule.inside_as_written) or "home region"
+        yield finding(PRV401, flows.sink.path, call.span.line, call.span.col, home=home,
+                      adequacy=verdict.adequacy, accepted=accepted, **common, **fields)
+    else:
+        phrase = f"with {accepted}" if rule.accepted_safeguards else "to the recipients it lists"
+        note = f"; {verdict.adequacy}" if rule.adequacy else "; adequacy is judged by that country's law, which the policy does not list"
+        yield finding(PRV402, flows.sink.path, call.span.line, call.span.col, jurisdiction=jurisdiction,
+                      inside=", ".join(rule.inside_as_written or rule.inside), accepted_phrase=phrase,
+                      adequacy_note=note, **common, **fields)

@@ -1,0 +1,179 @@
+"""Where a sink sends data: vendor, host, countries — from the catalog (hosts, SDK modules,
+cloud regions), constants and settings in code, and the call's own ``# privacy:`` pairs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..catalog import ArgRef
+from ..facts import ArgFact, CallFact
+from .graph import Lineage, Sink
+
+EXPOSURE_KINDS = ("log", "output", "exception", "warning")
+_ENV = ("os.environ", "os.getenv", "os.environ.get", "environ", "getenv", "decouple.config", "environs")
+
+
+@dataclass(frozen=True)
+class Destination:
+    vendor: str = ""  # catalog vendor id
+    host: str = ""
+    countries: tuple[str, ...] = ()  # () when unknown
+    country_from: str = ""  # how the countries were found, for messages
+    unresolved: str = ""  # why the destination is unknown ("" when resolved)
+    internal: bool = False  # a host of the organisation itself: no recipient, no transfer
+    recipient: str = ""  # from `# privacy: recipient=`
+    safeguards: tuple[str, ...] = ()  # from `# privacy: safeguard=`
+    leaves: bool = False  # data leaves the application for a third party
+    via: str = ""  # how, when not the call itself ("Sentry's logging integration, settings.py:40")
+
+
+def _arg(call: CallFact, ref: ArgRef | None) -> ArgFact | None:
+    if ref is None:
+        return None
+    for a in call.args:
+        if (ref.keyword is not None and a.keyword == ref.keyword) or (ref.position is not None and a.position == ref.position):
+            return a
+    return None
+
+
+def _constant(lin: Lineage, path: str, name: str) -> str | None:
+    """The string a name stands for: a module constant, an imported one, or a settings value."""
+    if not name:
+        return None
+    if name.startswith("settings."):
+        key = name.split(".", 1)[1]
+        for qualified, value in lin.symbols.constants.items():
+            module, _, const = qualified.rpartition(".")
+            if const == key and "settings" in module.split("."):
+                return value
+        for qualified, value in lin.symbols.constants.items():
+            if qualified.endswith("." + key) and "settings" in qualified:
+                return value
+        return None
+    qualified = lin.symbols.resolve(path, name)
+    return lin.symbols.constants.get(qualified)
+
+
+def _from_env(lin: Lineage, path: str, arg: ArgFact | None) -> bool:
+    if arg is None:
+        return False
+    qualified = lin.symbols.resolve(path, arg.name) if arg.name else ""
+    return any(qualified.startswith(e) for e in _ENV) or arg.name.startswith(("os.environ", "environ"))
+
+
+def _string(lin: Lineage, sink: Sink, arg: ArgFact | None) -> str | None:
+    if arg is None:
+        return None
+    if arg.const is not None and not arg.name:
+        return arg.const
+    value = _constant(lin, sink.path, arg.name)
+    if value is not None:
+        return value
+    return arg.const
+
+
+def host_of(url: str) -> str:
+    if "://" not in url:
+        url = "//" + url if not url.startswith("/") else url
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def is_internal(host: str, patterns: tuple[str, ...]) -> bool:
+    if not host:
+        return False
+    try:
+        ip = ipaddress.ip_address(host)
+        return ip.is_private or ip.is_loopback or ip.is_link_local
+    except ValueError:
+        pass
+    return any(fnmatch.fnmatchcase(host, p) for p in patterns)
+
+
+def resolve(lin: Lineage, sink: Sink) -> Destination:
+    spec = sink.spec
+    ann = sink.call.annotation
+    recipient = (ann.get("recipient") if ann else None) or ""
+    country = (ann.get("country") if ann else None) or ""
+    safeguards = tuple(v for k, v in (ann.pairs if ann else ()) if k == "safeguard")
+    declared = {"recipient": recipient, "safeguards": safeguards}
+    if spec.kind in EXPOSURE_KINDS:
+        return Destination(**declared)
+    catalog = lin.catalog
+    vendor = catalog.vendors.get(spec.vendor) if spec.vendor else None
+    host = ""
+    unresolved = ""
+    countries: tuple[str, ...] = ()
+    country_from = ""
+    calls = (sink.call, *sink.constructors)
+    if spec.url is not None or spec.host is not None or spec.host_setting:
+        arg = None
+        for c in calls:
+            arg = _arg(c, spec.url) or _arg(c, spec.host)
+            if arg is not None:
+                break
+        text = _string(lin, sink, arg) if arg is not None else None
+        if text is None and spec.host_setting:
+            text = _constant(lin, sink.path, f"settings.{spec.host_setting}")
+            if text is None:
+                unresolved = f"the {spec.host_setting} setting is not a constant in the project"
+        if text is not None:
+            host = host_of(text)
+            if not host:
+                unresolved = f"no host in '{text[:60]}'"
+        elif not unresolved:
+            if _from_env(lin, sink.path, arg):
+                unresolved = "the address is read from the environment at run time"
+            else:
+                unresolved = "the address is computed at run time"
+        if host:
+            if is_internal(host, lin.config.internal_hosts):
+                return Destination(host=host, internal=True, **declared)
+            vendor = catalog.vendor_for_host(host) or vendor
+            hc = catalog.countries_for_host(host)
+            if hc:
+                countries, country_from = tuple(hc), f"host {host}"
+    if vendor is not None and vendor.region_provider:
+        region_arg = None
+        for c in calls:
+            for kw in vendor.region_keywords:
+                region_arg = _arg(c, ArgRef(keyword=kw))
+                if region_arg is not None:
+                    break
+            if region_arg is not None:
+                break
+        region = _string(lin, sink, region_arg) if region_arg is not None else None
+        if region:
+            found = catalog.regions.countries(vendor.region_provider, region)
+            if found:
+                countries, country_from = tuple(found), f"{vendor.region_provider} region {region}"
+            else:
+                unresolved = f"unknown {vendor.region_provider} region '{region}'"
+        elif not countries:
+            unresolved = (
+                f"the {vendor.region_provider} region is read from the environment at run time"
+                if region_arg is not None
+                else f"no region given: the {vendor.region_provider} client takes it from its configuration at run time"
+            )
+    if vendor is not None and not countries and vendor.country and not vendor.region_provider:
+        countries, country_from = (vendor.country,), f"{vendor.name}'s processing location (catalog)"
+    if country:
+        countries, country_from, unresolved = (country,), "the call's annotation", ""
+    leaves = vendor is not None or bool(host) or bool(recipient)
+    if not leaves and not unresolved:
+        return Destination(**declared)
+    return Destination(
+        vendor=vendor.id if vendor else "",
+        host=host,
+        countries=countries,
+        country_from=country_from,
+        unresolved=unresolved,
+        leaves=leaves or bool(unresolved),
+        **declared,
+    )

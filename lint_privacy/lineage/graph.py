@@ -1,0 +1,595 @@
+"""The project lineage graph (networkx): personal data from where it is defined or enters,
+through assignments, containers, calls and returns across modules, to the calls where it
+leaves. Calls into project functions are matched with their returns (summary edges), so data
+passed through a shared helper does not leak into every other caller.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..annotations import Annotation
+from ..catalog import SinkSpec
+from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
+from .symbols import ClassInfo, Symbols
+
+_MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"}
+_INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
+_LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
+
+
+@dataclass(frozen=True)
+class Source:
+    node: str
+    label: str  # "Contact.email", "request.POST['email']", "email (parameter)"
+    path: str
+    line: int
+    categories: tuple[str, ...]  # confirmed or suggested policy categories; () when unannotated
+    data_kind: str  # name kind ("email"), "" when unknown
+    confidence: str  # "high" (annotated) or "low" (found by name)
+    role: str  # "controller" or "processor"
+    subject: str
+    jurisdiction: str
+
+
+@dataclass(frozen=True)
+class Sink:
+    node: str
+    path: str
+    function: str
+    call: CallFact
+    qualname: str  # resolved callee
+    spec: SinkSpec
+    constructors: tuple[CallFact, ...]  # calls that made the receiver (regions, hosts)
+    module_path: str
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A source reaching a sink, with the path it takes."""
+
+    source: Source
+    sink: Sink
+    path: tuple[str, ...]
+    pseudonymised: bool
+
+
+@dataclass
+class _Fn:
+    fid: str
+    path: str
+    module: str
+    fact: FunctionFact
+    self_name: str
+    class_qual: str
+
+
+@dataclass
+class Lineage:
+    symbols: Symbols
+    files: dict[str, FileFacts]
+    catalog: object
+    config: object
+    policy: object
+    full: nx.DiGraph = field(default_factory=nx.DiGraph)
+    sources: list[Source] = field(default_factory=list)
+    sinks: dict[str, Sink] = field(default_factory=dict)
+    functions: dict[str, _Fn] = field(default_factory=dict)
+    _reaches: list[Reach] | None = None
+
+    # ---------------------------------------------------------------- build
+
+    @classmethod
+    def build(cls, symbols: Symbols, files: dict[str, FileFacts], catalog, config, policy) -> Lineage:
+        lin = cls(symbols, files, catalog, config, policy)
+        lin._index_functions()
+        lin._field_sources()
+        for fn in lin.functions.values():
+            lin._function(fn)
+        lin._summaries()
+        return lin
+
+    def _index_functions(self) -> None:
+        for path, facts in self.files.items():
+            module = self.symbols.module_of_path[path]
+            for f in facts.functions:
+                class_qual = f"{module}.{f.class_name}" if f.class_name else ""
+                self_name = ""
+                if f.class_name and f.params and "staticmethod" not in f.decorators:
+                    self_name = f.params[0].name
+                fid = f"{path}::{f.qualname}"
+                self.functions[fid] = _Fn(fid, path, module, f, self_name, class_qual)
+
+    def _fn_by_qual(self, qualified: str) -> _Fn | None:
+        hit = self.symbols.functions.get(qualified)
+        if hit is None:
+            return None
+        path, fact = hit
+        return self.functions.get(f"{path}::{fact.qualname}")
+
+    def _edge(self, a: str, b: str, kind: str, **attrs: object) -> None:
+        if a != b:
+            self.full.add_edge(a, b, kind=kind, **attrs)
+
+    # ---- fields ----
+
+    def field_node(self, class_qual: str, name: str) -> str:
+        owner = self.symbols.field_owner(class_qual, name)
+        return f"field|{(owner[0].qualname if owner else class_qual)}.{name}"
+
+    def _field_sources(self) -> None:
+        names = self.catalog.names
+        by_name: dict[str, list[str]] = {}
+        not_personal: set[str] = set()
+        for info in self.symbols.all_classes():
+            module_defaults = self.files[info.path].module_defaults
+            for f in info.fact.fields:
+                node = f"field|{info.qualname}.{f.name}"
+                source = self._field_source(info, f, node, names, module_defaults)
+                if source is None:
+                    not_personal.add(f.name)
+                    continue
+                self.full.add_node(node, kind="field")
+                self.sources.append(source)
+                by_name.setdefault(f.name, []).append(node)
+        # A field name only personal classes carry identifies the field even when the class cannot be told.
+        self.name_index = {n: nodes for n, nodes in by_name.items() if n not in not_personal}
+
+    def _field_source(self, info: ClassInfo, f, node: str, names, module_defaults: Annotation | None) -> Source | None:
+        ann = f.annotation
+        match = names.classify(f.name)
+        kind = match.kind if match else ""
+        if ann is not None and ann.categories:
+            return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, ann,
+                                (info.fact.defaults, module_defaults), kind, "high")
+        k = names.kinds.get(kind) if kind else None
+        if ann is None and k is not None and k.personal and not f.name.isupper():
+            return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, None,
+                                (info.fact.defaults, module_defaults), kind, "low")
+        return None
+
+    def _source(self, node, label, path, line, ann, defaults, kind, confidence) -> Source:
+        anns = [a for a in (ann, *defaults) if a is not None]
+
+        def pick(key: str) -> str:
+            for a in anns:
+                if a.get(key):
+                    return a.get(key) or ""
+            return ""
+
+        categories = ann.categories if ann is not None else ()
+        role = pick("role")
+        if not role:
+            cats = [self.policy.categories.get(c) for c in categories]
+            role = "processor" if cats and all(c is not None and c.role == "processor" for c in cats) else "controller"
+        jurisdiction = pick("jurisdiction") or self._package_jurisdiction(path)
+        return Source(node, label, path, line, categories, kind, confidence, role, pick("subject"), jurisdiction)
+
+    def _package_jurisdiction(self, path: str) -> str:
+        module = self.symbols.module_of_path.get(path, "")
+        for prefix, j in self.config.jurisdictions:
+            if module == prefix or module.startswith(prefix + "."):
+                return j
+        return ""
+
+    # ---- one function ----
+
+    def _node(self, fn: _Fn, local: str) -> str | None:
+        """The graph node of a local id; None for names that are not project data."""
+        kind = local[:2]
+        if kind == "g:":
+            return self._global(fn.path, local[2:])
+        if kind == "o:":
+            owner, _, name = local[2:].partition("|")
+            return f"{fn.path}::{owner}|v:{name}"
+        if fn.fact.qualname == "<module>" and kind == "v:":
+            return f"{fn.path}::<module>|{local}"
+        return f"{fn.fid}|{local}"
+
+    def _global(self, path: str, name: str) -> str | None:
+        module = self.symbols.module_of_path[path]
+        if name in self._module_vars(path):
+            return f"{path}::<module>|v:{name}"
+        target = self.symbols.imports.get(module, {}).get(name)
+        if target:
+            target = self.symbols.canonical(target)
+            mod, _, var = target.rpartition(".")
+            other = self.symbols.path_of_module.get(mod)
+            if other and var in self._module_vars(other):
+                return f"{other}::<module>|v:{var}"
+        return None
+
+    def _module_vars(self, path: str) -> set[str]:
+        cache = self.__dict__.setdefault("_mv", {})
+        if path not in cache:
+            found: set[str] = set()
+            for f in self.files[path].functions:
+                if f.qualname == "<module>":
+                    for a, b in f.edges:
+                        for local in (a, b):
+                            if local.startswith("v:"):
+                                found.add(local[2:])
+            cache[path] = found
+        return cache[path]
+
+    def _function(self, fn: _Fn) -> None:
+        f = fn.fact
+        for a, b in f.edges:
+            na, nb = self._node(fn, a), self._node(fn, b)
+            if na and nb:
+                self._edge(na, nb, _LOCAL)
+        for p in f.params:
+            node = f"{fn.fid}|p:{p.name}"
+            self.full.add_node(node)
+            if p.annotation is not None and p.annotation.categories:
+                self.sources.append(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
+                                                 p.annotation, (self.files[fn.path].module_defaults,), "", "high"))
+        for i, s in enumerate(f.sources):
+            node = f"{fn.fid}|s:{i}"
+            self.full.add_node(node)
+            if s.kind == "request":
+                match = self.catalog.names.classify(s.key)
+                kind = self.catalog.names.kinds.get(match.kind) if match else None
+                if kind is not None and kind.personal:
+                    self.sources.append(self._source(node, f"{s.container}['{s.key}']", fn.path, s.line, None,
+                                                     (self.files[fn.path].module_defaults,), match.kind, "low"))
+            elif s.annotation is not None:
+                self.sources.append(self._source(node, f"{s.key} (variable)", fn.path, s.line, s.annotation,
+                                                 (self.files[fn.path].module_defaults,), "", "high"))
+        for i, attr in enumerate(f.attrs):
+            self._attr_read(fn, i, attr)
+        for recv, attr, nodes in f.attr_stores:
+            target = self._attr_target(fn, recv, attr)
+            if target:
+                for n in nodes:
+                    src = self._node(fn, n)
+                    if src:
+                        self._edge(src, target, _FIELD)
+        for i, call in enumerate(f.calls):
+            self._call(fn, i, call)
+
+    def instance_class(self, path: str, spelling: str) -> str | None:
+        """The project class whose instance a spelling denotes (``User.objects.get()``, ``User()``)."""
+        qualified = self.symbols.resolve(path, spelling)
+        cut = len(qualified)
+        for marker in _INSTANCE_CHAINS:
+            i = qualified.find(marker)
+            if i != -1:
+                cut = min(cut, i)
+        if cut == len(qualified):
+            return None
+        prefix = qualified[:cut]
+        return prefix if prefix in self.symbols.classes else None
+
+    def _attr_target(self, fn: _Fn, recv: str, attr: str) -> str | None:
+        if fn.self_name and recv == fn.self_name and fn.class_qual:
+            return self.field_node(fn.class_qual, attr)
+        cls = self.instance_class(fn.path, recv)
+        return self.field_node(cls, attr) if cls else None
+
+    def _attr_read(self, fn: _Fn, index: int, attr) -> None:
+        node = f"{fn.fid}|a:{index}"
+        self.full.add_node(node)
+        for r in attr.receiver:
+            src = self._node(fn, r)
+            if src:
+                self._edge(src, node, _LOCAL)
+        target = self._attr_target(fn, attr.receiver_text, attr.attr)
+        if target is not None:
+            self._edge(target, node, _FIELD)
+        elif attr.attr in self.name_index and attr.receiver_text not in ("", fn.self_name):
+            for field_node in self.name_index[attr.attr]:
+                self._edge(field_node, node, _FIELD, by_name=True)
+
+    # ---- calls ----
+
+    def resolve_call(self, fn: _Fn, spelling: str) -> str:
+        """The qualified name of a call, with ``self.`` and logger spellings made concrete."""
+        head, _, rest = spelling.partition(".")
+        if fn.self_name and head == fn.self_name and fn.class_qual:
+            info = self.symbols.class_info(fn.class_qual)
+            external = [b for b in (info.bases if info else ()) if b not in self.symbols.classes]
+            if rest and self._method(fn.class_qual, rest.split(".")[0]) is None and external:
+                return f"{external[0]}().{rest}"
+            return f"{fn.class_qual}().{rest}"
+        qualified = self.symbols.resolve(fn.path, spelling)
+        if qualified == spelling and (head in self.catalog.logger_names or f"{head}.{rest.split('.')[0]}" in self.catalog.logger_names):
+            method = spelling.rsplit(".", 1)[-1]
+            return f"logging.getLogger().{method}"
+        return qualified
+
+    def _method(self, class_qual: str, name: str) -> _Fn | None:
+        seen: set[str] = set()
+        queue = [class_qual]
+        while queue:
+            q = queue.pop(0)
+            if q in seen:
+                continue
+            seen.add(q)
+            fn = self._fn_by_qual(f"{q}.{name}")
+            if fn is not None:
+                return fn
+            info = self.symbols.class_info(q)
+            if info is not None:
+                queue.extend(info.bases)
+        return None
+
+    def _callee(self, fn: _Fn, qualified: str) -> tuple[_Fn | None, bool, str | None]:
+        """(project function, whether the receiver binds the first parameter, constructed class)."""
+        target = self._fn_by_qual(qualified)
+        if target is not None:
+            return target, False, None
+        if qualified in self.symbols.classes:
+            return self._method(qualified, "__init__"), True, qualified
+        prefix, _, method = qualified.rpartition(".")
+        for suffix in ("delay", "apply_async"):
+            if method == suffix:
+                task = self._fn_by_qual(prefix)
+                if task is not None:
+                    return task, False, None
+        if prefix.endswith("()"):
+            cls = prefix[:-2]
+            if cls in self.symbols.classes:
+                return self._method(cls, method), True, None
+        if prefix in self.symbols.classes:  # Class.method(obj, ...) or a classmethod
+            return self._method(prefix, method), False, None
+        return None, False, None
+
+    def _call(self, fn: _Fn, index: int, call: CallFact) -> None:
+        result = f"{fn.fid}|c:{index}"
+        self.full.add_node(result)
+        qualified = self.resolve_call(fn, call.func)
+        callee, bound, constructed = self._callee(fn, qualified)
+        arg_nodes = [[n for n in (self._node(fn, x) for x in a.nodes) if n] for a in call.args]
+        receiver = [n for n in (self._node(fn, x) for x in call.receiver) if n]
+        if constructed is not None:
+            for a, nodes in zip(call.args, arg_nodes):
+                if a.keyword:
+                    target = self.field_node(constructed, a.keyword)
+                    for n in nodes:
+                        self._edge(n, target, _FIELD)
+        if callee is not None:
+            self._bind(fn, call, arg_nodes, receiver if bound else [], callee, result, skip_self=bound)
+            if constructed is None:
+                return
+        spec = self.catalog.match_call(qualified)
+        if spec is None and call.raised:
+            spec = SinkSpec(id="exception", kind="exception")
+        if spec is not None:
+            sink = f"{fn.fid}|k:{index}"
+            self.full.add_node(sink, kind="sink")
+            self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec,
+                                    self._constructors(fn, call), fn.path)
+            for a, nodes in zip(call.args, arg_nodes):
+                if _carries(spec, a):
+                    for n in nodes:
+                        self._edge(n, sink, _LOCAL)
+            return
+        effect = self.catalog.effect(qualified)
+        if effect == "clean" or any(fnmatch.fnmatchcase(qualified, g) for g in self.config.anonymisers):
+            return
+        for nodes in arg_nodes:
+            for n in nodes:
+                self._edge(n, result, _LOCAL, pseudonymised=effect == "pseudonymise")
+        for n in receiver:
+            self._edge(n, result, _LOCAL)
+        method = call.func.rsplit(".", 1)[-1]
+        if method in _MUTATORS and call.receiver_var:
+            target = self._node(fn, call.receiver_var)
+            if target:
+                for nodes in arg_nodes:
+                    for n in nodes:
+                        self._edge(n, target, _LOCAL)
+
+    def _bind(self, fn: _Fn, call: CallFact, arg_nodes, receiver, callee: _Fn, result: str, skip_self: bool) -> None:
+        params = list(callee.fact.params)
+        mapping: list[tuple[tuple[str, ...], list[str]]] = []
+        if skip_self and params:
+            mapping.append(((params[0].name,), receiver))
+            params = params[1:]
+        positional = [p for p in params if p.kind == "positional"]
+        var = next((p for p in params if p.kind == "var"), None)
+        varkw = next((p for p in params if p.kind == "varkw"), None)
+        by_name = {p.name: p for p in params if p.kind in ("positional", "keyword")}
+        for a, nodes in zip(call.args, arg_nodes):
+            targets: list[ParamFact] = []
+            if a.star == "*":
+                targets = positional + ([var] if var else [])
+            elif a.star == "**":
+                targets = list(by_name.values()) + ([varkw] if varkw else [])
+            elif a.keyword is not None:
+                p = by_name.get(a.keyword) or varkw
+                targets = [p] if p else []
+            elif a.position is not None:
+                targets = [positional[a.position]] if a.position < len(positional) else ([var] if var else [])
+            mapping.append((tuple(p.name for p in targets), nodes))
+        for names, nodes in mapping:
+            for name in names:
+                for n in nodes:
+                    self._edge(n, f"{callee.fid}|p:{name}", _CALL, site=result)
+        self._edge(f"{callee.fid}|r", result, _RETURN, site=result)
+        self.full.nodes[result]["callee"] = callee.fid
+        self.full.nodes[result]["mapping"] = mapping
+
+    def _constructors(self, fn: _Fn, call: CallFact) -> tuple[CallFact, ...]:
+        """Calls that made a call's receiver: ``s3 = boto3.client(..., region_name=...)``."""
+        found: list[CallFact] = []
+        targets = {call.receiver_var} if call.receiver_var else set()
+        head = call.func.split(".")[0]
+        for _ in range(3):
+            new: set[str] = set()
+            for a, b in fn.fact.edges:
+                if b in targets and a.startswith("c:"):
+                    made = fn.fact.calls[int(a[2:])]
+                    found.append(made)
+                    if made.receiver_var:
+                        new.add(made.receiver_var)
+            targets = new
+            if not targets:
+                break
+        if fn.self_name and head == fn.self_name and fn.class_qual:
+            attr = call.func.split(".")[1] if "." in call.func else ""
+            for other in self.functions.values():
+                if other.class_qual == fn.class_qual:
+                    for recv, name, nodes in other.fact.attr_stores:
+                        if recv == other.self_name and name == attr:
+                            found.extend(other.fact.calls[int(n[2:])] for n in nodes if n.startswith("c:"))
+        module = self.functions.get(f"{fn.path}::<module>")
+        if module is not None and fn is not module:
+            for a, b in module.fact.edges:
+                if b == f"v:{head}" and a.startswith("c:"):
+                    found.append(module.fact.calls[int(a[2:])])
+        return tuple(found)
+
+    # ---- summaries: which parameters reach the return ----
+
+    def _summaries(self) -> None:
+        callers: dict[str, list[str]] = {}
+        for node, data in self.full.nodes(data=True):
+            if "callee" in data:
+                callers.setdefault(data["callee"], []).append(node)
+        work = deque(self.functions)
+        queued = set(work)
+        while work:
+            fid = work.popleft()
+            queued.discard(fid)
+            fn = self.functions[fid]
+            reaching = self._params_reaching_return(fn)
+            for site in callers.get(fid, ()):
+                added = False
+                for names, nodes in self.full.nodes[site]["mapping"]:
+                    if reaching.intersection(names):
+                        for n in nodes:
+                            if not self.full.has_edge(n, site):
+                                self._edge(n, site, _SUMMARY)
+                                added = True
+                caller = site.rsplit("|", 1)[0]
+                if added and caller in self.functions and caller not in queued:
+                    work.append(caller)
+                    queued.add(caller)
+
+    def _params_reaching_return(self, fn: _Fn) -> set[str]:
+        prefix = fn.fid + "|"
+        ret = prefix + "r"
+        reaching: set[str] = set()
+        succ = self.full._succ
+        for p in fn.fact.params:
+            start = f"{prefix}p:{p.name}"
+            if start not in succ:
+                continue
+            seen = {start}
+            queue = [start]
+            while queue:
+                node = queue.pop()
+                if node == ret:
+                    reaching.add(p.name)
+                    break
+                for nxt, attrs in succ[node].items():
+                    if nxt not in seen and nxt.startswith(prefix) and attrs["kind"] in (_LOCAL, _SUMMARY):
+                        seen.add(nxt)
+                        queue.append(nxt)
+        return reaching
+
+    # ---------------------------------------------------------------- reach
+
+    def reaches(self) -> list[Reach]:
+        """Every (source, sink) pair with a realizable path: returns only before calls."""
+        if self._reaches is not None:
+            return self._reaches
+        found: list[Reach] = []
+        succ = self.full._succ
+        for source in self.sources:
+            if source.node not in succ:
+                continue
+            start = (source.node, 0)
+            parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None] = {start: None}
+            queue = deque([start])
+            hit: dict[str, tuple[str, int]] = {}
+            while queue:
+                state = queue.popleft()
+                node, phase = state
+                if node in self.sinks and node not in hit:
+                    hit[node] = state
+                for nxt, attrs in succ[node].items():
+                    kind = attrs["kind"]
+                    if kind == _RETURN and phase == 1:
+                        continue
+                    nphase = 1 if kind == _CALL else phase
+                    ns = (nxt, nphase)
+                    if ns not in parent:
+                        parent[ns] = (state, bool(attrs.get("pseudonymised")))
+                        queue.append(ns)
+            for sink_node, state in hit.items():
+                path: list[str] = []
+                pseudo = False
+                cur: tuple[str, int] | None = state
+                while cur is not None:
+                    path.append(cur[0])
+                    link = parent[cur]
+                    if link is None:
+                        break
+                    cur, p = link
+                    pseudo = pseudo or p
+                found.append(Reach(source, self.sinks[sink_node], tuple(reversed(path)), pseudo))
+        self._reaches = found
+        return found
+
+    def node_location(self, node: str) -> tuple[str, int, str] | None:
+        """(path, line, function) of a graph node, for messages and code flows."""
+        if node.startswith("field|"):
+            return None
+        fid, _, local = node.partition("|")
+        fn = self.functions.get(fid)
+        if fn is None:
+            return None
+        f = fn.fact
+        kind, _, rest = local.partition(":")
+        try:
+            if kind == "c" or kind == "k":
+                return fn.path, f.calls[int(rest)].line, f.qualname
+            if kind == "a":
+                return fn.path, f.attrs[int(rest)].line, f.qualname
+            if kind == "s":
+                return fn.path, f.sources[int(rest)].line, f.qualname
+        except (IndexError, ValueError):
+            return None
+        if kind == "p":
+            for p in f.params:
+                if p.name == rest:
+                    return fn.path, p.line, f.qualname
+        return fn.path, f.span.line, f.qualname
+
+    def functions_through(self, reach: Reach) -> list[str]:
+        """``path:line function()`` of each function the path enters, in order, deduplicated."""
+        steps: list[str] = []
+        last = ""
+        for node in reach.path:
+            fid = node.partition("|")[0]
+            if fid == last or node.startswith("field|"):
+                continue
+            last = fid
+            fn = self.functions.get(fid)
+            if fn is not None and fn.fact.qualname != "<module>":
+                steps.append(f"{fn.fact.qualname}() in {fn.path}:{fn.fact.span.line}")
+        return steps
+
+    def iter_sources_of(self, sink: Sink) -> Iterator[Reach]:
+        for r in self.reaches():
+            if r.sink is sink:
+                yield r
+
+
+def _carries(spec: SinkSpec, arg) -> bool:
+    if spec.data is None:
+        return True
+    for ref in spec.data:
+        if (ref.keyword is not None and ref.keyword == arg.keyword) or (
+            ref.position is not None and ref.position == arg.position
+        ):
+            return True
+    return arg.star != ""
