@@ -377,3 +377,21 @@ def test_docs_examples_load(tmp_path: Path):
     assert catalog.match_call("mylib.HttpClient().post").url == ArgRef(0, "url")
     assert catalog.names.classify("no_ktp").kind == "national_id"
     assert catalog.regions.countries("aws", "eu-isoe-west-1") == ("DE",)
+
+
+@pytest.mark.parametrize(
+    ("host", "countries"),
+    [
+        ("mybucket.s3.eu-west-2.amazonaws.com", ("GB",)),
+        ("s3-eu-west-1.amazonaws.com", ("IE",)),
+        ("sqs.ap-east-1.amazonaws.com:443", ("HK",)),
+        ("europe-west6-aiplatform.googleapis.com", ("CH",)),
+        ("us-central1-aiplatform.googleapis.com", ("US",)),
+        ("westeurope.api.cognitive.microsoft.com", ("NL",)),
+        ("s3.amazonaws.com", None),  # no region in the name: the call's region argument decides
+        ("eu-west-2.example.com", None),  # not a cloud vendor's host
+        ("api.hubapi.com", None),  # no region provider
+    ],
+)
+def test_cloud_region_in_host(catalog, host, countries):
+    assert catalog.countries_for_host(host) == countries

@@ -177,12 +177,17 @@ def _strip_builtins(qualname: str) -> str:
     return qualname[len("builtins."):] if qualname.startswith("builtins.") else qualname
 
 
+def normalise_host(host: str) -> str:
+    """Lower case, no trailing dot, no port; an IPv6 literal becomes empty (no vendor owns it)."""
+    h = host.strip().lower().rstrip(".")
+    if h.startswith("["):
+        return ""
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
 def _by_suffix(table: Mapping[str, _T], host: str) -> _T | None:
     """Look a host up by itself, then by each parent domain (dot boundaries only)."""
-    h = host.strip().lower().rstrip(".")
-    if h.startswith("["):  # an IPv6 literal belongs to no vendor
-        return None
-    h = h.rsplit(":", 1)[0] if h.count(":") == 1 else h  # drop a port
+    h = normalise_host(host)
     while h:
         if h in table:
             return table[h]
@@ -282,9 +287,32 @@ class Catalog:
         return _by_suffix(self._domains, host)
 
     def countries_for_host(self, host: str) -> tuple[str, ...] | None:
-        """Countries of a vendor's regional endpoint (``api.eu.mailgun.net``), if the catalog
-        knows them; otherwise the vendor's ``country`` applies."""
-        return _by_suffix(self._host_countries, host)
+        """Countries behind a host when the host itself says so: a regional endpoint the
+        catalog lists (``o1.ingest.de.sentry.io`` -> DE) or a cloud region named in the host
+        (``s3.eu-west-2.amazonaws.com`` -> GB). None otherwise: then the call's region
+        argument or the vendor's ``country`` applies."""
+        listed = _by_suffix(self._host_countries, host)
+        if listed is not None:
+            return listed
+        vendor = self.vendor_for_host(host)
+        if vendor is None or not vendor.region_provider:
+            return None
+        return self._region_in_host(vendor.region_provider, normalise_host(host))
+
+    def _region_in_host(self, provider: str, host: str) -> tuple[str, ...] | None:
+        # Regions hide inside labels (s3-eu-west-1, europe-west4-aiplatform): try every run of
+        # dash-separated parts and keep the longest known region, so us-central1 beats us.
+        best: tuple[str, ...] | None = None
+        best_len = 0
+        for label in host.split("."):
+            parts = label.split("-")
+            for i in range(len(parts)):
+                for j in range(len(parts), i + best_len, -1):
+                    found = self.regions.countries(provider, "-".join(parts[i:j]))
+                    if found:
+                        best, best_len = found, j - i
+                        break
+        return best
 
     def log_shippers(self) -> tuple[LogShipper, ...]:
         """Every way a log call becomes a transfer (see :class:`LogShipper`)."""
