@@ -119,7 +119,7 @@ def test_unknown_key_says_what_is_allowed_and_suggests(tmp_path: Path) -> None:
 
 def test_missing_key_says_which(tmp_path: Path) -> None:
     problem = only_problem(write(tmp_path, replace_line(28, "name: Mailer Inc", "service: Mail")))
-    assert problem.line == 28  # the recipient's mapping starts there
+    assert problem.line == 27  # where the recipient is named
     assert "notice.recipients.mailer: missing key 'name'" in problem.message
 
 
@@ -246,3 +246,22 @@ def test_no_edit_of_a_policy_ever_gives_a_traceback(tmp_path: Path, data: st.Dat
         for problem in exc.problems:
             assert "internal error" not in problem.message, problem
             assert problem.line >= 0 and os.fspath(path) == problem.path
+
+
+def test_yaml_problems_and_schema_problems_come_together(tmp_path: Path) -> None:
+    text = replace_line(15, 'section: "2"', 'section: "2"\n      title: Again').replace("perod", "x")
+    text = text.replace("      elements: [email, person_name]", "      elemnts: [email, person_name]")
+    problems = problems_of(write(tmp_path, text))
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (13, "notice.categories.account"),  # missing 'elements', where the category is named
+        (16, "duplicate key 'title' (first at line 14, column 7)"),
+        (18, "notice.categories.account")]  # unknown 'elemnts'
+    assert "missing key 'elements'" in problems[0].message and "did you mean 'elements'" in problems[2].message
+
+
+def test_each_missing_key_is_reported_once(tmp_path: Path) -> None:
+    problems = problems_of(write(tmp_path, "format: 1\nnotice: {title: T}\nlaw: {}\n"))
+    missing = [p.message.split("'")[1] for p in problems]
+    assert missing == sorted(set(missing)) == sorted(
+        ["controller", "last_updated", "subjects", "purposes", "categories", "recipients", "safeguards", "transfer"])
+    assert all((p.line, p.column) == (2, 1) for p in problems)

@@ -86,8 +86,9 @@ def load_policy(path: str | os.PathLike[str]) -> m.Policy:
     try:
         text = _read(shown)
         data, loc, problems = parse_yaml(text, shown)
-        if not problems:
-            problems = _Checker(shown, data, loc).run()
+        # YAML-level problems (a duplicate key, a refused tag) leave a usable tree: check it too,
+        # but say nothing more about the very nodes already reported.
+        problems += _Checker(shown, data, loc, {(p.line, p.column) for p in problems}).run()
         if not problems:
             return _build(shown, data, loc)
     except _Fatal as fatal:
@@ -357,12 +358,16 @@ def _listing(words: Iterable[str], limit: int = 30) -> str:
 class _Checker:
     """Collects the problems of a parsed policy: schema first, then references between ids."""
 
-    def __init__(self, path: str, data: Any, loc: Loc) -> None:
+    def __init__(self, path: str, data: Any, loc: Loc, reported: set[tuple[int, int]] | None = None) -> None:
         self.path, self.data, self.loc = path, data, loc
+        self.reported = reported or set()  # positions the YAML reader has already complained about
         self.problems: list[Problem] = []
         self.schema_errors: set[tuple[Any, ...]] = set()  # paths the schema already reported
+        self.missing: set[tuple[tuple[Any, ...], str]] = set()
 
     def add(self, loc: Loc, where: Iterable[Any], message: str) -> None:
+        if (loc.line, loc.column) in self.reported:
+            return
         self.problems.append(Problem(self.path, loc.line, loc.column, f"{_dotted(where)}: {message}"))
 
     def run(self) -> list[Problem]:
@@ -390,9 +395,11 @@ class _Checker:
                     self.add(loc.keys.get(key, loc), where, f"unknown key '{key}'{_suggest(key, allowed)}; "
                                                             f"allowed: {', '.join(allowed)}")
         elif kind == "required" and isinstance(instance, dict):
+            # jsonschema yields this error once per missing key, each time with the whole list.
             for key in value:
-                if key not in instance:
-                    self.add(loc, where, f"missing key '{key}' (required here: {', '.join(value)})")
+                if key not in instance and (tuple(where), key) not in self.missing:
+                    self.missing.add((tuple(where), key))
+                    self.add(self.named_at(where), where, f"missing key '{key}' (required here: {', '.join(value)})")
         elif kind == "type":
             expected = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
             hint = ""
@@ -425,6 +432,14 @@ class _Checker:
             self.add(loc, where, f"{instance} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} {value}")
         else:
             self.add(loc, where, error.message)
+
+    def named_at(self, where: list[Any]) -> Loc:
+        """Where a mapping is named (its key in the parent), else where it starts."""
+        if where and isinstance(where[-1], str):
+            key = self.loc.at(where[:-1]).keys.get(where[-1])
+            if key is not None:
+                return key
+        return self.loc.at(where)
 
     # -- references
 
