@@ -157,6 +157,9 @@ NEGATIVES = [
     # other look-alikes
     "zip_file", "mobile_app_version", "race_condition", "ssh_key_fingerprint",
     "allowed_ips", "ip_version", "company_name", "password",
+    # careful short words: a bare PAN, a MAC (message authentication code), lat/long look-alikes
+    "pan", "camera_pan", "mac", "hmac_signature", "latency", "long_description", "hotel",
+    "template", "translation", "platform",
 ]
 
 

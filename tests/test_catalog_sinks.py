@@ -28,6 +28,7 @@ def catalog():
         ("httpx.AsyncClient().put", "http", ""),
         ("aiohttp.ClientSession().post", "http", ""),
         ("urllib.request.urlopen", "http", ""),
+        ("requests.Session().send", "http", ""),
         ("urllib.request.Request", "http", ""),
         ("http.client.HTTPSConnection().request", "http", ""),
         ("logging.getLogger().info", "log", ""),
@@ -121,6 +122,7 @@ def test_match_call(catalog, qualname, kind, vendor):
         # not sinks at all
         "json.dumps", "requests.Session", "logging.getLogger", "len", "str.format",
         "shop.models.Contact.objects.filter", "analyticsx.track", "myapp.analytics_helpers.track",
+        "tempfile.NamedTemporaryFile().write",
     ],
 )
 def test_not_a_sink(catalog, qualname):

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ._yaml import CatalogError, YList, YMap, from_plain, load_yaml
@@ -348,7 +349,7 @@ class _Builder:
                 domains=tuple(e["domains"]), modules=tuple(e["modules"]),
                 local_calls=tuple(e["local_calls"]), region_provider=e["region_provider"],
                 region_keywords=tuple(e["region_keywords"]),
-                host_countries=dict(e["host_countries"]),
+                host_countries=MappingProxyType(dict(e["host_countries"])),
             )
             for vid, e in self.vendors.items()
         }
