@@ -265,3 +265,12 @@ def test_each_missing_key_is_reported_once(tmp_path: Path) -> None:
     assert missing == sorted(set(missing)) == sorted(
         ["controller", "last_updated", "subjects", "purposes", "categories", "recipients", "safeguards", "transfer"])
     assert all((p.line, p.column) == (2, 1) for p in problems)
+
+
+def test_control_characters_and_problems_before_a_syntax_error(tmp_path: Path) -> None:
+    problem = only_problem(write(tmp_path, 'format: 1\nnotice: "\x01"\n'))
+    assert (problem.line, problem.column) == (2, 10)
+    assert problem.message.startswith("not readable as YAML: ") and "\n" not in problem.message
+    problems = problems_of(write(tmp_path, "format: 1\nformat: 1\nnotice: [\n"))
+    assert [p.line for p in problems] == [2, 4]
+    assert "duplicate key 'format'" in problems[0].message and "YAML syntax error" in problems[1].message

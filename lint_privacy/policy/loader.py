@@ -74,10 +74,11 @@ class Loc:
 
 
 class _Fatal(Exception):
-    """Stops reading: the document cannot be trusted any further (syntax error, bomb, too deep)."""
+    """Stops reading: the document cannot be trusted any further (syntax error, bomb, too deep).
+    ``problems`` ends with the one that stopped it, after those found before it."""
 
     def __init__(self, problem: Problem) -> None:
-        self.problem = problem
+        self.problems = [problem]
 
 
 def load_policy(path: str | os.PathLike[str]) -> m.Policy:
@@ -92,7 +93,7 @@ def load_policy(path: str | os.PathLike[str]) -> m.Policy:
         if not problems:
             return _build(shown, data, loc)
     except _Fatal as fatal:
-        problems = [fatal.problem]
+        problems = fatal.problems
     except Exception as exc:  # the promise is "never a traceback", even for a bug of ours
         problems = [Problem(shown, 0, 0, f"internal error while reading the policy ({type(exc).__name__}: {exc})")]
     raise PolicyError(problems)
@@ -179,6 +180,18 @@ class _Builder:
     def run(self) -> tuple[Any, Loc, list[Problem]]:
         loader = _Loader(self.text)
         try:
+            self.read_events(loader)
+        except _Fatal as fatal:
+            fatal.problems[:0] = self.problems  # a duplicate key before a syntax error is still one
+            raise
+        finally:
+            loader.dispose()
+        if self.root is None or self.root[0] is None:
+            raise _Fatal(Problem(self.path, 1, 1, "policy file is empty"))
+        return self.root[0], self.root[1], self.problems
+
+    def read_events(self, loader: Any) -> None:
+        try:
             documents = 0
             while loader.check_event():
                 event = loader.get_event()
@@ -209,12 +222,8 @@ class _Builder:
             if isinstance(position, int):
                 line = self.text.count("\n", 0, position) + 1
                 column = position - (self.text.rfind("\n", 0, position) + 1) + 1
-            raise _Fatal(Problem(self.path, line, column, f"not readable as YAML: {exc}")) from None
-        finally:
-            loader.dispose()
-        if self.root is None or self.root[0] is None:
-            raise _Fatal(Problem(self.path, 1, 1, "policy file is empty"))
-        return self.root[0], self.root[1], self.problems
+            reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]  # one line per problem
+            raise _Fatal(Problem(self.path, line, column, f"not readable as YAML: {reason}")) from None
 
     def on_scalar(self, event: yaml.ScalarEvent, loader: Any) -> None:
         mark = event.start_mark
@@ -312,6 +321,14 @@ def schema() -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8"))
 
 
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
+    """The schema's validator, built once per process (editors reload policies often)."""
+    from jsonschema import Draft202012Validator  # ~0.2 s to import: only once a policy is loaded
+
+    return Draft202012Validator(schema())
+
+
 # Patterns of the schema, in words: a message says what is allowed, not a regular expression.
 _PATTERN_WORDS = {
     "^[a-z][a-z0-9_]*$": "an id: lower-case letters, digits and _, starting with a letter",
@@ -378,9 +395,7 @@ class _Checker:
     # -- schema
 
     def check_schema(self) -> None:
-        from jsonschema import Draft202012Validator  # ~0.2 s to import: only when a policy is loaded
-
-        for error in Draft202012Validator(schema()).iter_errors(self.data):
+        for error in _validator().iter_errors(self.data):
             self.describe(error)
 
     def describe(self, error: Any) -> None:
