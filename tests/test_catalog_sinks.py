@@ -341,6 +341,11 @@ ALIAS_BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         ("spam: 1\n", 1, 7, "unknown key 'spam' in a catalog file"),
         ("- a\n- b\n", 1, 1, "a catalog file must be a mapping of sections"),
         (ALIAS_BOMB, None, None, "nodes (an alias bomb?)"),
+        ("a: &a [*a]\n", 1, 4, "nesting deeper than 40 levels"),
+        ("<<: {x: 1}\n", 1, 1, "keys must be plain text (no merge keys)"),
+        ("a: 1\n---\nb: 2\n", 3, 1, "only one YAML document per catalog file"),
+        ("sinks:\n  s:\n    kind: http\n    calls: [a]\n    data: []\n", 5, 11,
+         "'data' must name at least one argument"),
     ],
 )
 def test_broken_user_file(tmp_path: Path, text, line, col, message):

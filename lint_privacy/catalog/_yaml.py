@@ -107,7 +107,8 @@ def _convert(path: str, root: yaml.Node) -> Any:
             message = f"document expands to more than {MAX_NODES} nodes (an alias bomb?)"
             raise CatalogError(path, *_pos(node), message)
         if depth > MAX_DEPTH:
-            raise CatalogError(path, *_pos(node), f"nesting deeper than {MAX_DEPTH} levels")
+            message = f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)"
+            raise CatalogError(path, *_pos(node), message)
         if isinstance(node, yaml.ScalarNode):
             return _scalar(path, node)
         if isinstance(node, yaml.SequenceNode):
