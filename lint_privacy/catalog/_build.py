@@ -1,10 +1,10 @@
 """Reading catalog files into a ``Catalog``: validation with positions, and merging user files
 over the shipped ones (lists extend, scalars replace, a user's sink is tried first).
-
-One format for every file: any of the sections ``kinds``/``exclusions`` (names),
-``vendors``/``sinks``/``log_shipping``/``pseudonymisers``/``cleaners``/``logger_names``
-(sinks) and ``regions`` may appear in any file. ``docs/catalog.md`` describes it for users.
 """
+
+# One format for every file: any section (kinds, exclusions, vendors, sinks, log_shipping,
+# pseudonymisers, cleaners, logger_names, regions) may appear in any file, so a user's catalog
+# can be a single file. docs/catalog.md describes the format for users.
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Safe, positioned YAML reading for catalog files: every mapping and list remembers where it
 came from, so a bad entry is reported as ``path:line:col: message``.
-
-We compose the node tree (``CSafeLoader`` when libyaml is present) instead of ``safe_load``
-because composing keeps line and column for every node and lets us reject what ``safe_load``
-silently accepts: duplicate keys (it keeps the last), unknown tags, and alias bombs (it builds
-them in a millisecond and they explode only when walked).
 """
+
+# We compose the node tree (CSafeLoader when libyaml is present) instead of safe_load: composing
+# keeps line and column for every node and lets us reject what safe_load silently accepts:
+# duplicate keys (it keeps the last), unknown tags, and alias bombs (they build in a millisecond
+# and explode only when walked).
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Personal data found by name: identifiers are split into words and matched against the word
 patterns of ``names.yaml``, with word-level exclusions so booleans, counts and config are quiet.
-
-The rules (and why) are written at the top of ``names.yaml``; this module only compiles them.
 """
+
+# The rules, and why, are written at the top of names.yaml; this module only compiles them.
 
 from __future__ import annotations
 

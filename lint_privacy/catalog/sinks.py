@@ -1,9 +1,8 @@
 """Where data leaves: sink specs, vendors, log shippers and the ``Catalog`` that matches the
-engine's qualified call names (``requests.Session().post``) against them.
-
-Qualified names are dotted paths from the import root with ``()`` after a segment that is a
-call result; catalog patterns are fnmatch globs over them, ``*`` spanning dots.
+engine's qualified call names (``requests.Session().post``: ``()`` marks a call result).
 """
+
+# Catalog patterns are fnmatch globs over qualified names, ``*`` spanning dots.
 
 from __future__ import annotations
 
