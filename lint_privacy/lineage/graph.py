@@ -80,6 +80,9 @@ class Lineage:
     sources: list[Source] = field(default_factory=list)
     sinks: dict[str, Sink] = field(default_factory=dict)
     functions: dict[str, _Fn] = field(default_factory=dict)
+    methods_of: dict[str, list[_Fn]] = field(default_factory=dict)  # class -> its methods
+    name_index: dict[str, list[str]] = field(default_factory=dict)  # field name -> field nodes
+    _module_var_cache: dict[str, set[str]] = field(default_factory=dict)
     _reaches: list[Reach] | None = None
 
     # ---------------------------------------------------------------- build
@@ -103,7 +106,10 @@ class Lineage:
                 if f.class_name and f.params and "staticmethod" not in f.decorators:
                     self_name = f.params[0].name
                 fid = f"{path}::{f.qualname}"
-                self.functions[fid] = _Fn(fid, path, module, f, self_name, class_qual)
+                fn = _Fn(fid, path, module, f, self_name, class_qual)
+                self.functions[fid] = fn
+                if class_qual:
+                    self.methods_of.setdefault(class_qual, []).append(fn)
 
     def _fn_by_qual(self, qualified: str) -> _Fn | None:
         hit = self.symbols.functions.get(qualified)
@@ -205,7 +211,7 @@ class Lineage:
         return None
 
     def _module_vars(self, path: str) -> set[str]:
-        cache = self.__dict__.setdefault("_mv", {})
+        cache = self._module_var_cache
         if path not in cache:
             found: set[str] = set()
             for f in self.files[path].functions:
@@ -434,11 +440,10 @@ class Lineage:
                 break
         if fn.self_name and head == fn.self_name and fn.class_qual:
             attr = call.func.split(".")[1] if "." in call.func else ""
-            for other in self.functions.values():
-                if other.class_qual == fn.class_qual:
-                    for recv, name, nodes in other.fact.attr_stores:
-                        if recv == other.self_name and name == attr:
-                            found.extend(other.fact.calls[int(n[2:])] for n in nodes if n.startswith("c:"))
+            for other in self.methods_of.get(fn.class_qual, ()):
+                for recv, name, nodes in other.fact.attr_stores:
+                    if recv == other.self_name and name == attr:
+                        found.extend(other.fact.calls[int(n[2:])] for n in nodes if n.startswith("c:"))
         module = self.functions.get(f"{fn.path}::<module>")
         if module is not None and fn is not module:
             for a, b in module.fact.edges:
