@@ -17,6 +17,7 @@ from .base import Context
 def lineage(ctx: Context) -> Lineage:
     if ctx.lineage is None:
         ctx.lineage = Lineage.build(ctx.symbols, ctx.files, ctx.catalog, ctx.config, ctx.policy)
+        ctx.lineage.context = ctx
     return ctx.lineage  # type: ignore[return-value]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..catalog import Catalog
 from ..findings import Finding, Rule
 from ..lineage.destinations import Destination
 from ..policy.model import Policy, Recipient
@@ -79,9 +80,9 @@ class RecipientMatch:
     vendor_name: str
 
 
-def match_recipient(ctx: Context, dest: Destination) -> RecipientMatch:
-    policy: Policy = ctx.policy
-    vendor = ctx.catalog.vendors.get(dest.vendor) if dest.vendor else None
+def match_recipient(policy: Policy, catalog: Catalog, dest: Destination) -> RecipientMatch:
+    """Who a destination is in the policy's terms: named, covered by a class, or neither."""
+    vendor = catalog.vendors.get(dest.vendor) if dest.vendor else None
     name = vendor.name if vendor else (dest.host or dest.recipient)
     if dest.recipient and dest.recipient in policy.recipients:
         r = policy.recipients[dest.recipient]
@@ -109,7 +110,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                     yield finding(PRV003, flows.sink.path, line, col, why=dest.unresolved,
                                   **flow_fields(ctx, reach, category))
                 continue
-            match = match_recipient(ctx, dest)
+            match = match_recipient(ctx.policy, ctx.catalog, dest)
             via = f" via {dest.via}" if dest.via else ""
             for category, reach in per_category(ctx, flows):
                 if reach.source.role == "processor":

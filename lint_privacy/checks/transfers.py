@@ -104,7 +104,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         for dest in destinations(ctx, flows):
             if not dest.countries:
                 continue
-            match = match_recipient(ctx, dest)
+            match = match_recipient(policy, ctx.catalog, dest)
             if match.status not in ("named", "class"):
                 continue  # undeclared recipients: PRV3 only (SPEC)
             recipient = match.recipient
