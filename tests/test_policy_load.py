@@ -88,6 +88,8 @@ def test_processors_of_the_korean_supplement_and_their_vendors(infobip: Policy) 
     assert {"meta", "whatsapp", "telegram", "kakaotalk"} <= set(r["telecom_operators"].vendors)
     assert infobip.recipient_for_vendor("infobip") is r["infobip_affiliates"]
     assert r["infobip_affiliates"].safeguards == ("intra_group_agreement",)
+    # SCCs are promised "where needed", for no named recipient: code declares them at the transfer.
+    assert {r[p].safeguards for p in KOREAN_PROCESSORS} == {("dpa",)}
     assert r["microsoft"].categories is None  # cloud hosting: the notice does not restrict it
 
 
