@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lint_privacy.catalog import ArgRef, CatalogError, load_catalog
-from lint_privacy.catalog.sinks import STORAGE_KINDS, VENDOR_KINDS, Glob
+from lint_privacy.catalog.sinks import STORAGE_KINDS, VENDOR_KINDS, Glob, _GlobSet
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +260,16 @@ def test_log_shippers(catalog):
 )
 def test_glob(pattern, name, expected):
     assert Glob(pattern).match(name) is expected
+
+
+def test_globset_keeps_catalog_order_across_buckets():
+    globs = _GlobSet([("a.*", "open"), ("*.put", "bucketed"), ("a.b.put", "exact")])
+    assert globs.get("a.b.put") == "exact"  # exact names first
+    assert globs.get("a.c.put") == "open"  # then the first glob in order, whatever its bucket
+    assert globs.get("z.put") == "bucketed"
+    assert globs.get("z.get") is None
+    later = _GlobSet([("*.put", "bucketed"), ("a.*", "open")])
+    assert later.get("a.c.put") == "bucketed"
 
 
 # -- user catalog files ---------------------------------------------------------------------

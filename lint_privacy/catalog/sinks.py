@@ -147,28 +147,51 @@ class Glob:
         return True
 
 
+def _last_segment(pattern: str) -> str | None:
+    """The literal last segment every match must end with (``boto3.*().put_object`` ->
+    ``put_object``), or None when a wildcard can reach into it (``hashlib.*``)."""
+    tail = pattern.rsplit("*", 1)[-1]
+    if "." not in tail or "?" in tail or "[" in tail:
+        return None
+    return tail.rsplit(".", 1)[1] or None
+
+
 class _GlobSet(Generic[_T]):
-    """Exact names first (a dict lookup), then globs in order: the first that matches wins."""
+    """Exact names first (a dict lookup), then globs in order: the first that matches wins.
+
+    A project has tens of thousands of distinct call names and most match nothing, so globs
+    are bucketed by their literal last segment: a name is only tried against the globs that
+    end like it, plus the few whose end is a wildcard.
+    """
 
     def __init__(self, entries: Sequence[tuple[str, _T]]) -> None:
         self._exact: dict[str, _T] = {}
-        self._globs: list[tuple[Glob, _T]] = []
-        for pattern, value in entries:
-            if has_glob(pattern):
-                self._globs.append((Glob(pattern), value))
-            else:
+        self._by_last: dict[str, list[tuple[int, Glob, _T]]] = {}
+        self._open_ended: list[tuple[int, Glob, _T]] = []
+        for order, (pattern, value) in enumerate(entries):
+            if not has_glob(pattern):
                 self._exact.setdefault(pattern, value)
+                continue
+            entry = (order, Glob(pattern), value)
+            last = _last_segment(pattern)
+            if last is None:
+                self._open_ended.append(entry)
+            else:
+                self._by_last.setdefault(last, []).append(entry)
 
     def get(self, name: str) -> _T | None:
         if name in self._exact:
             return self._exact[name]
-        for glob, value in self._globs:
-            if glob.match(name):
-                return value
-        return None
-
-    def __bool__(self) -> bool:
-        return bool(self._exact or self._globs)
+        best: tuple[int, _T] | None = None
+        bucket = self._by_last.get(name.rsplit(".", 1)[-1], ())
+        for candidates in (bucket, self._open_ended):
+            for order, glob, value in candidates:  # each list is in catalog order
+                if best is not None and order > best[0]:
+                    break
+                if glob.match(name):
+                    best = (order, value)
+                    break
+        return best[1] if best else None
 
 
 def _strip_builtins(qualname: str) -> str:
