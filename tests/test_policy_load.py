@@ -85,6 +85,8 @@ def test_processors_of_the_korean_supplement_and_their_vendors(infobip: Policy) 
     assert infobip.recipient_for_vendor("stripe") is None
     assert [c.id for c in infobip.classes_covering("crm")] == ["service_providers"]
     assert [c.id for c in infobip.classes_covering("advertising")] == ["advertising_partners"]
+    # Meta is a social vendor, but section 6 names WhatsApp and Facebook as telecom channels.
+    assert [c.id for c in infobip.classes_covering("social", "meta")] == ["telecom_operators", "advertising_partners"]
     assert {"meta", "whatsapp", "telegram", "kakaotalk"} <= set(r["telecom_operators"].vendors)
     assert infobip.recipient_for_vendor("infobip") is r["infobip_affiliates"]
     assert r["infobip_affiliates"].safeguards == ("intra_group_agreement",)

@@ -288,9 +288,12 @@ class Policy:
                 return r
         return None
 
-    def classes_covering(self, vendor_kind: str) -> tuple[Recipient, ...]:
-        """Recipient classes whose description vaguely covers a vendor of this kind."""
-        return tuple(r for r in self.recipients.values() if r.kind == "class" and vendor_kind in r.covers_kinds)
+    def classes_covering(self, vendor_kind: str, vendor: str = "") -> tuple[Recipient, ...]:
+        """Recipient classes whose description vaguely covers a vendor of this kind; given the
+        vendor id, classes that name it as an example (section 6's WhatsApp, Viber...) come first."""
+        classes = [r for r in self.recipients.values() if r.kind == "class"]
+        naming = [r for r in classes if vendor and vendor in r.vendors]
+        return tuple(naming + [r for r in classes if r not in naming and vendor_kind in r.covers_kinds])
 
     def describe_term(self, term: RetentionTerm) -> str:
         """A retention term in words: "12 months after the end of the business relationship", "up to
