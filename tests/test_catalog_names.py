@@ -72,6 +72,7 @@ POSITIVES = [
     # phone
     ("phone", "phone"), ("phone_number", "phone"), ("mobile", "phone"), ("msisdn", "phone"),
     ("tel", "phone"), ("contactPhones", "phone"), ("telephone", "phone"),
+    ("caller_id", "phone"), ("to_number", "phone"), ("destination_number", "phone"),
     # person_name
     ("first_name", "person_name"), ("lastName", "person_name"), ("surname", "person_name"),
     ("full_name", "person_name"), ("contact_name", "person_name"),
@@ -92,7 +93,7 @@ POSITIVES = [
     ("ip", "ip_address"), ("ip_address", "ip_address"), ("remote_addr", "ip_address"),
     ("client_ip", "ip_address"), ("ipv4", "ip_address"), ("x_forwarded_for", "ip_address"),
     ("mac_address", "mac_address"), ("device_id", "device_id"),
-    ("deviceToken", "device_id"), ("idfa", "device_id"), ("cookie_id", "cookie_id"),
+    ("deviceToken", "device_id"), ("idfa", "device_id"), ("imsi", "device_id"), ("cookie_id", "cookie_id"),
     ("session_id", "cookie_id"), ("anonymousId", "cookie_id"), ("user_agent", "user_agent"),
     # geolocation
     ("lat", "geolocation"), ("lng", "geolocation"), ("latitude", "geolocation"),
@@ -160,6 +161,9 @@ NEGATIVES = [
     # careful short words: a bare PAN, a MAC (message authentication code), lat/long look-alikes
     "pan", "camera_pan", "mac", "hmac_signature", "latency", "long_description", "hotel",
     "template", "translation", "platform",
+    # parts and parameters of a value, not the value
+    "phone_country_code", "email_code", "lat_offset", "latitude_delta", "coordinates_system",
+    "node_address",
 ]
 
 
