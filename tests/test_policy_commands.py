@@ -75,6 +75,10 @@ def test_show_prints_a_row_per_category_with_retention_bases_and_recipients() ->
     assert "Kept on behalf of and per the instructions of" in out  # communication content's rule
     assert "Recipients the notice does not restrict to categories: atlassian, microsoft, aws, google" in out
     assert "Transfers (section 7): free inside EEA; adequacy list: eu; accepted safeguards: scc, intra_group_agreement" in out
+    assert "  ZA (South Africa supplement): free inside ZA; adequacy list: none; accepted safeguards: binding" in out
+    assert "PH (Philippines supplement): free inside PH; adequacy list: none; accepted safeguards: consent; " \
+           "covered recipients: all" in out
+    assert "CA-QC" not in out  # it inherits Canada's rule
 
 
 def test_show_fits_the_requested_width() -> None:

@@ -87,7 +87,7 @@ def render(policy: Policy, width: int = 140) -> str:
     head = [n.title, f"controller: {n.controller.name}" + (f", {n.controller.address}" if n.controller.address else ""),
             f"last updated: {n.last_updated}" + (f" (previous version {n.previous_version})" if n.previous_version else "")]
     lines = [textwrap.fill(h, width, subsequent_indent="  ") for h in head] + [""]
-    # Section and bases columns are as wide as their longest entries; the rest shares what is left.
+    # Section and bases columns have fixed widths that fit their longest entries; the rest is shared.
     section_w, bases_w, gaps = 8, 20, 4 * 2
     rest = max(40, width - section_w - bases_w - gaps)
     category_w = min(28, max(14, rest // 4))
@@ -106,12 +106,19 @@ def render(policy: Policy, width: int = 140) -> str:
     lines += [textwrap.fill(f"Transfers (section {t.section}): free inside {', '.join(t.inside_as_written or t.inside)}; "
                             f"adequacy list: {t.adequacy or 'none'}; accepted safeguards: "
                             f"{', '.join(t.accepted_safeguards) or 'none'}", width, subsequent_indent="  ")]
-    own = [f"{j.id} ({', '.join(j.transfer.inside_as_written or j.transfer.inside)}: "
-           f"{', '.join(j.transfer.accepted_safeguards) or 'no safeguard'}"
-           + (f"; to {len(j.transfer.covered_recipients)} covered recipients" if j.transfer.covered_recipients else "") + ")"
-           for j in policy.jurisdictions.values() if j.transfer and j.transfer.jurisdiction == j.id]
-    if own:
-        lines.append(textwrap.fill("Own transfer rules: " + "; ".join(own), width, subsequent_indent="  "))
+    for j in policy.jurisdictions.values():
+        rule = j.transfer
+        if rule is None or rule.jurisdiction != j.id:  # inherited rules are shown with their country
+            continue
+        covered = rule.covered_recipients
+        text = (f"{j.id} ({rule.section}): free inside {', '.join(rule.inside_as_written or rule.inside)}; "
+                f"adequacy list: {rule.adequacy or 'none'}; accepted safeguards: "
+                f"{', '.join(rule.accepted_safeguards) or 'none'}")
+        if set(covered) == set(policy.recipients):
+            text += "; covered recipients: all"
+        elif covered:
+            text += "; covered recipients: " + (", ".join(covered) if len(covered) <= 3 else f"{len(covered)}")
+        lines.append(textwrap.fill(text, width, initial_indent="  ", subsequent_indent="    "))
     return "\n".join(lines)
 
 
