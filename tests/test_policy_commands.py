@@ -59,7 +59,7 @@ def test_validate_missing_file() -> None:
 
 
 def test_show_prints_a_row_per_category_with_retention_bases_and_recipients() -> None:
-    code, out, err = run(show, INFOBIP)
+    code, out, err = run(show, INFOBIP, width=140)
     assert (code, err) == (EXIT_OK, "")
     assert out.startswith("Pemberitahuan Privasi Infobip")
     assert "last updated: 2023-02-22 (previous version 2022-10-29)" in out
