@@ -1,4 +1,5 @@
-"""The ``lint-privacy`` command: whole-project checks, policy tools and rule docs.
+"""The ``lint-privacy`` command: whole-project checks, exports, reports, fixes, policy tools and
+rule docs.
 
 Exit codes (SPEC): 0 clean, 1 findings, 2 the run cannot be trusted (2 wins over 1).
 """
@@ -6,11 +7,21 @@ Exit codes (SPEC): 0 clean, 1 findings, 2 the run cannot be trusted (2 wins over
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .config import Config
+    from .engine import Result
+    from .findings import Finding
+    from .policy.model import Policy
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNTRUSTED = 0, 1, 2
 
@@ -38,8 +49,33 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check a project against a policy")
     _project_args(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("-o", "--output", default="-", help="write the report to this file (default: stdout)")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="report only findings that this baseline (from --write-baseline) does not list")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record every current finding in FILE and exit 0 (a file not analysed still exits 2)")
     check.add_argument("paths", nargs="*", help="files or folders to report on (default: the whole project)")
     check.set_defaults(run=_check)
+
+    graph = sub.add_parser("graph", help="export the lineage data map (node-link JSON, GraphML, DOT, HTML)")
+    _project_args(graph)
+    graph.add_argument("--format", choices=("json", "graphml", "dot", "html"), default="json")
+    graph.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    graph.set_defaults(run=_graph)
+
+    report = sub.add_parser("report", help="data map, GDPR Art. 30 record and drift, from code and policy")
+    _project_args(report)
+    report.add_argument("--format", choices=("md", "html", "csv"), default="md")
+    report.add_argument("--view", choices=("datamap", "art30", "drift", "suppressions", "all"), default="all",
+                        help="which part (default: all; CSV takes one view, datamap for 'all')")
+    report.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    report.set_defaults(run=_report)
+
+    fix = sub.add_parser("fix", help="insert '# privacy: <category>?' stubs on unannotated personal fields")
+    _project_args(fix)
+    fix.add_argument("--dry-run", action="store_true", help="print a unified diff, change nothing")
+    fix.add_argument("paths", nargs="*", help="files or folders to fix (default: the whole project)")
+    fix.set_defaults(run=_fix)
 
     explain = sub.add_parser("explain", help="print the documentation of a code")
     explain.add_argument("code", nargs="?", help="PRVnnn; without it, list every code")
@@ -58,33 +94,217 @@ def _project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", help="policy file (default: [tool.lint-privacy] policy)")
     p.add_argument("--root", help="project root (default: the folder of the nearest configuration)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress display on stderr")
 
 
-def _check(args: argparse.Namespace) -> int:
+# ------------------------------------------------------------------ progress
+
+
+class Progress:
+    """``analysing 120/480 files`` on stderr, only on a terminal, only once a run has taken a
+    second, and never in CI; cleared when the run ends."""
+
+    DELAY = 1.0
+
+    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        if enabled is None:
+            isatty = getattr(self.stream, "isatty", None)
+            enabled = bool(isatty and isatty()) and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        self.show(f"analysing {done}/{total} files", final=done >= total)
+
+    def show(self, text: str, final: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < self.DELAY or (now - self._last < 0.1 and not final):
+            return
+        self._last = now
+        self._shown = True
+        self.stream.write(f"\r\033[Klint-privacy: {text}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self._shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self._shown = False
+
+
+# ------------------------------------------------------------------ shared steps
+
+
+def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config, Policy, Catalog] | None:
     from .config import find_root
-    from .outputs import render
-    from .project import relative_path
     from .session import SetupError, load_setup
-    from .engine import analyse
 
-    start = Path(args.paths[0]) if args.paths else Path.cwd()
+    start = Path(paths[0]) if paths else Path.cwd()
     root = Path(args.root) if args.root else find_root(start)
     try:
-        config, policy, catalog = load_setup(root, args.policy, no_cache=args.no_cache or None)
+        return load_setup(root, args.policy, no_cache=args.no_cache or None)
     except SetupError as e:
         sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in e.problems))
-        return EXIT_UNTRUSTED
-    result = analyse(config, policy, catalog)
-    wanted = [relative_path(config, p) for p in args.paths]
-    findings = [f for f in result.findings if not wanted or any(_under(f.path, w) for w in wanted)]
-    sys.stdout.write(render(args.format, findings, config, tty=sys.stdout.isatty()))
-    if any(f.code == "PRV002" for f in findings):
-        return EXIT_UNTRUSTED
-    return EXIT_FINDINGS if findings else EXIT_CLEAN
+        return None
+
+
+def _analyse(args: argparse.Namespace, config: Config, policy: Policy, catalog: Catalog) -> Result:
+    from .engine import analyse
+
+    progress = Progress(enabled=False if args.quiet else None)
+    try:
+        result = analyse(config, policy, catalog, progress=progress)
+        progress.show("judging the project", final=True)
+        return result
+    finally:
+        progress.done()
+
+
+def _open_output(target: str) -> TextIO:
+    if target in ("-", ""):
+        return sys.stdout
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("w", encoding="utf-8", newline="")
+
+
+def _write(target: str, text: str) -> None:
+    out = _open_output(target)
+    try:
+        out.write(text)
+    finally:
+        if out is not sys.stdout:
+            out.close()
 
 
 def _under(path: str, wanted: str) -> bool:
     return wanted in ("", ".") or path == wanted or path.startswith(wanted.rstrip("/") + "/")
+
+
+def _exit_code(findings: Sequence[Finding]) -> int:
+    from .outputs.suppressions import UNTRUSTED_CODES
+
+    if any(f.code in UNTRUSTED_CODES for f in findings):
+        return EXIT_UNTRUSTED
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .outputs import suppressions as noqa
+    from .outputs.baseline import BaselineError, new_findings, read_baseline, write_baseline
+    from .project import relative_path
+
+    setup = _setup(args, args.paths)
+    if setup is None:
+        return EXIT_UNTRUSTED
+    config, policy, catalog = setup
+    known = None
+    if args.baseline:
+        try:
+            known = read_baseline(Path(args.baseline))
+        except BaselineError as e:
+            sys.stderr.write(f"lint-privacy: cannot run: {e}\n")
+            return EXIT_UNTRUSTED
+    result = _analyse(args, config, policy, catalog)
+    wanted = [relative_path(config, p) for p in args.paths]
+
+    def selected(path: str) -> bool:
+        return not wanted or any(_under(path, w) for w in wanted)
+
+    sups = [s for s in noqa.collect(result.files) if selected(s.path)]
+    findings = noqa.apply((f for f in result.findings if selected(f.path)), sups)
+
+    if args.write_baseline:
+        n = write_baseline(Path(args.write_baseline), findings, config.root)
+        sys.stderr.write(f"lint-privacy: wrote {n} finding{'s' if n != 1 else ''} to {args.write_baseline}\n")
+        findings = [f for f in findings if f.code in noqa.UNTRUSTED_CODES]  # never baselined
+    hidden = 0
+    if known is not None:
+        findings, hidden = new_findings(findings, known, config.root)
+
+    notes = []
+    if args.baseline:
+        notes.append(f"{hidden} known finding{'s' if hidden != 1 else ''} hidden by the baseline {args.baseline}")
+    if args.format == "json":
+        text = _check_json(findings, sups, args.baseline, hidden)
+    elif args.format == "sarif":
+        from .outputs.sarif import render_sarif
+
+        text = render_sarif(findings, config)
+    else:
+        from .outputs.text import render_text, want_colour
+
+        notes.append(noqa.summary_line(sups))
+        colour = args.output in ("-", "") and want_colour(sys.stdout)
+        text = render_text(findings, colour=colour, notes=notes)
+    _write(args.output, text)
+    return _exit_code(findings)
+
+
+def _check_json(findings: Sequence[Finding], sups: Sequence[object], baseline: str | None, hidden: int) -> str:
+    import json
+
+    from .findings import Finding as _F
+    from .outputs.json_out import finding_dict
+
+    doc: dict[str, object] = {
+        "findings": [finding_dict(f) for f in sorted(findings, key=_F.sort_key)],
+        "suppressions": [s.as_dict() for s in sups],  # type: ignore[attr-defined]
+    }
+    if baseline:
+        doc["baseline"] = {"file": baseline, "hidden": hidden}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .outputs import graph_export
+
+    setup = _setup(args)
+    if setup is None:
+        return EXIT_UNTRUSTED
+    config, policy, catalog = setup
+    result = _analyse(args, config, policy, catalog)
+    graph = graph_export.condensed_graph(result, config, policy, catalog)
+    _write(args.output, graph_export.export(graph, args.format, policy=policy))
+    if args.output not in ("-", ""):
+        sys.stderr.write(f"lint-privacy: wrote {graph.number_of_nodes()} nodes, "
+                         f"{graph.number_of_edges()} edges to {args.output}\n")
+    return EXIT_UNTRUSTED if result.not_analysed else EXIT_CLEAN
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .outputs import graph_export, report
+    from .outputs import suppressions as noqa
+
+    setup = _setup(args)
+    if setup is None:
+        return EXIT_UNTRUSTED
+    config, policy, catalog = setup
+    result = _analyse(args, config, policy, catalog)
+    graph = graph_export.condensed_graph(result, config, policy, catalog)
+    sups = noqa.collect(result.files)
+    findings = noqa.apply(result.findings, sups)
+    model = report.build(graph, policy, result.files, findings, sups)
+    _write(args.output, report.render(model, args.format, args.view))
+    return EXIT_UNTRUSTED if result.not_analysed else EXIT_CLEAN
+
+
+def _fix(args: argparse.Namespace) -> int:
+    from . import fix
+
+    setup = _setup(args, args.paths)
+    if setup is None:
+        return EXIT_UNTRUSTED
+    config, policy, catalog = setup
+    return fix.run(config, policy, catalog, args.paths, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr)
 
 
 def _explain(args: argparse.Namespace) -> int:

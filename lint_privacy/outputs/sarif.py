@@ -1,84 +1,189 @@
-"""SARIF 2.1.0 for GitHub code scanning: rules with help from the docs, repo-relative URIs,
+"""SARIF 2.1.0 for GitHub code scanning: rules with help from the rule docs, repo-relative URIs,
 stable partial fingerprints, and code flows for lineage paths.
+
+* URIs are relative to the repository (the nearest folder above the project root holding
+  ``.git``; the project root when there is none), so a project in a subfolder of a monorepo
+  still points at the right file in the GitHub UI.
+* ``partialFingerprints`` hold the baseline fingerprint (``lintPrivacy/v1``) and, for GitHub,
+  ``primaryLocationLineHash``: both are computed from what a finding is about and the text of
+  its line, never from its line number, so alerts survive unrelated edits that move lines.
+* ``codeFlows``: where the data comes from (the finding's first origin), each step of its
+  lineage path, and the statement where it is reported.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import __version__
 from ..config import Config
 from ..findings import Finding
+from .baseline import fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/lint-privacy/lint-privacy"
+MAX_RESULTS = 25_000  # GitHub code scanning's limit per run
 
 
-def fingerprint(f: Finding) -> str:
-    """Stable across edits that move lines: code, file, category, recipient and the message
-    without its line numbers."""
-    text = "|".join((f.code, f.path, f.category, f.recipient, _strip_numbers(f.message)))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+def fingerprint(f: Finding, root: Path | None = None) -> str:
+    """The stable fingerprint of one finding (see ``baseline``)."""
+    return fingerprints([f], root or Path("."))[0]
 
 
-def _strip_numbers(message: str) -> str:
-    return "".join(ch for ch in message if not ch.isdigit())
+def repo_prefix(root: Path) -> str:
+    """The project root's path inside its git repository ("" at the top, "svc/api/" below it)."""
+    root = root.resolve()
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            rel = root.relative_to(folder).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""
+
+
+def _level(code: str) -> str:
+    return "warning" if code == "PRV104" else "error"
 
 
 def render_sarif(findings: Sequence[Finding], config: Config) -> str:
+    return json.dumps(sarif_document(findings, config), indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif_document(findings: Sequence[Finding], config: Config) -> dict[str, object]:
     from ..checks import RULES
 
-    codes = sorted({f.code for f in findings} | set(RULES))
+    ordered = sorted(findings, key=Finding.sort_key)
+    codes = sorted(set(RULES) | {f.code for f in ordered})
     index = {code: i for i, code in enumerate(codes)}
-    rules = []
-    for code in codes:
-        rule = RULES[code]
-        rules.append({
-            "id": code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.what.strip()},
-            "help": {"text": rule.markdown(), "markdown": rule.markdown()},
-            "properties": {"tags": ["privacy"]},
-        })
+    rules = [_rule(code, RULES.get(code)) for code in codes]
+    prefix = repo_prefix(config.root)
+    prints = fingerprints(ordered, config.root)
     results = []
-    for f in findings:
+    for f, fp in zip(ordered[:MAX_RESULTS], prints):
         result: dict[str, object] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
-            "level": "error",
+            "level": _level(f.code),
             "message": {"text": f.message},
-            "locations": [_location(f.path, f.line, f.col)],
-            "partialFingerprints": {"primaryLocationLineHash": fingerprint(f)},
+            "locations": [_location(prefix, f.path, f.line, f.col)],
+            "partialFingerprints": {"lintPrivacy/v1": fp, "primaryLocationLineHash": fp},
         }
-        if f.steps:
-            result["codeFlows"] = [{
-                "threadFlows": [{
-                    "locations": [
-                        {"location": {**_location(s.path, s.line, 0), "message": {"text": s.note}}}
-                        for s in f.steps
-                    ]
-                }]
-            }]
+        related = [
+            {"id": i, **_location(prefix, o.path, o.line, None, f"{o.label}")}
+            for i, o in enumerate(f.origins)
+            if o.path and o.line
+        ]
+        if related:
+            result["relatedLocations"] = related
+        flow = _flow(prefix, f)
+        if flow:
+            result["codeFlows"] = [{"threadFlows": [{"locations": flow}]}]
+        props: dict[str, object] = {}
+        if f.category:
+            props["category"] = f.category
+        if f.recipient:
+            props["recipient"] = f.recipient
+        if f.decided_by:
+            props["decidedBy"] = f.decided_by
+        if props:
+            result["properties"] = props
         results.append(result)
-    doc = {
-        "version": "2.1.0",
-        "$schema": SCHEMA,
-        "runs": [{
-            "tool": {"driver": {"name": "lint-privacy", "version": __version__, "rules": rules,
-                                "informationUri": "https://github.com/lint-privacy/lint-privacy"}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": config.root.as_uri() + "/"}},
-            "results": results,
-        }],
+    run: dict[str, object] = {
+        "tool": {"driver": {
+            "name": "lint-privacy",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": INFO_URI,
+            "rules": rules,
+        }},
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root."}}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
-    return json.dumps(doc, indent=2) + "\n"
+    if config.policy is not None:
+        run["properties"] = {"policy": _policy_name(config)}
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _location(path: str, line: int, col: int) -> dict[str, object]:
+def _policy_name(config: Config) -> str:
+    assert config.policy is not None
+    try:
+        return repo_prefix(config.root) + Path(config.policy).resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return Path(config.policy).name
+
+
+def _rule(code: str, rule: object | None) -> dict[str, object]:
+    if rule is None:  # a code without a registered rule: still a valid descriptor
+        return {
+            "id": code,
+            "shortDescription": {"text": code},
+            "fullDescription": {"text": code},
+            "help": {"text": f"See `lint-privacy explain {code}`."},
+            "defaultConfiguration": {"level": _level(code)},
+        }
+    from ..findings import Rule
+
+    assert isinstance(rule, Rule)
+    md = rule.markdown()
     return {
+        "id": code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": " ".join(rule.what.split())},
+        "help": {"text": _plain(md), "markdown": md},
+        "defaultConfiguration": {"level": _level(code)},
+        "properties": {"tags": ["privacy", _family(code)]},
+    }
+
+
+def _family(code: str) -> str:
+    return {
+        "0": "tool", "1": "inventory", "2": "retention", "3": "recipients", "4": "cross-border",
+        "5": "purpose", "6": "exposure", "7": "jurisdiction",
+    }.get(code[3:4], "privacy")
+
+
+def _plain(markdown: str) -> str:
+    """Markdown help as plain text: headings and code fences dropped, the words kept."""
+    lines = []
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            continue
+        lines.append(line.lstrip("#").strip() if line.startswith("#") else line)
+    return "\n".join(lines).strip() + "\n"
+
+
+def _location(prefix: str, path: str, line: int, col: int | None, message: str = "") -> dict[str, object]:
+    region: dict[str, object] = {"startLine": max(line, 1)}
+    if col is not None:
+        region["startColumn"] = col + 1
+    loc: dict[str, object] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": max(line, 1), "startColumn": col + 1},
+            "artifactLocation": {"uri": prefix + path, "uriBaseId": "%SRCROOT%"},
+            "region": region,
         }
     }
+    if message:
+        loc["message"] = {"text": message}
+    return loc
+
+
+def _flow(prefix: str, f: Finding) -> list[dict[str, object]]:
+    """Thread-flow locations: origin -> steps -> where the finding is reported."""
+    points: list[tuple[str, int, str]] = []
+    if f.origins and f.origins[0].path:
+        o = f.origins[0]
+        points.append((o.path, o.line, f"personal data: {o.label}"))
+    points.extend((s.path, s.line, s.note) for s in f.steps)
+    if not points:
+        return []
+    if (points[-1][0], points[-1][1]) != (f.path, f.line):
+        points.append((f.path, f.line, f"reported here: {f.code}"))
+    if len(points) < 2:
+        return []
+    return [
+        {"location": _location(prefix, path, line, None, note or f"{path}:{line}"), "nestingLevel": 0, "executionOrder": i + 1}
+        for i, (path, line, note) in enumerate(points)
+    ]

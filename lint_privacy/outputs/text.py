@@ -1,25 +1,58 @@
-"""Text output: findings grouped by file, ``path:line:col: CODE message``, colour on a terminal."""
+"""Text output: findings grouped by file, ``path:line:col: CODE message``, then a summary.
+
+Colour only when asked (the CLI asks when stdout is a terminal and ``NO_COLOR`` is unset), so
+pipes, files and CI logs get plain text.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from itertools import groupby
 
 from ..findings import Finding
 
-_BOLD, _RED, _DIM, _RESET = "\033[1m", "\033[31m", "\033[2m", "\033[0m"
+_BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
 
-def render_text(findings: Sequence[Finding], colour: bool = False) -> str:
+def want_colour(stream: object) -> bool:
+    """Colour for a terminal, unless NO_COLOR is set (https://no-color.org); FORCE_COLOR forces it."""
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_text(
+    findings: Sequence[Finding],
+    colour: bool = False,
+    notes: Sequence[str] = (),
+) -> str:
+    """Findings grouped by file; ``notes`` are extra summary lines (suppressions, baseline)."""
     out: list[str] = []
+
+    def paint(text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if colour else text
+
     ordered = sorted(findings, key=Finding.sort_key)
     for path, group in groupby(ordered, key=lambda f: f.path):
-        out.append(f"{_BOLD}{path}{_RESET}" if colour else path)
-        for f in group:
-            code = f"{_RED}{f.code}{_RESET}" if colour else f.code
-            where = f"{path}:{f.line}:{f.col + 1}:"
-            out.append(f"  {_DIM + where + _RESET if colour else where} {code} {f.message}")
+        items = list(group)
+        out.append(paint(path, _BOLD) + paint(f"  ({_plural(len(items), 'finding')})", _DIM))
+        for f in items:
+            code = paint(f.code, _YELLOW if f.code == "PRV104" else _RED)
+            where = paint(f"{path}:{f.line}:{f.col + 1}:", _DIM)
+            out.append(f"  {where} {code} {f.message}")
         out.append("")
     files = len({f.path for f in findings})
-    out.append(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+    if findings:
+        out.append(paint(f"{_plural(len(findings), 'finding')} in {_plural(files, 'file')}", _BOLD))
+    else:
+        out.append("no findings")
+    out.extend(n for n in notes if n)
     return "\n".join(out) + "\n"

@@ -1,0 +1,145 @@
+"""Baselines: adopt lint-privacy on an existing codebase and see only new findings.
+
+``lint-privacy check --write-baseline FILE`` records a fingerprint of every current finding;
+``lint-privacy check --baseline FILE`` then reports only findings whose fingerprint is not in it.
+
+A fingerprint is a hash of what the finding is about, not where it is:
+
+* the code and the file (relative to the project root),
+* the category and recipient of the finding,
+* the text of the statement's first line, with white space collapsed,
+* the message with line numbers and "(+N more)" counts removed,
+
+so adding or removing lines elsewhere in the file (which moves the finding) keeps it; editing
+the flagged line itself, renaming the file or changing what the finding says makes it new.
+Identical findings on identical lines of one file are told apart by their order (``hash:2``).
+Baselines are matched as multisets: two known copies cover two findings, not three.
+
+PRV001/PRV002 findings (a bad policy, a file not analysed) are never written to a baseline and never
+hidden by one: the run could not be trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..findings import Finding
+from .suppressions import UNTRUSTED_CODES
+
+BASELINE_VERSION = 1
+_MORE = re.compile(r"\s*\(\+\d+ more\)")
+_LINE_REF = re.compile(r"(?<=\.py):\d+|\bline \d+|:\d+(?=\b)")
+_SPACE = re.compile(r"\s+")
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be used; the message names the file and the problem."""
+
+
+class _Lines:
+    """Source lines of project files, read once per file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[str, list[str]] = {}
+
+    def line(self, path: str, line: int) -> str:
+        if path not in self._cache:
+            try:
+                text = (self.root / path).read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self._cache[path] = text.splitlines()
+        lines = self._cache[path]
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def normalise_message(message: str) -> str:
+    """The message without what moves with unrelated edits: line numbers and origin counts."""
+    return _LINE_REF.sub("", _MORE.sub("", message))
+
+
+def _base_hash(f: Finding, source_line: str) -> str:
+    text = "\x1f".join((
+        f.code, f.path, f.category, f.recipient,
+        _SPACE.sub(" ", source_line).strip(),
+        normalise_message(f.message),
+    ))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def fingerprints(findings: Sequence[Finding], root: Path) -> list[str]:
+    """One stable fingerprint per finding (same order), ``<hash>:<n>`` with n counting repeats."""
+    lines = _Lines(root)
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for f in findings:
+        h = _base_hash(f, lines.line(f.path, f.line))
+        seen[h] += 1
+        out.append(f"{h}:{seen[h]}")
+    return out
+
+
+def _trusted(f: Finding) -> bool:
+    return f.code not in UNTRUSTED_CODES
+
+
+def write_baseline(file: Path, findings: Sequence[Finding], root: Path) -> int:
+    """Write the baseline of ``findings``; returns how many were recorded."""
+    kept = sorted((f for f in findings if _trusted(f)), key=Finding.sort_key)
+    prints = fingerprints(kept, root)
+    doc = {
+        "tool": "lint-privacy",
+        "version": BASELINE_VERSION,
+        "note": "Known findings: `lint-privacy check --baseline FILE` reports only findings not listed here.",
+        "findings": [
+            {"fingerprint": fp.split(":")[0], "code": f.code, "path": f.path, "line": f.line, "message": f.message}
+            for fp, f in zip(prints, kept)
+        ],
+    }
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(kept)
+
+
+def read_baseline(file: Path) -> Counter[str]:
+    """The fingerprints a baseline holds, with their counts."""
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"{file}: no such baseline file (write one with --write-baseline {file})") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BaselineError(f"{file}: cannot read it ({e})") from None
+    except json.JSONDecodeError as e:
+        raise BaselineError(f"{file}:{e.lineno}: not a lint-privacy baseline: {e.msg}") from None
+    if not isinstance(doc, dict) or doc.get("tool") != "lint-privacy" or not isinstance(doc.get("findings"), list):
+        raise BaselineError(f"{file}: not a lint-privacy baseline (expected an object with \"tool\": \"lint-privacy\" and \"findings\")")
+    if doc.get("version") != BASELINE_VERSION:
+        raise BaselineError(f"{file}: baseline version {doc.get('version')!r}; this lint-privacy reads version {BASELINE_VERSION}")
+    known: Counter[str] = Counter()
+    for i, entry in enumerate(doc["findings"]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+            raise BaselineError(f"{file}: findings[{i}] has no \"fingerprint\" string")
+        known[entry["fingerprint"]] += 1
+    return known
+
+
+def new_findings(findings: Sequence[Finding], known: Counter[str], root: Path) -> tuple[list[Finding], int]:
+    """The findings the baseline does not know, and how many it hid."""
+    ordered = sorted(findings, key=Finding.sort_key)
+    left = Counter(known)
+    fresh: list[Finding] = []
+    hidden = 0
+    for fp, f in zip(fingerprints(ordered, root), ordered):
+        h = fp.split(":")[0]
+        if _trusted(f) and left[h] > 0:
+            left[h] -= 1
+            hidden += 1
+        else:
+            fresh.append(f)
+    return fresh, hidden
