@@ -179,3 +179,13 @@ def test_acme_example_loads_with_nothing_infobip_specific() -> None:
     assert acme.minimum_age("CH") == 16 and acme.minimum_age(None) == 18
     assert acme.recipient_for_vendor("stripe").id == "stripe"
     assert not set(acme.categories) & set(SPEC_CATEGORIES)
+
+
+def test_jsonschema_is_imported_only_when_a_policy_is_loaded() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, lint_privacy.policy as p; before = 'jsonschema' in sys.modules; "
+            f"p.load_policy({str(REPO / 'policies/acme-example.yaml')!r}); print(before, 'jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
