@@ -91,7 +91,7 @@ def match_recipient(policy: Policy, catalog: Catalog, dest: Destination) -> Reci
         named = policy.recipient_for_vendor(vendor.id)
         if named is not None:
             return RecipientMatch("named", named, (), vendor.name)
-        classes = policy.classes_covering(vendor.kind)
+        classes = policy.classes_covering(vendor.kind, vendor.id)
         if classes:
             return RecipientMatch("class", None, classes, vendor.name)
         return RecipientMatch("undeclared", None, (), vendor.name)

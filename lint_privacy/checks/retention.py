@@ -98,12 +98,7 @@ def judge(category: Category, retention: Duration, subject: str | None) -> Verdi
 
 def describe_term(policy: Policy, term: RetentionTerm) -> str:
     """``12 months after the end of the business relationship (§5.1.1)``."""
-    if term.period is not None:
-        trigger = policy.triggers.get(term.trigger or "")
-        after = f" after {trigger.description}" if trigger else " (no starting event stated)"
-        return f"{term.period.describe()}{after} (§{term.section})"
-    rule = policy.retention_rules.get(term.rule or "")
-    return f"'{rule.description if rule else term.rule}' (§{term.section})"
+    return f"{policy.describe_term(term)} (§{term.section})"
 
 
 def notice_says(policy: Policy, category: Category, subject: str | None) -> tuple[str, str]:
