@@ -1,0 +1,135 @@
+"""Shared helpers for the behaviour tests: write a small project into ``tmp_path``, run flake8
+or the ``lint-privacy`` CLI on it as a user would (a subprocess), and read what they print.
+
+Each finding line ``path:line:col: CODE message`` becomes a :class:`Hit`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+POLICY = REPO / "policies" / "infobip.yaml"
+BIN = Path(sys.executable).parent
+FLAKE8 = str(BIN / "flake8") if (BIN / "flake8").exists() else "flake8"
+CLI = str(BIN / "lint-privacy") if (BIN / "lint-privacy").exists() else "lint-privacy"
+
+SETUP_CFG = f"[flake8]\nprivacy-policy = {POLICY}\n"
+
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<msg>.*)$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    hits: list[Hit]
+
+    def codes(self, path: str | None = None) -> list[str]:
+        return sorted(h.code for h in self.hits if path is None or h.path == path)
+
+    def at(self, path: str, line: int | None = None, code: str | None = None) -> list[Hit]:
+        return [h for h in self.hits
+                if h.path == path and (line is None or h.line == line)
+                and (code is None or h.code == code or (len(code) < 6 and h.code.startswith(code)))]
+
+    def one(self, path: str, line: int, code: str) -> Hit:
+        found = self.at(path, line, code)
+        assert len(found) == 1, f"expected one {code} at {path}:{line}, got {found}\n{self.dump()}"
+        return found[0]
+
+    def none(self, path: str, line: int | None = None, code: str = "PRV") -> None:
+        found = self.at(path, line, code)
+        assert not found, f"expected no {code} at {path}:{line}, got:\n" + "\n".join(map(str, found))
+
+    def dump(self) -> str:
+        return f"--- exit {self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def parse_hits(text: str) -> list[Hit]:
+    hits = []
+    for raw in text.splitlines():
+        m = _LINE.match(raw.strip())
+        if m:
+            path = m["path"].replace(os.sep, "/")
+            if path.startswith("./"):
+                path = path[2:]
+            hits.append(Hit(path, int(m["line"]), int(m["col"]), m["code"], m["msg"]))
+    return hits
+
+
+def write_project(root: Path, files: dict[str, str], setup_cfg: str | None = SETUP_CFG) -> Path:
+    """Write ``files`` (path -> source, dedented) under ``root``; a setup.cfg naming the policy
+    unless ``setup_cfg`` is None or the files give their own."""
+    root.mkdir(parents=True, exist_ok=True)
+    if setup_cfg is not None and "setup.cfg" not in files:
+        (root / "setup.cfg").write_text(setup_cfg, encoding="utf-8")
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def run_flake8(root: Path, *args: str, stdin: str | None = None, select: bool = True) -> Run:
+    """``flake8 --extend-select PRV ARGS`` in ``root`` (default paths: ``.``)."""
+    cmd = [FLAKE8]
+    if select and not any(a.startswith("--select") or a.startswith("--extend-select") for a in args):
+        cmd += ["--extend-select", "PRV"]
+    cmd += list(args)
+    if not any(not a.startswith("-") or a == "-" for a in args):
+        cmd.append(".")
+    proc = subprocess.run(cmd, cwd=root, input=stdin, capture_output=True, text=True, env=_env(), timeout=120)
+    return Run(proc.returncode, proc.stdout, proc.stderr, parse_hits(proc.stdout))
+
+
+def run_cli(root: Path, *args: str) -> Run:
+    proc = subprocess.run([CLI, *args], cwd=root, capture_output=True, text=True, env=_env(), timeout=120)
+    return Run(proc.returncode, proc.stdout, proc.stderr, parse_hits(proc.stdout))
+
+
+def lint(root: Path, files: dict[str, str], *args: str, setup_cfg: str | None = SETUP_CFG) -> Run:
+    """Write a project and lint it with flake8, PRV findings only (``--select PRV``)."""
+    write_project(root, files, setup_cfg)
+    if not any(a.startswith("--select") or a.startswith("--extend-select") for a in args):
+        args = ("--select", "PRV", *args)
+    return run_flake8(root, *args)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """``project(files, *flake8_args)`` -> Run of flake8 ``--select PRV`` on that project."""
+
+    def _run(files: dict[str, str], *args: str, setup_cfg: str | None = SETUP_CFG) -> Run:
+        return lint(tmp_path, files, *args, setup_cfg=setup_cfg)
+
+    _run.root = tmp_path  # type: ignore[attr-defined]
+    return _run
