@@ -186,7 +186,7 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact) -> Iterator[Finding]
         if kind is None or not kind.personal:
             return
         if not covering:
-            yield finding(PRV106, info.path, line, col, owner=owner, field=name, kind=kind.label)
+            yield finding(PRV106, info.path, line, col, owner=owner, field=name, kind=kind.label.removesuffix(" data"))
         else:
             yield finding(PRV103, info.path, line, col, owner=owner, field=name, kind=kind.label,
                           suggest=join(covering, 4))

@@ -1,0 +1,250 @@
+"""Retention (PRV2xx) as a flake8 user sees it: stored personal data needs a retention, and no
+longer than the notice's period for its category (and data subject), with the SPEC's boundary
+arithmetic (months 30.4375 days, years 365.25 days, exceeding means strictly longer).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Run, lint
+
+STORED = {
+    "pyproject.toml": '''
+        [tool.lint-privacy]
+        persistence-bases = ["app.store.Persisted"]
+    ''',
+    "app/__init__.py": "",
+    "app/store.py": '''
+        class Persisted:
+            """The team's own persistence base."""
+    ''',
+    "app/bases.py": '''
+        from django.db import models
+
+
+        class Timestamped(models.Model):
+            class Meta:
+                abstract = True
+    ''',
+    "app/models.py": '''
+        from dataclasses import dataclass
+
+        from django.db import models
+        from pydantic import BaseModel
+        from sqlalchemy import Column, String
+        from sqlalchemy.orm import DeclarativeBase, Mapped, declarative_base, mapped_column
+        from sqlmodel import SQLModel
+
+        from app.bases import Timestamped
+        from app.store import Persisted
+
+        Base = declarative_base()
+
+
+        class Modern(DeclarativeBase):
+            pass
+
+
+        class Contact(models.Model):
+            email = models.EmailField()  # privacy: account_user_data
+
+
+        class AbstractContact(models.Model):
+            email = models.EmailField()  # privacy: account_user_data
+
+            class Meta:
+                abstract = True
+
+
+        class ProxyContact(Contact):
+            phone = models.CharField(max_length=20)  # privacy: account_user_data
+
+            class Meta:
+                proxy = True
+
+
+        class Legacy(Base):
+            __tablename__ = "legacy"
+            email = Column(String)  # privacy: account_user_data
+
+
+        class Mapped1(Modern):
+            __tablename__ = "mapped1"
+            email = mapped_column(String)  # privacy: account_user_data
+            phone: Mapped[str]  # privacy: account_user_data
+
+
+        class PersonTable(SQLModel, table=True):
+            email: str  # privacy: account_user_data
+
+
+        class PersonIn(SQLModel):
+            email: str  # privacy: account_user_data
+
+
+        class Mine(Persisted):
+            email: str  # privacy: account_user_data
+
+
+        class Stamped(Timestamped):
+            email = models.EmailField()  # privacy: account_user_data
+
+
+        @dataclass
+        class Form:
+            email: str  # privacy: account_user_data
+
+
+        class Body(BaseModel):
+            email: str  # privacy: account_user_data
+
+
+        class Unannotated(models.Model):
+            email = models.EmailField()
+
+
+        class Kept(models.Model):
+            email = models.EmailField()  # privacy: account_user_data retention=12mo
+    ''',
+}
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> Run:
+    return lint(tmp_path_factory.mktemp("stored"), STORED)
+
+
+@pytest.mark.parametrize(
+    ("line", "owner_field", "kind"),
+    [
+        (20, "Contact.email", "Django model"),
+        (24, "AbstractContact.email", "Django"),
+        (31, "ProxyContact.phone", "Django"),
+        (39, "Legacy.email", ""),
+        (44, "Mapped1.email", ""),
+        (45, "Mapped1.phone", ""),
+        (49, "PersonTable.email", "SQLModel table"),
+        (57, "Mine.email", ""),
+        (61, "Stamped.email", "Django"),
+    ],
+)
+def test_stored_personal_field_without_retention_is_prv201(stored: Run, line: int, owner_field: str, kind: str) -> None:
+    hit = stored.one("app/models.py", line, "PRV201")
+    assert hit.message.startswith(f"{owner_field} stores account_user_data ({kind}")
+    assert "with no retention; the notice keeps it 12 months after the end of the business relationship (§5.1.1)" in hit.message
+    assert hit.message.endswith("add retention=12mo")
+
+
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [(53, "SQLModel without table=True"), (66, "dataclass"), (70, "pydantic model"), (79, "retention given")],
+)
+def test_non_persistent_or_retained_fields_need_no_retention(stored: Run, line: int, what: str) -> None:
+    stored.none("app/models.py", line)
+
+
+def test_unannotated_stored_personal_field_gets_prv103_only(stored: Run) -> None:
+    assert [h.code for h in stored.at("app/models.py", 74)] == ["PRV103"]
+
+
+def test_nothing_is_reported_on_the_persistence_base_files(stored: Run) -> None:
+    stored.none("app/store.py")
+    stored.none("app/bases.py")
+
+
+def test_a_base_not_named_in_config_is_not_persistent(project) -> None:
+    run = project({
+        "app/__init__.py": "",
+        "app/store.py": "class Persisted:\n    pass\n",
+        "app/models.py": '''
+            from app.store import Persisted
+
+
+            class Mine(Persisted):
+                email: str  # privacy: account_user_data
+        ''',
+    })
+    run.none("app/models.py", 5)
+
+
+# --- the notice's maximum ------------------------------------------------------------------
+
+BOUNDARIES = {
+    "app/models.py": '''
+        from django.db import models
+
+
+        class Row(models.Model):
+            a = models.EmailField()  # privacy: account_user_data retention=1y
+            b = models.EmailField()  # privacy: account_user_data retention=12mo
+            c = models.EmailField()  # privacy: account_user_data retention=13mo
+            d = models.TextField()  # privacy: behavioral_analytics retention=2y
+            e = models.TextField()  # privacy: behavioral_analytics retention=26mo
+            f = models.TextField()  # privacy: event_logistics retention=60d
+            g = models.TextField()  # privacy: event_logistics retention=61d
+            h = models.TextField()  # privacy: account_user_data retention=P12M
+            i = models.TextField()  # privacy: account_user_data retention=P1Y1D
+            j = models.TextField()  # privacy: account_user_data retention=52w
+            k = models.TextField()  # privacy: account_user_data retention=53w
+            bank_account = models.TextField()  # privacy: billing_data retention=2y subject=account_user
+            bank_account_ok = models.TextField()  # privacy: billing_data retention=7y subject=individual_customer
+            bank_account_long = models.TextField()  # privacy: billing_data retention=8y subject=individual_customer
+            l = models.TextField()  # privacy: billing_data retention=12mo subject=account_user
+            m = models.TextField()  # privacy: communication_content retention=30y role=processor
+    ''',
+}
+
+
+@pytest.fixture(scope="module")
+def boundaries(tmp_path_factory) -> Run:
+    return lint(tmp_path_factory.mktemp("boundaries"), BOUNDARIES)
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        (5, "1y equals 12mo"),
+        (6, "12mo equals 12mo"),
+        (8, "2y is within 25mo"),
+        (10, "60d equals 60d"),
+        (12, "P12M equals 12mo"),
+        (14, "52 weeks is within 12mo"),
+        (17, "7y for individual customers"),
+        (19, "12mo for account users"),
+        (20, "a rule without a number sets no maximum"),
+    ],
+)
+def test_retention_within_the_notice_is_accepted(boundaries: Run, line: int, why: str) -> None:
+    boundaries.none("app/models.py", line)
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "category", "code_says", "notice_says", "term", "section"),
+    [
+        (7, "c", "account_user_data", "13 months", "12 months after the end of the business relationship",
+         "account_user_data.after_relationship", "5.1.1"),
+        (9, "e", "behavioral_analytics", "26 months", "25 months after the moment the data was created",
+         "behavioral_analytics.", "5.1.3"),
+        (11, "g", "event_logistics", "61 days", "60 days after the day of the event", "event_logistics.", "5.5"),
+        (13, "i", "account_user_data", "", "12 months after the end of the business relationship",
+         "account_user_data.after_relationship", "5.1.1"),
+        (15, "k", "account_user_data", "53 weeks", "12 months", "account_user_data.", "5.1.1"),
+        (16, "bank_account", "billing_data", "2 years", "12 months after the end of the business relationship",
+         "billing_data.", "5.1.1"),
+        (18, "bank_account_long", "billing_data", "8 years", "7 years after the end of the business relationship",
+         "billing_data.", "5.1.1"),
+    ],
+)
+def test_retention_longer_than_the_notice_is_prv202_quoting_period_trigger_and_section(
+    boundaries: Run, line: int, field: str, category: str, code_says: str, notice_says: str, term: str, section: str
+) -> None:
+    hit = boundaries.one("app/models.py", line, "PRV202")
+    assert hit.message.startswith(f"Row.{field} keeps {category} for {code_says}")
+    assert f"longer than the notice's {notice_says}" in hit.message
+    assert f"(policy {term}" in hit.message
+    assert hit.message.endswith(f"notice {section})")
+
+
+def test_exactly_the_expected_boundary_findings(boundaries: Run) -> None:
+    assert sorted(h.line for h in boundaries.hits) == [7, 9, 11, 13, 15, 16, 18], boundaries.dump()
