@@ -317,19 +317,10 @@ class Lineage:
         return qualified
 
     def _method(self, class_qual: str, name: str) -> _Fn | None:
-        seen: set[str] = set()
-        queue = [class_qual]
-        while queue:
-            q = queue.pop(0)
-            if q in seen:
-                continue
-            seen.add(q)
+        for q in self.symbols.hierarchy(class_qual):
             fn = self._fn_by_qual(f"{q}.{name}")
             if fn is not None:
                 return fn
-            info = self.symbols.class_info(q)
-            if info is not None:
-                queue.extend(info.bases)
         return None
 
     def _callee(self, fn: _Fn, qualified: str) -> tuple[_Fn | None, bool, str | None]:

@@ -4,7 +4,8 @@ their bases, and which classes are persistence models. Pure lookups over FileFac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..config import Config
@@ -210,24 +211,28 @@ class Symbols:
     def all_classes(self) -> list[ClassInfo]:
         return [info for q in sorted(self.classes) if (info := self.class_info(q)) is not None]
 
-    def field_owner(self, class_qualname: str, name: str) -> tuple[ClassInfo, FieldFact] | None:
-        """The class in the hierarchy (the class first, then its bases) that defines a field."""
+    def hierarchy(self, class_qualname: str) -> Iterator[str]:
+        """The class, then its bases breadth-first (project classes and external names), once each."""
         seen: set[str] = set()
-        queue = [class_qualname]
+        queue = deque([class_qualname])
         while queue:
-            q = queue.pop(0)
+            q = queue.popleft()
             if q in seen:
                 continue
             seen.add(q)
+            yield q
             info = self.class_info(q)
-            if info is None:
-                continue
-            for f in info.fact.fields:
+            if info is not None:
+                queue.extend(info.bases)
+
+    def field_owner(self, class_qualname: str, name: str) -> tuple[ClassInfo, FieldFact] | None:
+        """The class in the hierarchy (the class first, then its bases) that defines a field."""
+        for q in self.hierarchy(class_qualname):
+            info = self.class_info(q)
+            for f in info.fact.fields if info is not None else ():
                 if f.name == name:
                     return info, f
-            queue.extend(info.bases)
         return None
-
 
 def _split_head(spelling: str) -> tuple[str, str, str]:
     for i, ch in enumerate(spelling):
