@@ -92,6 +92,14 @@ def write_project(root: Path, files: dict[str, str], setup_cfg: str | None = SET
     return root
 
 
+def line_of(source: str, marker: str) -> int:
+    """The 1-based line of ``source`` (as ``write_project`` writes it) that contains ``marker``."""
+    lines = textwrap.dedent(source).lstrip("\n").splitlines()
+    found = [i for i, text in enumerate(lines, 1) if text.rstrip().endswith(marker)]
+    assert len(found) == 1, f"marker {marker!r} found on lines {found}"
+    return found[0]
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
