@@ -327,9 +327,7 @@ def frameworks(tmp_path_factory) -> Run:
         ("app/django_models.py", 5, "Contact.email", "account_user_data"),
         ("app/sa_models.py", 13, "Legacy.phone_number", "account_user_data"),
         ("app/sa_models.py", 18, "Mapped1.ip_address", ""),
-        pytest.param("app/sa_models.py", 19, "Mapped1.iban", "billing_data", marks=pytest.mark.xfail(
-            strict=True, reason="engine bug: names kind 'iban' is in no category's elements, so IBAN is "
-            "PRV106 'the notice never says it is collected' though billing_data lists bank_account")),
+        ("app/sa_models.py", 19, "Mapped1.iban", "billing_data"),
         ("app/sqlmodel_models.py", 5, "Person.first_name", "account_user_data"),
         ("app/sqlmodel_models.py", 10, "PersonIn.last_name", "account_user_data"),
         ("app/plain.py", 11, "Signup.date_of_birth", ""),
@@ -368,8 +366,6 @@ def test_look_alike_names_ids_and_constants_are_not_flagged(frameworks: Run, lin
     frameworks.none("app/django_models.py", line)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: names kind 'postcode' is in no category's elements "
-                   "(they say postal_address), so a postcode is PRV106 'the notice never says it is collected'")
 def test_postcode_is_covered_by_the_categories_that_hold_postal_addresses(project) -> None:
     run = project({
         "app/models.py": '''

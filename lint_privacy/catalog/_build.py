@@ -40,7 +40,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "logger_names", "regions")
-_KIND_KEYS = ("label", "personal", "special", "patterns", "exclude", "remove_patterns")
+_KIND_KEYS = ("label", "personal", "special", "within", "patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
@@ -210,6 +210,8 @@ class _Builder:
             entry = self.kinds[kid] = {"patterns": [], "exclude": []}
         if "label" in m:
             entry["label"] = _str(m, "label")
+        if "within" in m:
+            entry["within"] = _str(m, "within")
         for key, default in (("personal", False), ("special", False)):
             if key in m or key not in entry:
                 entry[key] = _bool(m, key, default)
@@ -332,9 +334,12 @@ class _Builder:
             if shipper.vendor and shipper.vendor not in self.vendors:
                 raise where.error("vendor", f"log_shipping names unknown vendor {shipper.vendor!r}")
         kinds = {
-            kid: Kind(kid, e["label"], e["personal"], e["special"])
+            kid: Kind(kid, e["label"], e["personal"], e["special"], e.get("within", ""))
             for kid, e in self.kinds.items()
         }
+        for kid, kind in kinds.items():
+            if kind.within and kind.within not in kinds:
+                raise CatalogError("names", 0, 0, f"kind {kid!r} is within unknown kind {kind.within!r}")
         names = Names(
             kinds,
             patterns={kid: e["patterns"] for kid, e in self.kinds.items()},

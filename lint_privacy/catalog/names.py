@@ -27,6 +27,7 @@ class Kind:
     label: str
     personal: bool
     special: bool
+    within: str = ""  # a broader kind that covers this one in a policy's elements (iban -> bank_account)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,14 @@ class Names:
                     vocab.update(words)
         self._vocab = frozenset(vocab)
         self._memo: dict[tuple[str, bool], NameMatch | None] = {}
+
+    def covered_by(self, kind: str) -> tuple[str, ...]:
+        """The kind and the broader kinds it is ``within``: any of them in a category's elements
+        covers it (a policy listing bank_account covers an IBAN)."""
+        chain = [kind]
+        while (k := self.kinds.get(chain[-1])) is not None and k.within and k.within not in chain:
+            chain.append(k.within)
+        return tuple(chain)
 
     def words(self, identifier: str) -> tuple[str, ...]:
         """The identifier's words, plurals reduced to a singular the patterns know."""

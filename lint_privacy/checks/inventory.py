@@ -180,7 +180,8 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact) -> Iterator[Finding]
     kind = ctx.catalog.names.kinds.get(match.kind) if match else None
     owner = info.fact.qualname
     line, col = field.span.line, field.span.col
-    covering = [c.id for c in ctx.policy.categories.values() if match and match.kind in c.elements]
+    kinds = ctx.catalog.names.covered_by(match.kind) if match else ()
+    covering = [c.id for c in ctx.policy.categories.values() if any(k in c.elements for k in kinds)]
     ann = field.annotation
     if ann is None:
         if kind is None or not kind.personal:
@@ -195,7 +196,7 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact) -> Iterator[Finding]
         return
     for cid in _confirmed(ann):
         category = ctx.category(cid)
-        if category is None or match is None or match.kind in category.elements:
+        if category is None or match is None or any(k in category.elements for k in kinds):
             continue
         yield finding(PRV105, info.path, line, col, owner=owner, field=name, kind=kind.label, category=cid,
                       section=category.section, elements=join(category.elements, 8))
