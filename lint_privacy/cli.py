@@ -292,7 +292,7 @@ def _report(args: argparse.Namespace) -> int:
     graph = graph_export.condensed_graph(result, config, policy, catalog)
     sups = noqa.collect(result.files)
     findings = noqa.apply(result.findings, sups)
-    model = report.build(graph, policy, result.files, findings, sups)
+    model = report.build(graph, policy, result.files, findings, sups, getattr(result.context, "symbols", None))
     _write(args.output, report.render(model, args.format, args.view))
     return EXIT_UNTRUSTED if result.not_analysed else EXIT_CLEAN
 
