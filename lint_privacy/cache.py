@@ -1,56 +1,157 @@
-"""On-disk cache of per-file facts, keyed by tool version, Python version, path and content.
+"""On-disk caches: per-file facts keyed by tool version, Python version, path and content; a stat
+index that finds a file's key without reading it; the loaded policy, keyed by the file's bytes.
 
 Entries are written atomically (temp file + rename) and carry a checksum: a torn, truncated or
-corrupt entry is detected and rebuilt, never trusted. The policy is not part of the key.
+corrupt entry is detected and rebuilt, never trusted. The policy is not part of the facts' key.
+Concurrent runs (flake8 workers, two terminals) share the work through per-entry claims, so
+each file is extracted once. See docs/performance.md.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import Config
-from .facts import FileFacts
+from .facts import FACTS_FORMAT, FileFacts
 
 _MAGIC = b"LPF1"
-
-
-def _extractor_fingerprint() -> bytes:
-    """Facts change when the extractor's code changes, even within one version (development
-    installs): its source is part of the key."""
-    package = Path(__file__).parent
-    h = hashlib.sha256(f"{__version__}|{sys.version_info[0]}.{sys.version_info[1]}".encode())
-    for name in ("facts.py", "annotations.py", *sorted(f"extract/{p.name}" for p in (package / "extract").glob("*.py"))):
-        try:
-            h.update((package / name).read_bytes())
-        except OSError:
-            h.update(name.encode())
-    return h.digest()
-
-
-_SALT = _extractor_fingerprint()
 _LOCK_TIMEOUT = 300.0
+# A file modified less than this long ago is not put in the stat index: a second write inside
+# the same timestamp tick would leave its stat unchanged (git's "racily clean" problem).
+_RACY_NS = 2_000_000_000
+STATS_ENV = "LINT_PRIVACY_STATS"
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _code_stamp(*names: str) -> str:
+    """Size and mtime of the modules a cached value is computed by, so that a changed checkout
+    (or an editable install being worked on) never reads values the old code computed."""
+    parts = []
+    for name in names:
+        base = _PACKAGE / name
+        files = sorted(base.glob("*.py")) + sorted(base.glob("*.json")) if base.is_dir() else [base]
+        for f in files:
+            try:
+                st = f.stat()
+                parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+            except OSError:
+                parts.append(f"{f.name}:missing")
+    return ",".join(parts)
+
+
+_PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
+_SALT = (
+    f"{__version__}|{_PY}|{FACTS_FORMAT}|"
+    + _code_stamp("extract", "facts.py", "annotations.py", "durations.py", "iso3166.py")
+).encode()
+
+
+def stats_wanted() -> bool:
+    return os.environ.get(STATS_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+@dataclass
+class Stats:
+    """What one run's cache did: ``hits`` served from the cache (``index_hits`` of them without
+    reading the source), ``misses`` extracted by this process."""
+
+    files: int = 0
+    hits: int = 0
+    index_hits: int = 0
+    misses: int = 0
+    failed: int = 0
+    workers: int = 0
+
+    def line(self) -> str:
+        return (f"lint-privacy stats: pid={os.getpid()} files={self.files} hits={self.hits} "
+                f"index_hits={self.index_hits} misses={self.misses} failed={self.failed} "
+                f"workers={self.workers}\n")
+
+
+def _seal(payload: bytes) -> bytes:
+    return _MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def _unseal(data: bytes) -> bytes | None:
+    if len(data) < 36 or data[:4] != _MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
+        return None
+    return data[36:]
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """temp file + rename; a read-only or full disk costs speed, not correctness."""
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic collection while many long-lived objects are built (unpickling 1,000 files'
+    facts is ~4x faster); they are then frozen, so later collections do not walk them again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.freeze()
+            gc.enable()
+
+
+StatKey = tuple[int, int, int, int, int]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class FactsCache:
     """Facts by content. ``directory`` None: memory only (``--no-cache``)."""
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | None, root: Path | None = None) -> None:
         self.directory = directory
         self.memory: dict[str, FileFacts] = {}
-        self.hits = 0
-        self.misses = 0
+        self.stats = Stats()
+        self._index: dict[str, tuple[StatKey, str]] | None = None
+        self._index_dirty = False
+        self._index_file: Path | None = None
+        if directory is not None:
+            h = hashlib.sha256(_SALT + b"|" + str(root or "").encode("utf-8", "surrogatepass")).hexdigest()
+            self._index_file = directory / f"index-{h[:24]}.pkl"
+
+    @property
+    def hits(self) -> int:
+        return self.stats.hits
+
+    @property
+    def misses(self) -> int:
+        return self.stats.misses
 
     @classmethod
     def for_config(cls, config: Config) -> FactsCache:
-        return cls(None if config.no_cache else config.cache_path() / "facts")
+        return cls(None if config.no_cache else config.cache_path() / "facts", config.root)
 
     @staticmethod
     def key(path: str, source: str) -> str:
@@ -60,15 +161,40 @@ class FactsCache:
         h.update(source.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
+    # ------------------------------------------------------------------ entries
     def get_or_extract(self, path: str, source: str, extract: Callable[[], FileFacts]) -> FileFacts:
         key = self.key(path, source)
-        facts = self.memory.get(key) or self._read(key, path)
+        facts = self.lookup(path, key)
         if facts is None:
-            self.misses += 1
             facts = extract()
-            self._write(key, facts)
-        else:
-            self.hits += 1
+            self.store(key, facts)
+        return facts
+
+    def lookup(self, path: str, key: str) -> FileFacts | None:
+        """The facts stored under ``key`` (counted as a hit), or None."""
+        facts = self.memory.get(key) or self._read(key, path)
+        if facts is not None:
+            self.memory[key] = facts
+            self.stats.hits += 1
+        return facts
+
+    def store(self, key: str, facts: FileFacts) -> bytes:
+        """Remember freshly extracted facts (counted as a miss); returns the pickled payload."""
+        self.stats.misses += 1
+        self.memory[key] = facts
+        payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.directory is not None:
+            _write_atomic(self._file(key), _seal(payload))
+        return payload
+
+    def adopt(self, path: str, key: str, payload: bytes) -> FileFacts | None:
+        """Facts another process extracted and stored (a pool worker's payload)."""
+        try:
+            facts = pickle.loads(payload)
+        except Exception:
+            return None
+        if not isinstance(facts, FileFacts) or facts.path != path:
+            return None
         self.memory[key] = facts
         return facts
 
@@ -83,33 +209,98 @@ class FactsCache:
             data = self._file(key).read_bytes()
         except OSError:
             return None
-        if len(data) < 36 or data[:4] != _MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
+        payload = _unseal(data)
+        if payload is None:
             return None
         try:
-            facts = pickle.loads(data[36:])
+            facts = pickle.loads(payload)
         except Exception:  # a corrupt entry of any shape is rebuilt, not trusted
             return None
         return facts if isinstance(facts, FileFacts) and facts.path == path else None
 
-    def _write(self, key: str, facts: FileFacts) -> None:
+    # ------------------------------------------------------------------ stat index
+    def _load_index(self) -> dict[str, tuple[StatKey, str]]:
+        if self._index is None:
+            self._index = {}
+            if self._index_file is not None:
+                try:
+                    payload = _unseal(self._index_file.read_bytes())
+                    loaded = pickle.loads(payload) if payload is not None else None
+                except Exception:  # unreadable or corrupt: start afresh
+                    loaded = None
+                if isinstance(loaded, dict):
+                    self._index = loaded
+        return self._index
+
+    def key_by_stat(self, path: str, st: os.stat_result) -> str | None:
+        """The content key recorded for ``path`` if its stat has not changed since, else None."""
         if self.directory is None:
+            return None
+        entry = self._load_index().get(path)
+        if entry is None or not isinstance(entry, tuple) or len(entry) != 2:
+            return None
+        recorded, key = entry
+        return key if recorded == stat_key(st) and isinstance(key, str) else None
+
+    def note_stat(self, path: str, st: os.stat_result | StatKey | None, key: str) -> None:
+        """Record ``path``'s stat (taken before it was read) and content key, if it is not racy."""
+        if self.directory is None or st is None:
             return
-        payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-        target = self._file(key)
+        sk = st if isinstance(st, tuple) else stat_key(st)
+        if time.time_ns() - sk[3] < _RACY_NS:
+            return
+        index = self._load_index()
+        if index.get(path) != (sk, key):
+            index[path] = (sk, key)
+            self._index_dirty = True
+
+    def save_index(self, keep: set[str] | None = None) -> None:
+        """Write the stat index (only the paths in ``keep``, when given)."""
+        if self._index is None or self._index_file is None:
+            return
+        if keep is not None:
+            for path in [p for p in self._index if p not in keep]:
+                del self._index[path]
+                self._index_dirty = True
+        if self._index_dirty:
+            _write_atomic(self._index_file, _seal(pickle.dumps(self._index, protocol=pickle.HIGHEST_PROTOCOL)))
+            self._index_dirty = False
+
+    # ------------------------------------------------------------------ concurrency
+    @contextlib.contextmanager
+    def claim(self, key: str, blocking: bool) -> Iterator[bool]:
+        """Hold the right to extract the file of ``key``: yields False when another process holds
+        it (non-blocking) — the caller comes back later. When no lock can be had at all (read-only
+        cache, no lock support) it yields True: extracting twice is slower, never wrong."""
+        if self.directory is None:
+            yield True
+            return
+        from filelock import FileLock, Timeout
+
+        lock_path = self.directory / key[:2] / f"{key}.lock"
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as out:
-                out.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, target)
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(lock_path), timeout=_LOCK_TIMEOUT if blocking else 0)
+            lock.acquire()
+        except Timeout:
+            if blocking:
+                yield True
+            else:
+                yield False
+            return
         except OSError:
-            # A read-only or full disk costs speed, not correctness.
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+            yield True
+            return
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(OSError):
+                lock.release()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Serialise concurrent runs on one project, so each file is extracted once."""
+        """Serialise concurrent runs on one project (kept for callers outside the engine; the
+        engine itself shares work through :meth:`claim`)."""
         if self.directory is None:
             yield
             return
@@ -126,3 +317,43 @@ class FactsCache:
             yield
         finally:
             lock.release()
+
+
+# ---------------------------------------------------------------------- the policy
+_POLICY_SALT = f"{__version__}|{_PY}|".encode()
+
+
+def load_policy_cached(path: str | os.PathLike[str], cache_dir: Path | None) -> Any:
+    """``lint_privacy.policy.load_policy(path)``, from a pickle keyed by the file's bytes, the tool
+    version and the policy code when one is in ``cache_dir``. A policy with problems is never
+    cached: loading it again reports them again."""
+    from .policy import load_policy
+
+    if cache_dir is None:
+        return load_policy(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return load_policy(path)  # it says what is wrong with the path
+    h = hashlib.sha256(_POLICY_SALT)
+    h.update(_code_stamp("policy", "durations.py", "iso3166.py").encode())
+    h.update(b"\0" + os.fspath(path).encode("utf-8", "surrogatepass") + b"\0")
+    h.update(raw)
+    entry = cache_dir / "policy" / f"{h.hexdigest()}.pkl"
+    try:
+        payload = _unseal(entry.read_bytes())
+        if payload is not None:
+            from .policy.model import Policy
+
+            policy = pickle.loads(payload)
+            if isinstance(policy, Policy):
+                return policy
+    except Exception:  # missing or corrupt: load it afresh
+        pass
+    policy = load_policy(path)
+    try:
+        payload = pickle.dumps(policy, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a model that cannot be pickled is loaded every time, not wrongly
+        return policy
+    _write_atomic(entry, _seal(payload))
+    return policy

@@ -6,13 +6,17 @@ The flake8 plugin and the CLI both call :func:`analyse`; neither judges anything
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
+import multiprocessing
+import os
+import sys
 import tokenize
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import FactsCache
+from .cache import FactsCache, gc_paused, stat_key, stats_wanted
 from .catalog import Catalog
 from .checks import Context, run_checks
 from .checks.tool import PRV002
@@ -89,26 +93,195 @@ def load_files(
 ) -> tuple[dict[str, FileFacts], list[Finding]]:
     """Facts of every project file (``overrides``: path -> unsaved source, e.g. stdin).
 
-    Under the cache's lock, so that concurrent runs (flake8 workers) extract each file once.
+    Files the cache knows are not read at all (stat index) or only hashed; the others are
+    extracted in a process pool when there are many (the same facts as one by one), each under
+    a claim, so that concurrent runs (flake8 workers) extract each file once.
+    ``LINT_PRIVACY_STATS=1`` prints what the cache did to stderr.
     """
     store = FactsCache.for_config(config)
     overrides = dict(overrides or {})
     paths = sorted(set(project_files(config)) | set(overrides))
-    files: dict[str, FileFacts] = {}
-    failed: list[Finding] = []
-    with store.locked():
-        for i, path in enumerate(paths):
-            try:
-                if path in overrides:
-                    source, tree = overrides[path]
-                else:
-                    source, tree = read_source(config.root / path), None
-                files[path] = store.get_or_extract(path, source, lambda: facts_of(path, source, tree))
-            except SourceError as e:
-                failed.append(finding(PRV002, path, 1, 0, reason=str(e)))
-            if progress is not None:
-                progress(i + 1, len(paths))
+    found: dict[str, FileFacts] = {}
+    errors: dict[str, str] = {}
+    done = 0
+
+    def finished(path: str, facts: FileFacts | None, error: str | None) -> None:
+        nonlocal done
+        if facts is not None:
+            found[path] = facts
+        else:
+            errors[path] = error or "it could not be analysed"
+        done += 1
+        if progress is not None:
+            progress(done, len(paths))
+
+    with gc_paused():
+        todo: list[_Job] = []
+        for path in paths:
+            if path in overrides:
+                source, tree = overrides[path]
+                job = _Job(path, source=source, tree=tree)
+            else:
+                job = _Job(path)
+                facts = _known(store, config.root, job)
+                if facts is not None:
+                    finished(path, facts, None)
+                    continue
+            todo.append(job)
+        on_disk = [job for job in todo if job.source is None]
+        if _parallel_jobs(len(on_disk)) > 1:
+            todo = [job for job in todo if job.source is not None]
+            for path, facts, error in _extract_in_pool(store, config, on_disk):
+                finished(path, facts, error)
+        for path, facts, error in _extract_all(store, config.root, todo):
+            finished(path, facts, error)
+        store.save_index(keep=set(paths))
+    store.stats.files = len(paths)
+    store.stats.failed = len(errors)
+    if stats_wanted():
+        sys.stderr.write(store.stats.line())
+    files = {path: found[path] for path in paths if path in found}
+    failed = [finding(PRV002, path, 1, 0, reason=errors[path]) for path in paths if path in errors]
     return files, failed
+
+
+# Fewer files than this to extract: a pool costs more than it saves.
+_PARALLEL_MIN_FILES = 48
+JOBS_ENV = "LINT_PRIVACY_JOBS"
+
+
+@dataclass
+class _Job:
+    path: str
+    source: str | None = None  # None: not read yet
+    tree: ast.Module | None = None
+    stat: tuple[int, int, int, int, int] | None = None
+
+
+def _known(store: FactsCache, root: Path, job: _Job) -> FileFacts | None:
+    """The cached facts of an unchanged file, found by its stat alone, or None (``job`` then
+    remembers the stat, taken before any read, for the index)."""
+    if store.directory is None:
+        return None
+    try:
+        st = os.stat(root / job.path)
+    except OSError:
+        return None  # reading it will say why
+    job.stat = stat_key(st)
+    key = store.key_by_stat(job.path, st)
+    if key is None:
+        return None
+    facts = store.lookup(job.path, key)
+    if facts is not None:
+        store.stats.index_hits += 1
+    return facts
+
+
+@dataclass
+class _Got:
+    facts: FileFacts | None = None
+    payload: bytes | None = None  # the pickled facts, when extracted here
+    error: str | None = None
+    key: str = ""
+    hit: bool = False
+
+
+def _attempt(store: FactsCache, root: Path, job: _Job, blocking: bool) -> _Got | None:
+    """Facts of one file, from the cache or extracted here, or an error message; None when
+    another process is extracting it right now (``blocking`` False)."""
+    try:
+        if job.source is None:
+            if job.stat is None and store.directory is not None:
+                with contextlib.suppress(OSError):
+                    job.stat = stat_key(os.stat(root / job.path))
+            job.source = read_source(root / job.path)
+    except SourceError as e:
+        return _Got(error=str(e))
+    key = store.key(job.path, job.source)
+    facts = store.lookup(job.path, key)
+    if facts is None:
+        with store.claim(key, blocking) as mine:
+            if not mine:
+                return None
+            facts = store.lookup(job.path, key)  # written while we waited for the claim
+            if facts is None:
+                try:
+                    facts = facts_of(job.path, job.source, job.tree)
+                except SourceError as e:
+                    return _Got(error=str(e), key=key)
+                payload = store.store(key, facts)
+                store.note_stat(job.path, job.stat, key)
+                return _Got(facts, payload, key=key)
+    store.note_stat(job.path, job.stat, key)
+    return _Got(facts, key=key, hit=True)
+
+
+def _extract_all(store: FactsCache, root: Path, jobs: list[_Job]) -> Iterator[tuple[str, FileFacts | None, str | None]]:
+    """Facts of each job in this process: files another process is busy with are left for last."""
+    later: list[_Job] = []
+    for job in jobs:
+        got = _attempt(store, root, job, blocking=False)
+        if got is None:
+            later.append(job)
+            continue
+        yield job.path, got.facts, got.error
+    for job in later:
+        got = _attempt(store, root, job, blocking=True) or _Got(error="it could not be analysed")
+        yield job.path, got.facts, got.error
+
+
+def _parallel_jobs(count: int) -> int:
+    """How many processes to extract ``count`` files with (1: in this process)."""
+    wanted = os.environ.get(JOBS_ENV, "").strip()
+    try:
+        jobs = int(wanted) if wanted else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    except ValueError:
+        jobs = 1
+    if count < _PARALLEL_MIN_FILES or jobs < 2 or multiprocessing.current_process().daemon:
+        return 1  # a flake8 worker (daemonic) cannot have children: it shares work by claims instead
+    return min(jobs, count // 8 or 1)
+
+
+def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Iterator[tuple[str, FileFacts | None, str | None]]:
+    """Extract in a process pool; whatever the pool could not do is done here, one by one."""
+    count = _parallel_jobs(len(jobs))
+    size = max(4, min(32, len(jobs) // (count * 8) or 1))
+    batches = [[(j.path, j.stat) for j in jobs[i:i + size]] for i in range(0, len(jobs), size)]
+    directory = str(store.directory) if store.directory is not None else None
+    left = {job.path: job for job in jobs}
+    try:
+        with multiprocessing.get_context().Pool(count) as pool:
+            for batch in pool.imap_unordered(_pool_batch, [(str(config.root), directory, b) for b in batches]):
+                for path, stat, got in batch:
+                    left.pop(path)
+                    facts = got.facts
+                    if got.payload is not None:
+                        store.stats.misses += 1
+                        facts = store.adopt(path, got.key, got.payload)
+                    elif got.hit:
+                        store.stats.hits += 1
+                    if facts is not None:
+                        store.note_stat(path, stat, got.key)
+                    yield path, facts, got.error if facts is None else None
+        store.stats.workers = count
+    except Exception:  # no pool here (no /dev/shm, a sandbox) or a worker died: carry on alone
+        pass
+    yield from _extract_all(store, config.root, list(left.values()))
+
+
+def _pool_batch(args: tuple[str, str | None, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
+    """In a pool worker: each file's stat and what :func:`_attempt` got (payload, not facts,
+    when extracted: the parent unpickles it once)."""
+    root, directory, batch = args
+    store = FactsCache(Path(directory) if directory else None)
+    out = []
+    for path, stat in batch:
+        job = _Job(path, stat=stat)  # type: ignore[arg-type]
+        got = _attempt(store, Path(root), job, blocking=True) or _Got(error="it could not be analysed")
+        if got.payload is not None:
+            got.facts = None
+        out.append((path, job.stat, got))
+    return out
 
 
 def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, FileFacts]) -> tuple[list[Finding], Context]:
