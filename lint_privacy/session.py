@@ -13,7 +13,8 @@ from .config import Config, ConfigError, load_config
 from .engine import Result, SourceError, analyse, facts_of, judge
 from .extract import content_hash
 from .findings import Finding
-from .policy import PolicyError, load_policy
+from .cache import load_policy_cached
+from .policy import PolicyError
 from .policy.model import Policy
 from .project import relative_path
 
@@ -38,7 +39,8 @@ def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> tu
             "or set policy in [tool.lint-privacy] of pyproject.toml"
         ])
     try:
-        policy_obj = load_policy(config.policy)
+        # From the cache dir when this exact policy (bytes, tool version) was loaded before.
+        policy_obj = load_policy_cached(config.policy, None if config.no_cache else config.cache_path())
     except PolicyError as e:
         raise SetupError([f"PRV001 {p}" for p in e.problems]) from None
     try:
