@@ -117,7 +117,10 @@ class Progress:
         self._shown = False
 
     def __call__(self, done: int, total: int) -> None:
-        self.show(f"analysing {done}/{total} files", final=done >= total)
+        if done >= total:
+            self.show(f"read {total} files; judging the project", final=True)
+        else:
+            self.show(f"analysing {done}/{total} files")
 
     def show(self, text: str, final: bool = False) -> None:
         if not self.enabled:
@@ -158,9 +161,7 @@ def _analyse(args: argparse.Namespace, config: Config, policy: Policy, catalog: 
 
     progress = Progress(enabled=False if args.quiet else None)
     try:
-        result = analyse(config, policy, catalog, progress=progress)
-        progress.show("judging the project", final=True)
-        return result
+        return analyse(config, policy, catalog, progress=progress)
     finally:
         progress.done()
 

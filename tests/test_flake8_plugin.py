@@ -1,0 +1,245 @@
+"""The flake8 door, used as a user would: selection, configuration files, noqa, jobs, stdin (how
+editors call flake8), a missing, invalid or absent policy, and files that do not parse.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CLI, POLICY, SETUP_CFG, Run, line_of, run_cli, run_flake8, write_project
+
+MODELS = '''
+    from django.db import models
+
+
+    class Contact(models.Model):
+        email = models.EmailField()  # privacy: account_user_data retention=12mo
+        phone = models.CharField(max_length=20)
+        plan = models.CharField(max_length=10)
+'''
+
+SERVICES = '''
+    import logging
+
+    from app.models import Contact
+
+    logger = logging.getLogger(__name__)
+
+
+    def signup(c: Contact):
+        logger.info("signup %s", c.email)  # L:email
+        logger.info("signup %s", c.email)  # noqa: PRV601  L:noqa_code
+        logger.info("signup %s", c.email)  # noqa: PRV6  L:noqa_prefix
+        logger.info("signup %s", c.email)  # noqa: E501  L:noqa_other
+        logger.info("plan %s", c.plan)  # L:plan
+        print(c.email)  # noqa: PRV3  L:noqa_wrong_family
+'''
+
+OUT = '''
+    import requests
+
+    from app.models import Contact
+
+
+    def export(c: Contact):
+        requests.post("https://api.hubapi.com/contacts", json={"email": c.email})  # noqa: PRV3
+'''
+
+FILES = {"app/__init__.py": "", "app/models.py": MODELS, "app/services.py": SERVICES}
+# The shared project also has a file that does not parse and one with a pyflakes finding.
+BASE_FILES = {**FILES, "app/out.py": OUT, "app/broken.py": "def broken(:\n    pass\n", "app/style.py": "import os\n"}
+EMAIL = "account_user_data (Contact.email) from app/models.py:5"
+
+
+def L(marker: str) -> int:
+    return line_of(SERVICES, marker)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> tuple[Path, Run]:
+    root = write_project(tmp_path_factory.mktemp("plugin"), BASE_FILES)
+    return root, run_flake8(root, "--extend-select", "PRV", "--jobs", "2")
+
+
+def test_extend_select_reports_prv_with_path_line_col_and_message(base) -> None:
+    _, run = base
+    hit = run.one("app/services.py", L("# L:email"), "PRV601")
+    assert hit.col == 5
+    assert hit.message == f"{EMAIL} is logged by logging.getLogger().info"
+    assert run.one("app/models.py", 6, "PRV103").message.startswith("Contact.phone looks like personal data")
+    assert run.returncode == 1
+
+
+def test_noqa_with_the_code_or_a_prefix_suppresses(base) -> None:
+    _, run = base
+    run.none("app/services.py", L("L:noqa_code"))
+    run.none("app/services.py", L("L:noqa_prefix"))
+
+
+def test_noqa_for_other_codes_does_not_suppress(base) -> None:
+    _, run = base
+    run.one("app/services.py", L("L:noqa_other"), "PRV601")
+    run.one("app/services.py", L("L:noqa_wrong_family"), "PRV602")
+
+
+def test_noqa_prv3_prefix_suppresses_recipient_findings(base) -> None:
+    _, run = base
+    codes = [h.code for h in run.at("app/out.py", 7, "PRV")]
+    assert codes == ["PRV401"], run.dump()  # PRV302 suppressed by prefix, PRV401 not
+
+
+def test_extend_select_keeps_the_default_codes(base) -> None:
+    _, both = base
+    both.one("app/style.py", 1, "F401")
+    both.one("app/broken.py", 1, "E999")  # flake8 reports the file that does not parse itself
+
+
+@pytest.fixture(scope="module")
+def selected(base) -> Run:
+    root, _ = base
+    return run_flake8(root, "--select", "PRV", "--jobs", "1")
+
+
+def test_select_prv_reports_only_prv(base, selected: Run) -> None:
+    _, both = base
+    assert selected.hits and all(h.code.startswith("PRV") for h in selected.hits), selected.dump()
+    assert [h for h in both.hits if h.code.startswith("PRV")] == selected.hits
+
+
+def test_identical_output_with_one_and_two_jobs(base, selected: Run) -> None:
+    _, two = base  # --jobs 2
+    prv = [line for line in two.stdout.splitlines() if ": PRV" in line]
+    assert prv and "\n".join(prv) + "\n" == selected.stdout  # --jobs 1
+    assert selected.returncode == two.returncode == 1
+
+
+def test_stdin_with_display_name_gives_the_same_findings_as_on_disk(base, selected: Run) -> None:
+    root, _ = base
+    text = (root / "app/services.py").read_text(encoding="utf-8")
+    stdin = run_flake8(root, "--select", "PRV", "--stdin-display-name", "app/services.py", "-", stdin=text)
+    on_disk = selected.at("app/services.py")
+    assert on_disk, selected.dump()
+    assert stdin.hits == on_disk, stdin.dump()
+    assert "Traceback" not in stdin.stderr  # app/broken.py does not parse: linting this file still works
+
+
+def test_unsaved_buffer_on_stdin_is_judged_with_the_project(base) -> None:
+    root, _ = base
+    buffer = '''
+import logging
+
+from app.models import Contact
+
+logger = logging.getLogger(__name__)
+
+
+def later(c: Contact):
+    x = c.email
+    logger.warning(x)
+'''.lstrip()
+    run = run_flake8(root, "--select", "PRV", "--stdin-display-name", "app/draft.py", "-", stdin=buffer)
+    hit = run.one("app/draft.py", 10, "PRV601")
+    assert hit.message.startswith(EMAIL)  # Contact.email resolved from app/models.py on disk
+
+
+def test_a_change_in_another_file_shows_up_when_linting_one_file(tmp_path) -> None:
+    root = write_project(tmp_path, FILES)
+    line = L("# L:plan")
+    before = run_flake8(root, "--select", "PRV", "app/services.py")
+    before.none("app/services.py", line)
+    models = root / "app/models.py"
+    models.write_text(models.read_text(encoding="utf-8").replace(
+        "plan = models.CharField(max_length=10)",
+        "plan = models.CharField(max_length=10)  # privacy: usage_data retention=1y"), encoding="utf-8")
+    after = run_flake8(root, "--select", "PRV", "app/services.py")
+    hit = after.one("app/services.py", line, "PRV601")
+    assert hit.message.startswith("usage_data (Contact.plan) from app/models.py:7")
+
+
+# --- configuration files --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_policy_option_is_read_from_each_config_file_relative_to_it(tmp_path, config: str) -> None:
+    (tmp_path / "policies").mkdir()
+    shutil.copy(POLICY, tmp_path / "policies" / "mine.yaml")
+    root = write_project(tmp_path, {**FILES, config: "[flake8]\nprivacy-policy = policies/mine.yaml\n"},
+                         setup_cfg=None)
+    run = run_flake8(root / "app", "--select", "PRV", "services.py")  # run from a subfolder
+    assert [(h.line, h.code) for h in run.hits] == [(L("# L:email"), "PRV601"), (L("L:noqa_other"), "PRV601"),
+                                                    (L("L:noqa_wrong_family"), "PRV602")], run.dump()
+
+
+def test_privacy_policy_on_the_command_line(tmp_path) -> None:
+    root = write_project(tmp_path, FILES, setup_cfg="[flake8]\n")
+    run = run_flake8(root, "--select", "PRV", "--privacy-policy", str(POLICY), "app/services.py")
+    run.one("app/services.py", L("# L:email"), "PRV601")
+
+
+# --- policy problems ------------------------------------------------------------------------
+
+
+def test_missing_policy_stops_the_run_with_one_clear_message(tmp_path) -> None:
+    root = write_project(tmp_path, FILES, setup_cfg="[flake8]\nprivacy-policy = policies/nope.yaml\n")
+    run = run_flake8(root, "--extend-select", "PRV")
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr + run.stdout
+    assert run.hits == [], run.dump()
+    assert run.stderr.startswith("lint-privacy: cannot run:"), run.dump()
+    problems = [line for line in run.stderr.splitlines()[1:] if line.strip()]
+    assert len(problems) == 1 and "nope.yaml" in problems[0], run.dump()
+
+
+def test_invalid_policy_is_prv001_lines_with_file_line_col(tmp_path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nnotice:\n  title: [unclosed\n", encoding="utf-8")
+    root = write_project(tmp_path, FILES, setup_cfg=f"[flake8]\nprivacy-policy = {bad}\n")
+    run = run_flake8(root, "--extend-select", "PRV")
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr + run.stdout
+    lines = [x.strip() for x in run.stderr.splitlines() if "PRV001" in x]
+    assert lines, run.dump()
+    assert all(x.startswith("PRV001 ") and "bad.yaml:" in x for x in lines), run.dump()
+    import re
+    assert any(re.search(r"bad\.yaml:\d+:\d+", x) for x in lines), run.dump()
+
+
+def test_no_policy_configured_keeps_the_plugin_silent(tmp_path) -> None:
+    # Documented choice: installed but not configured for this project, the plugin does nothing.
+    root = write_project(tmp_path, FILES, setup_cfg="[flake8]\nmax-line-length = 200\n")
+    run = run_flake8(root, "--extend-select", "PRV")
+    assert [h for h in run.hits if h.code.startswith("PRV")] == [], run.dump()
+    assert "Traceback" not in run.stderr
+
+
+# --- files that do not parse ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli(base) -> Run:
+    root, _ = base
+    return run_cli(root, "check", "--policy", str(POLICY), "-q", ".")
+
+
+def test_syntax_error_in_another_file_does_not_stop_linting_the_rest(base, cli: Run) -> None:
+    _, everything = base
+    everything.one("app/services.py", L("# L:email"), "PRV601")
+    assert "Traceback" not in everything.stderr
+    everything.none("app/broken.py", code="PRV")  # flake8 never calls plugins on it: E999 says it
+
+
+def test_cli_reports_a_file_that_does_not_parse_as_prv002_and_exits_2(cli: Run) -> None:
+    hit = cli.one("app/broken.py", 1, "PRV002")
+    assert hit.message.startswith("this file was not analysed: syntax error at line 1")
+    cli.one("app/services.py", L("# L:email"), "PRV601")
+    assert cli.returncode == 2, cli.dump()
+    assert "Traceback" not in cli.stderr
+
+
+def test_cli_and_flake8_report_the_same_findings(selected: Run, cli: Run) -> None:
+    others = [h for h in cli.hits if h.code != "PRV002"]
+    assert sorted(map(str, others)) == sorted(map(str, selected.hits)), cli.dump() + selected.dump()
+    assert Path(CLI).name == "lint-privacy"

@@ -1,0 +1,325 @@
+"""Recipients (PRV3xx), transfers (PRV4xx) and unresolved destinations (PRV003) as a flake8 user
+sees them: who a call sends personal data to (host from a literal, an f-string prefix, a module
+constant or a settings constant; SDKs; cloud regions), judged against the Infobip policy.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import POLICY, Run, line_of, lint
+
+MODELS = '''
+    from django.db import models
+
+
+    class Contact(models.Model):
+        email = models.EmailField()  # privacy: account_user_data retention=12mo
+        bank_account = models.CharField(max_length=34)  # privacy: billing_data retention=12mo
+        body = models.TextField()  # privacy: communication_content role=processor retention=customer_instructions
+        plan = models.CharField(max_length=10)
+'''
+
+SETTINGS = '''
+    CRM_URL = "https://api.hubapi.com/crm/v3/objects/contacts"
+'''
+
+OUT = '''
+    import logging
+    import os
+
+    import boto3
+    import requests
+    from django.conf import settings
+
+    from app.models import Contact
+
+    HUBSPOT = "https://api.hubapi.com"
+    logger = logging.getLogger(__name__)
+
+
+    def literal(c: Contact):
+        requests.post("https://api.hubapi.com/contacts/v1/contact", json={"email": c.email})  # L:literal
+
+
+    def fstring_prefix(c: Contact, path: str):
+        requests.post(f"https://api.hubapi.com/{path}", json={"email": c.email})  # L:fstring
+
+
+    def module_constant(c: Contact):
+        requests.post(f"{HUBSPOT}/contacts", json={"email": c.email})  # L:constant
+
+
+    def settings_constant(c: Contact):
+        requests.post(settings.CRM_URL, json={"email": c.email})  # L:settings
+
+
+    def not_personal(c: Contact):
+        requests.post("https://api.hubapi.com/contacts/v1/contact", json={"plan": c.plan})  # L:plan
+
+
+    def named_for_other_categories(c: Contact):
+        requests.post("https://acme.zendesk.com/api/v2/tickets", json={"iban": c.bank_account})  # L:zendesk_billing
+
+
+    def named_for_this_category(c: Contact):
+        requests.post("https://acme.zendesk.com/api/v2/tickets", json={"email": c.email})  # L:zendesk_ok
+
+
+    def unknown_host(c: Contact):
+        requests.post("https://api.example-crm.io/v1/leads", json={"email": c.email})  # L:unknown
+
+
+    def internal_hosts(c: Contact):
+        requests.post("http://localhost:8000/hook", json={"email": c.email})  # L:localhost
+        requests.post("http://10.0.0.5/hook", json={"email": c.email})  # L:private_ip
+        requests.post("http://users.svc.cluster.local/hook", json={"email": c.email})  # L:cluster
+
+
+    def from_environment(c: Contact):
+        requests.post(os.environ["CRM_URL"], json={"email": c.email})  # L:environ
+
+
+    def us_bucket(c: Contact):
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.put_object(Bucket="exports", Key="k", Body=c.email)  # privacy: retention=30d  # L:us_bucket
+
+
+    def eu_bucket(c: Contact):
+        s3 = boto3.client("s3", region_name="eu-central-1")
+        s3.put_object(Bucket="exports", Key="k", Body=c.email)  # privacy: retention=30d  # L:eu_bucket
+
+
+    def us_bucket_with_scc(c: Contact):
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.put_object(Bucket="exports", Key="k", Body=c.email)  # privacy: retention=30d safeguard=scc  # L:scc
+
+
+    def processor_data(c: Contact):
+        requests.post("https://api.hubapi.com/contacts/v1/contact", json={"m": c.body})  # L:processor_http
+        logger.info("body %s", c.body)  # L:processor_log
+'''
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Run:
+    return lint(tmp_path_factory.mktemp("recipients"), {
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/settings.py": SETTINGS,
+        "app/out.py": OUT,
+    })
+
+
+EMAIL = "account_user_data (Contact.email) from app/models.py:5"
+
+
+@pytest.mark.parametrize("marker", ["literal", "fstring", "constant", "settings"])
+def test_vendor_host_covered_only_by_a_class_is_prv302(out: Run, marker: str) -> None:
+    hit = out.one("app/out.py", line_of(OUT, f"# L:{marker}"), "PRV302")
+    assert hit.message == (
+        f"{EMAIL} is sent to HubSpot by requests.post, which the notice covers only vaguely, "
+        "as 'Service and technology providers' (section 6)"
+    )
+
+
+@pytest.mark.parametrize("marker", ["literal", "fstring", "constant", "settings"])
+def test_us_vendor_without_safeguard_is_prv401_saying_notice_and_law(out: Run, marker: str) -> None:
+    hit = out.one("app/out.py", line_of(OUT, f"# L:{marker}"), "PRV401")
+    assert hit.message.startswith(f"{EMAIL} is transferred to HubSpot in US")
+    assert "outside the EEA" in hit.message
+    assert "(law: " in hit.message  # the adequacy list of the law part decided ...
+    assert "notice 7" in hit.message  # ... together with the notice's section 7 safeguards
+    assert "safeguard=scc" in hit.message
+
+
+def test_non_personal_data_to_a_vendor_is_not_flagged(out: Run) -> None:
+    out.none("app/out.py", line_of(OUT, "# L:plan"))
+
+
+def test_named_recipient_not_declared_for_the_category_is_prv303(out: Run) -> None:
+    line = line_of(OUT, "# L:zendesk_billing")
+    hit = out.one("app/out.py", line, "PRV303")
+    assert hit.message.startswith("billing_data (Contact.bank_account) from app/models.py:6 is sent to zendesk")
+    assert "the policy declares zendesk only for: support_data, account_user_data, customer_individual_data" in hit.message
+    assert [h.code for h in out.at("app/out.py", line)] == ["PRV303"]
+
+
+def test_named_recipient_declared_for_the_category_is_clean(out: Run) -> None:
+    out.none("app/out.py", line_of(OUT, "# L:zendesk_ok"))
+
+
+def test_unknown_external_host_is_prv304(out: Run) -> None:
+    line = line_of(OUT, "# L:unknown")
+    hit = out.one("app/out.py", line, "PRV304")
+    assert hit.message == (
+        f"{EMAIL} is sent to api.example-crm.io by requests.post, "
+        "a host no recipient of the policy or vendor of the catalog owns"
+    )
+    assert [h.code for h in out.at("app/out.py", line)] == ["PRV304"]
+
+
+@pytest.mark.parametrize("marker", ["localhost", "private_ip", "cluster"])
+def test_internal_hosts_are_not_recipients(out: Run, marker: str) -> None:
+    out.none("app/out.py", line_of(OUT, f"# L:{marker}"))
+
+
+def test_url_from_the_environment_is_prv003_not_skipped(out: Run) -> None:
+    line = line_of(OUT, "# L:environ")
+    hit = out.one("app/out.py", line, "PRV003")
+    assert hit.message.startswith(f"{EMAIL} goes to a destination that cannot be resolved here")
+    assert "environment" in hit.message
+    assert "# privacy: recipient=... country=.." in hit.message
+    assert [h.code for h in out.at("app/out.py", line)] == ["PRV003"]
+
+
+def test_bucket_in_us_region_is_prv401_naming_the_region(out: Run) -> None:
+    line = line_of(OUT, "# L:us_bucket")
+    hit = out.one("app/out.py", line, "PRV401")
+    assert hit.message.startswith(f"{EMAIL} is transferred to Amazon Web Services, Inc in US (aws region us-east-1)")
+    assert "law: " in hit.message and "notice 7" in hit.message
+    assert [h.code for h in out.at("app/out.py", line)] == ["PRV401"]  # aws is a named processor: no PRV3
+
+
+def test_bucket_in_eu_region_is_clean(out: Run) -> None:
+    out.none("app/out.py", line_of(OUT, "# L:eu_bucket"))
+
+
+def test_safeguard_declared_on_the_call_covers_the_transfer(out: Run) -> None:
+    out.none("app/out.py", line_of(OUT, "# L:scc"))
+
+
+def test_processor_role_data_is_exempt_from_recipient_and_transfer_checks_but_not_exposure(out: Run) -> None:
+    out.none("app/out.py", line_of(OUT, "# L:processor_http"))
+    hit = out.one("app/out.py", line_of(OUT, "# L:processor_log"), "PRV601")
+    assert hit.message.startswith("communication_content (Contact.body) from app/models.py:7")
+
+
+def test_no_findings_beyond_the_expected_lines(out: Run) -> None:
+    expected = {line_of(OUT, f"# L:{m}") for m in (
+        "literal", "fstring", "constant", "settings", "zendesk_billing", "unknown", "environ", "us_bucket",
+        "processor_log")}
+    assert {h.line for h in out.hits if h.path == "app/out.py"} == expected, out.dump()
+    out.none("app/settings.py")
+
+
+# --- jurisdictions, undeclared recipients, log shipping ------------------------------------
+
+NIGERIA = '''
+    # privacy-defaults: jurisdiction=NG
+    import requests
+
+    from app.models import Contact
+
+
+    def export(c: Contact):
+        requests.post("https://api.hubapi.com/contacts/v1/contact", json={"email": c.email})  # L:ng
+'''
+
+NIGERIA_MODELS = '''
+    # privacy-defaults: jurisdiction=NG
+    from django.db import models
+
+
+    class Contact(models.Model):
+        email = models.EmailField()  # privacy: account_user_data retention=12mo
+'''
+
+
+def test_subjects_jurisdiction_applies_the_country_supplement_prv402(project) -> None:
+    run = project({
+        "app/__init__.py": "",
+        "app/models.py": NIGERIA_MODELS,
+        "app/export.py": NIGERIA,
+    })
+    line = line_of(NIGERIA, "# L:ng")
+    hit = run.one("app/export.py", line, "PRV402")
+    assert hit.message.startswith(
+        "account_user_data (Contact.email) from app/models.py:6 of NG data subjects is transferred to HubSpot in US")
+    assert "the NG supplement allows transfers outside NG only with safeguard=consent" in hit.message
+    assert "Nigeria supplement" in hit.message
+    run.none("app/export.py", line, "PRV401")  # the supplement, not the EU rule, judges NG subjects
+    run.one("app/export.py", line, "PRV302")
+
+
+def test_undeclared_recipient_is_prv301_only_never_prv401_too(tmp_path) -> None:
+    acme = POLICY.parent / "acme-example.yaml"
+    models = '''
+        from django.db import models
+
+
+        class Rider(models.Model):
+            email = models.EmailField()  # privacy: rider_account retention=12mo
+    '''
+    track = '''
+        import requests
+
+        from app.models import Rider
+
+
+        def track(r: Rider):
+            requests.post("https://api.mixpanel.com/track", json={"email": r.email})  # L:mixpanel
+    '''
+    run = lint(tmp_path, {"app/__init__.py": "", "app/models.py": models, "app/track.py": track},
+               setup_cfg=f"[flake8]\nprivacy-policy = {acme}\n")
+    line = line_of(track, "# L:mixpanel")
+    hit = run.one("app/track.py", line, "PRV301")
+    assert hit.message == (
+        "rider_account (Rider.email) from app/models.py:5 is sent to Mixpanel by requests.post: "
+        "the notice declares no such recipient (section 6 and the processor list)"
+    )
+    assert [h.code for h in run.at("app/track.py", line)] == ["PRV301"], run.dump()
+
+
+SENTRY = '''
+    import logging
+
+    import sentry_sdk
+
+    from app.models import Contact
+
+    sentry_sdk.init(dsn="https://key@o1.ingest.sentry.io/1")
+    logger = logging.getLogger(__name__)
+
+
+    def signup(c: Contact):
+        logger.info("signup %s", c.email)  # L:sentry_log
+        logger.info("plan %s", c.plan)  # L:sentry_plan
+'''
+
+
+def test_sentry_init_makes_personal_log_calls_a_transfer_to_sentry(project) -> None:
+    run = project({"app/__init__.py": "", "app/models.py": MODELS, "app/app.py": SENTRY})
+    line = line_of(SENTRY, "# L:sentry_log")
+    assert run.one("app/app.py", line, "PRV601").message.startswith(EMAIL)
+    vague = run.one("app/app.py", line, "PRV302")
+    assert "is sent to Sentry by logging.getLogger().info via sentry_sdk.init at app/app.py:7" in vague.message
+    transfer = run.one("app/app.py", line, "PRV401")
+    assert "is transferred to Sentry in US" in transfer.message
+    run.none("app/app.py", line_of(SENTRY, "# L:sentry_plan"))
+
+
+def test_without_sentry_init_a_log_call_is_exposure_only(project) -> None:
+    run = project({"app/__init__.py": "", "app/models.py": MODELS,
+                   "app/app.py": SENTRY.replace('sentry_sdk.init(dsn="https://key@o1.ingest.sentry.io/1")', "")})
+    line = line_of(SENTRY, "# L:sentry_log")
+    assert [h.code for h in run.at("app/app.py", line)] == ["PRV601"], run.dump()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine bug: a recipient class's `categories` are ignored; account_user_data to Twilio (covered only "
+    "by telecom_operators, declared for communication/traffic data) is PRV302 'vaguely declared' "
+    "instead of a not-declared-for-this-category finding"))
+def test_class_recipient_not_declared_for_the_category_is_not_merely_vague(project) -> None:
+    twilio = '''
+        import requests
+
+        from app.models import Contact
+
+
+        def text(c: Contact):
+            requests.post("https://api.twilio.com/2010-04-01/Messages.json", data={"to": c.email})  # L:twilio
+    '''
+    run = project({"app/__init__.py": "", "app/models.py": MODELS, "app/sms.py": twilio})
+    line = line_of(twilio, "# L:twilio")
+    assert run.at("app/sms.py", line, "PRV303") or run.at("app/sms.py", line, "PRV301"), run.dump()
