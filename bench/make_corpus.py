@@ -146,7 +146,7 @@ class Generator:
         lines.append("    created_at = models.DateTimeField(auto_now_add=True)")
         lines.append("")
         lines.append("    class Meta:")
-        lines.append(f'        ordering = ["-created_at"]')
+        lines.append('        ordering = ["-created_at"]')
         lines.append("")
         lines.append("    def __str__(self) -> str:")
         lines.append(f'        return f"{name}({{self.pk}})"')
@@ -223,7 +223,7 @@ class Generator:
         m.need("from twilio.rest import Client")
         m.need("import boto3")
         region = r.choice(AWS_REGIONS)
-        m.add(f'''
+        m.add('''
 def push_contact(email: str, first_name: str, last_name: str) -> str:
     sf = Salesforce(
         username=settings.SALESFORCE_USER,
@@ -231,10 +231,10 @@ def push_contact(email: str, first_name: str, last_name: str) -> str:
         security_token=settings.SALESFORCE_TOKEN,
     )
     # privacy: recipient=salesforce country=US safeguard=scc
-    result = sf.Contact.create({{"Email": email, "FirstName": first_name, "LastName": last_name}})
+    result = sf.Contact.create({"Email": email, "FirstName": first_name, "LastName": last_name})
     logger.debug("salesforce contact %s created", result.get("id"))
     return result.get("id", "")''')
-        m.add(f'''
+        m.add('''
 def send_sms(phone: str, body: str) -> None:
     client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
     message = client.messages.create(to=phone, from_=settings.TWILIO_FROM, body=body)
@@ -330,9 +330,9 @@ def summarise_{low}s(items: list[{e}]) -> dict:
             lines = ["@require_POST", f"def create_{low}(request: HttpRequest) -> JsonResponse:"]
             for f in reads:
                 lines.append(f'    {f} = request.POST.get("{f}", "")')
-            lines.append(f'    if not email or "@" not in email:')
+            lines.append('    if not email or "@" not in email:')
             lines.append(f'        logger.warning("rejected {low} signup from %s", request.META.get("REMOTE_ADDR"))')
-            lines.append(f'        return JsonResponse({{"error": "invalid email"}}, status=400)')
+            lines.append('        return JsonResponse({"error": "invalid email"}, status=400)')
             args = ", ".join(f"{f}={f}" for f in reads)
             lines.append(f"    obj = {e}.objects.create({args})")
             lines.append(f"    services.sync_{low}(obj)")
