@@ -6,10 +6,10 @@ Each module declares its rules (``findings.Rule``) and a ``check(ctx)`` generato
 from __future__ import annotations
 
 from ..findings import Finding, merge
-from . import exposure, inventory, recipients, retention, tool, transfers  # noqa: F401  (tool: PRV0xx rules)
+from . import exposure, inventory, jurisdiction, purposes, recipients, retention, tool, transfers  # noqa: F401  (tool: PRV0xx rules)
 from .base import RULES, Context
 
-FAMILIES = (inventory, retention, recipients, transfers, exposure)
+FAMILIES = (inventory, retention, recipients, transfers, purposes, exposure, jurisdiction)
 
 __all__ = ["RULES", "Context", "run_checks"]
 

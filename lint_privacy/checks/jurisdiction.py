@@ -1,0 +1,279 @@
+"""PRV7xx, jurisdiction rules of the country supplements: age gates below a jurisdiction's
+minimum customer age, and categories a jurisdiction forbids.
+
+The jurisdiction of code is the ``jurisdiction=`` of its class's or module's
+``# privacy-defaults:``, else the package mapping of ``[tool.lint-privacy.jurisdictions]``, else
+the policy's default (the notice's main body: minimum age 16, section 12). The jurisdiction of
+data is the one its definition declares (the same way), else that of the code using it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+from ..facts import AgeCheck, FileFacts
+from ..findings import Finding, Rule
+from ..policy.model import Jurisdiction, Policy
+from .base import Context, finding, register
+from .flows import flow_fields, lineage, origin, per_category, sink_flows, sink_label
+from .purposes import Declared, code_jurisdiction, reach_jurisdiction
+
+PRV701 = Rule(
+    code="PRV701",
+    name="age-gate-below-minimum",
+    summary="An age gate admits people younger than the jurisdiction's minimum customer age.",
+    template="{gate} admits customers from age {threshold}, below the minimum customer age of {minimum} for {jurisdiction_name} ({jurisdiction_from}; policy {key}, notice {section}){exception}",
+    what="""Age gates in code: a comparison of an age or date-of-birth value with a number
+(`user.age < 13`, `age >= 16`, `years_since(dob) < 18`) and module constants named like
+`MIN_AGE`, `MINIMUM_AGE`, `AGE_LIMIT`, `MIN_CUSTOMER_AGE` (an `AGE` word with `MIN`, `MINIMUM`,
+`LIMIT`, `GATE`, `THRESHOLD`, `CUTOFF`, `LEGAL` or `ADULT`), where the youngest age the gate
+admits is below the minimum customer age of the code's jurisdiction: the main body's 16
+(section 12) by default, 18 for India, Malaysia and Pakistan, 20 for Thailand, 21 for Indonesia
+and Singapore.
+
+The exceptions the policy encodes are honoured when the code shows them: parental consent
+(India from 16, Malaysia) when the function holding the gate also calls or reads something
+named like `parental_consent`, `parent_consent` or `guardian` (a constant named so is the
+parental-consent floor itself and is compared with the exception's age); marriage (Thailand)
+when it calls or reads something named like `married`, `marriage` or `sui_juris`.""",
+    why="""The notice says who may be a customer; a sign-up that admits 13-year-olds in India collects
+children's data the notice says it does not collect.""",
+    example="""# privacy-defaults: jurisdiction=IN
+def can_sign_up(user):
+    return user.age >= 16""",
+    fix="""Raise the gate to the jurisdiction's minimum (`user.age >= 18`), or, where the supplement
+allows an exception, make the gate show it:
+`return user.age >= 18 or (user.age >= 16 and has_parental_consent(user))`.""",
+)
+PRV702 = Rule(
+    code="PRV702",
+    name="forbidden-category",
+    summary="A category the jurisdiction's supplement says is not used is defined or used for its data subjects.",
+    template="{data} {action}: the {jurisdiction_name} supplement says this data is not used ({jurisdiction_from}; policy notice.jurisdictions.{jurisdiction}.forbidden_categories, notice {section}){through}",
+    what="""Personal data of a category the jurisdiction lists in `forbidden_categories` (Malaysia:
+billing and financial details, `billing_data`) defined for that jurisdiction's data subjects (a
+field, variable or parameter in a module, class or package of that jurisdiction, or with
+`jurisdiction=MY` on it) or reaching any call — storage, logs, HTTP, SDKs — where the data's or
+the calling code's jurisdiction is that one.""",
+    why="""The Malaysia supplement promises that Infobip refrains from using customers' billing and
+financial details there; any use breaks the promise.""",
+    example="""# privacy-defaults: jurisdiction=MY
+class Invoice(models.Model):
+    iban = models.CharField(max_length=34)  # privacy: billing_data retention=12mo""",
+    fix="""Do not collect or use that category for the jurisdiction's data subjects (route Malaysian
+customers to a flow without billing details), or have the notice change first.""",
+)
+register(PRV701, PRV702)
+
+_AGE_WORDS = {"age", "ages", "dob", "birth", "birthday", "birthdate", "born", "yob"}
+_GATE_WORDS = {"MIN", "MINIMUM", "LIMIT", "GATE", "THRESHOLD", "CUTOFF", "LEGAL", "ADULT", "REQUIRED"}
+_PARENTAL = ("parental_consent", "parent_consent", "parentalconsent", "guardian")
+_MARRIAGE = ("married", "marriage", "sui_juris")
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_OPS = {"Lt": "<", "LtE": "<=", "Gt": ">", "GtE": ">=", "Eq": "==", "NotEq": "!="}
+
+
+def _words(text: str) -> list[str]:
+    out: list[str] = []
+    for part in re.split(r"[._\[\]()'\"\s]+", text):
+        out.extend(w.lower() for w in _WORD.findall(part))
+    return out
+
+
+def is_age_subject(text: str) -> bool:
+    """``user.age``, ``age_years(dob)``, ``customer.birthDate``; not ``page`` or ``usage``."""
+    words = _words(text)
+    if any(w in _AGE_WORDS for w in words):
+        return True
+    return "date_of_birth" in text.lower() or "dateofbirth" in text.lower()
+
+
+def admitted_from(check: AgeCheck) -> int | None:
+    """The youngest age a gate admits: ``age < 13`` (reject) and ``age >= 13`` (admit) -> 13."""
+    if not 0 < check.value < 120:
+        return None  # a year, a day count: not an age
+    if check.op in ("Lt", "GtE"):
+        return check.value
+    if check.op in ("LtE", "Gt"):
+        return check.value + 1
+    return None
+
+
+def is_age_constant(name: str) -> bool:
+    words = name.upper().split("_")
+    if "AGE" not in words and not any(w in ("MINAGE", "AGELIMIT", "MINIMUMAGE") for w in words):
+        return False
+    return bool(_GATE_WORDS.intersection(words)) or any(w in ("MINAGE", "AGELIMIT", "MINIMUMAGE") for w in words)
+
+
+def _jurisdiction(ctx: Context, path: str, class_name: str = "") -> tuple[str, str]:
+    """(jurisdiction id or "", where it was decided)."""
+    declared: Declared | None = code_jurisdiction(ctx, path, class_name)
+    if declared is not None:
+        return declared.value, declared.where
+    if ctx.policy.default_jurisdiction:
+        return ctx.policy.default_jurisdiction, "the policy's default jurisdiction"
+    return "", "no jurisdiction declared"
+
+
+def _minimum(policy: Policy, jid: str) -> tuple[int | None, str, str, str]:
+    """(minimum age, policy key, notice section, name)."""
+    j = policy.jurisdictions.get(jid)
+    if j is not None and j.min_customer_age is not None:
+        return j.min_customer_age, f"notice.jurisdictions.{jid}.min_customer_age", j.section, j.name
+    name = j.name if j is not None else (jid or "the notice's main body")
+    return policy.min_customer_age, "notice.min_customer_age", policy.min_customer_age_section or "12", name
+
+
+def _shows(facts: FileFacts, function: str, words: tuple[str, ...]) -> bool:
+    """The function holding a gate calls, reads or takes something named like one of ``words``."""
+    for fn in facts.functions:
+        if fn.qualname != function:
+            continue
+        names = [c.func for c in fn.calls] + [g for c in fn.calls for g in c.guards]
+        names += [a.attr for a in fn.attrs] + [p.name for p in fn.params] + [s.key for s in fn.sources]
+        for v in fn.edges:
+            names.extend(x[2:] for x in v if x[:2] in ("v:", "g:"))
+        return any(w in n.lower() for n in names for w in words)
+    return False
+
+
+def _exception_note(j: Jurisdiction | None, threshold: int, shown: dict[str, bool]) -> tuple[bool, str]:
+    """Whether an exception of the policy covers the gate, and what to say when none does."""
+    if j is None or not j.age_exceptions:
+        return False, ""
+    notes: list[str] = []
+    for e in j.age_exceptions:
+        floor_ok = e.from_age is None or threshold >= e.from_age
+        if e.kind == "parental_consent":
+            if floor_ok and shown.get("parental_consent"):
+                return True, ""
+            if floor_ok:
+                notes.append(f"the parental-consent exception ({e.description}) is not shown: the gate's function "
+                             "calls nothing named like has_parental_consent/guardian")
+            else:
+                notes.append(f"even the parental-consent exception starts at {e.from_age}")
+        elif e.kind == "marriage":
+            if shown.get("marriage"):
+                return True, ""
+            notes.append(f"the marriage exception ({e.description}) is not shown: the gate's function calls "
+                         "nothing named like is_married/marriage")
+    return False, ("; " + "; ".join(notes)) if notes else ""
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    yield from _age_gates(ctx)
+    yield from _forbidden(ctx)
+
+
+def _age_gates(ctx: Context) -> Iterator[Finding]:
+    policy: Policy = ctx.policy
+    for path, facts in sorted(ctx.files.items()):
+        classes = {f.qualname: f.class_name for f in facts.functions}
+        for chk in facts.age_checks:
+            if not is_age_subject(chk.subject):
+                continue
+            threshold = admitted_from(chk)
+            if threshold is None:
+                continue
+            jid, where = _jurisdiction(ctx, path, classes.get(chk.function, ""))
+            minimum, key, section, name = _minimum(policy, jid)
+            if minimum is None or threshold >= minimum:
+                continue
+            j = policy.jurisdictions.get(jid)
+            shown = {"parental_consent": _shows(facts, chk.function, _PARENTAL),
+                     "marriage": _shows(facts, chk.function, _MARRIAGE)}
+            covered, note = _exception_note(j, threshold, shown)
+            if covered:
+                continue
+            place = f"in {chk.function}()" if chk.function != "<module>" else "at module level"
+            gate = f"the age gate `{chk.subject} {_OPS.get(chk.op, chk.op)} {chk.value}` {place}"
+            yield finding(PRV701, path, chk.span.line, chk.span.col, gate=gate, threshold=threshold,
+                          minimum=minimum, jurisdiction_name=name, jurisdiction_from=where, key=key,
+                          section=section, exception=note, decided_by=f"notice {section}")
+        for cname, value in facts.constants:
+            if not is_age_constant(cname) or not value.isdigit():
+                continue
+            threshold = int(value)
+            if not 0 < threshold < 120:
+                continue
+            jid, where = _jurisdiction(ctx, path)
+            minimum, key, section, name = _minimum(policy, jid)
+            j = policy.jurisdictions.get(jid)
+            upper = cname.upper()
+            if "PARENT" in upper or "GUARDIAN" in upper:
+                floors = [e for e in (j.age_exceptions if j else ()) if e.kind == "parental_consent"]
+                if floors and all(e.from_age is None or threshold >= e.from_age for e in floors[:1]):
+                    continue
+                if floors and floors[0].from_age is not None:
+                    minimum, key = floors[0].from_age, f"notice.jurisdictions.{jid}.age_exceptions (parental_consent from_age)"
+                note = "" if floors else "; the policy encodes no parental-consent exception here"
+            elif "MARRI" in upper and j is not None and any(e.kind == "marriage" for e in j.age_exceptions):
+                continue
+            else:
+                note = ""
+            if minimum is None or threshold >= minimum:
+                continue
+            line, col = _constant_line(ctx, path, facts, cname)
+            gate = f"the age constant `{cname} = {threshold}`"
+            yield finding(PRV701, path, line, col, gate=gate, threshold=threshold, minimum=minimum,
+                          jurisdiction_name=name, jurisdiction_from=where, key=key, section=section,
+                          exception=note, decided_by=f"notice {section}")
+
+
+def _constant_line(ctx: Context, path: str, facts: FileFacts, name: str) -> tuple[int, int]:
+    """Module constants are stored without lines: find the assignment in the file (1 if the file
+    on disk no longer has it)."""
+    pattern = re.compile(rf"^{re.escape(name)}\s*(?::[^=]*)?=(?!=)")
+    try:
+        text = (Path(ctx.config.root) / path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1, 0
+    for i, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return i, 0
+    return 1, 0
+
+
+def _forbidden(ctx: Context) -> Iterator[Finding]:
+    policy: Policy = ctx.policy
+    if not any(j.forbidden_categories for j in policy.jurisdictions.values()):
+        return
+    lin = lineage(ctx)
+    for source in lin.sources:
+        j = policy.jurisdictions.get(source.jurisdiction)
+        if j is None:
+            continue
+        for cid in source.categories:
+            if cid in j.forbidden_categories:
+                o = origin(SimpleNamespace(source=source), cid)  # type: ignore[arg-type]
+                where = _source_jurisdiction_where(ctx, source)
+                yield finding(PRV702, source.path, source.line, 0, data=o.describe(), origins=(o,), category=cid,
+                              action=f"is defined for {j.name} data subjects", jurisdiction=j.id,
+                              jurisdiction_name=j.name, jurisdiction_from=where, section=j.section,
+                              through="", decided_by=f"notice {j.section}")
+    for flows in sink_flows(ctx):
+        call = flows.sink.call
+        for cid, reach in per_category(ctx, flows):
+            if not cid:
+                continue
+            jd = reach_jurisdiction(ctx, reach)
+            j = policy.jurisdictions.get(jd.value) if jd else None
+            if j is None or cid not in j.forbidden_categories:
+                continue
+            yield finding(PRV702, flows.sink.path, call.span.line, call.span.col,
+                          action=f"reaches {sink_label(flows.sink)}", jurisdiction=j.id, jurisdiction_name=j.name,
+                          jurisdiction_from=jd.where, section=j.section, decided_by=f"notice {j.section}",
+                          **flow_fields(ctx, reach, cid))
+
+
+def _source_jurisdiction_where(ctx: Context, source) -> str:
+    from .purposes import source_value
+
+    declared = source_value(ctx, source, "jurisdiction")
+    if declared is not None and declared.value == source.jurisdiction:
+        return declared.where
+    return f"package mapping in [tool.lint-privacy.jurisdictions] for {source.path}"
