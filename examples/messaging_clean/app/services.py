@@ -1,0 +1,52 @@
+"""Account and contact services: what the views and the tasks call."""
+
+import hashlib
+import logging
+
+import requests
+from django.core.cache import cache
+from simple_salesforce import Salesforce
+
+from . import settings
+from .models import AccountUser, MessageRecord, SupportTicket
+from .text import audit, normalise
+
+logger = logging.getLogger(__name__)
+sf = Salesforce(username="api@example.com", password="...", security_token="...")
+
+
+def register_account_user(customer, email, full_name):
+    user = AccountUser.objects.create(customer=customer, email=normalise(email), full_name=full_name)  # privacy: retention=12mo
+    logger.info("new account user %s", user.id)
+    audit("signup", user.id)
+    audit("status", normalise("ACTIVE"))
+    return user
+
+
+def sync_to_crm(user: AccountUser):
+    """Account users go to Salesforce, as the notice says (section 6, Korean delegation table)."""
+    sf.Contact.create({"Email": user.email, "LastName": user.full_name, "Title": user.job_title})
+
+
+def record_lead(email):
+    """Sales enquiries from the website: prospects go to the CRM too."""
+    sf.Lead.create({"Email": email, "LeadSource": "website"})
+
+
+def cache_profile(user: AccountUser):
+    cache.set(f"profile:{user.id}", {"email": user.email, "name": user.full_name}, timeout=3600)
+
+
+def forward_to_crm_webhook(user: AccountUser):
+    """The URL comes from the environment, so the call says where it goes."""
+    requests.post(settings.CRM_WEBHOOK_URL, json={"email": user.email}, timeout=10)  # privacy: recipient=salesforce country=US safeguard=scc
+
+
+def message_fingerprint(record: MessageRecord):
+    """A digest of the text to spot duplicates; it stays in the process, it is not logged."""
+    return hashlib.sha256(record.body.encode()).hexdigest()
+
+
+def ticket_summary(ticket: SupportTicket):
+    logger.info("ticket %s is %s", ticket.id, normalise(ticket.status))
+    print(f"ticket {ticket.id} ({ticket.priority})")

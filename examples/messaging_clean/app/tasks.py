@@ -1,0 +1,35 @@
+"""Background jobs (Celery): delivery, inbound forwarding, product analytics."""
+
+import logging
+
+import mixpanel
+import requests
+from celery import shared_task
+
+from . import settings
+from .models import Customer, MessageRecord
+
+logger = logging.getLogger(__name__)
+mp = mixpanel.Mixpanel(settings.MIXPANEL_TOKEN)
+
+
+@shared_task
+def track_signup(user_id, plan):
+    mp.track(user_id, "signup", {"plan": plan})
+
+
+@shared_task
+def deliver(record_id, to_number, body):
+    if not to_number.startswith("+"):
+        raise ValueError(f"cannot route message {record_id}: the number is not in E.164 form")
+    logger.info("delivering %s (%d chars)", record_id, len(body))
+    # Our own operator connectivity (an internal host): no third party receives it here.
+    requests.post(settings.SMS_GATEWAY_URL, json={"to": to_number, "text": body}, timeout=10)
+
+
+@shared_task
+def forward_inbound(record_id):
+    """Inbound messages go to the customer's webhook: processor data, on the customer's instructions."""
+    record = MessageRecord.objects.get(pk=record_id)
+    customer = Customer.objects.get(pk=record.customer_id)
+    requests.post(customer.webhook_url, json={"id": record.id, "text": record.body}, timeout=10)
