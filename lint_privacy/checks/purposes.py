@@ -116,6 +116,8 @@ register(PRV501, PRV502, PRV503, PRV504)
 
 # Sink kinds PRV6xx judges; purpose and consent are not asked of them.
 EXPOSURE_KINDS = frozenset({"log", "output", "exception", "warning"})
+# What counts as a consent check when [tool.lint-privacy] consent-checks names none.
+DEFAULT_CONSENT_CHECKS = ("*consent*",)
 # Edge kinds of the lineage graph (lineage/graph.py).
 _CALL, _RETURN = "call", "return"
 
@@ -140,12 +142,11 @@ def _class_fact(facts: FileFacts, class_name: str):
 
 
 def _class_at(facts: FileFacts, line: int):
-    """The innermost class whose body holds ``line``."""
-    best = None
+    """The class that defines the field on ``line``."""
     for c in facts.classes:
-        if c.span.line <= line <= c.span.end_line and (best is None or c.span.line >= best.span.line):
-            best = c
-    return best
+        if any(f.span.line == line for f in c.fields):
+            return c
+    return None
 
 
 def scope_value(ctx: Context, fn: _Fn, key: str, include_def: bool = True) -> Declared | None:
@@ -248,7 +249,7 @@ def _matches(qualified: str, spelling: str, checks: tuple[str, ...]) -> str:
         if "." in check:
             if qualified == check or fnmatch.fnmatchcase(qualified, check):
                 return check
-        elif last == check or fnmatch.fnmatchcase(last, check):
+        elif last == check or fnmatch.fnmatchcase(last.lower(), check):
             return check
     return ""
 
@@ -259,13 +260,17 @@ class ConsentEvidence:
     def __init__(self, ctx: Context, lin: Lineage) -> None:
         self.ctx = ctx
         self.lin = lin
-        self.checks = tuple(ctx.config.consent_checks)
+        # Unconfigured, any call or decorator named like *consent* counts (has_consent,
+        # consent_required); naming the checks in config makes this exact.
+        self.configured = bool(ctx.config.consent_checks)
+        self.checks = tuple(ctx.config.consent_checks) or DEFAULT_CONSENT_CHECKS
         self._fn_guarded: dict[str, bool] = {}
         self._callers: dict[str, list[tuple[_Fn, CallFact]]] | None = None
 
     def describe(self) -> str:
-        if not self.checks:
-            return "no consent-checks are configured in [tool.lint-privacy]"
+        if not self.configured:
+            return ("no consent-checks are configured in [tool.lint-privacy], so any call or decorator named "
+                    "like *consent* counts and none guards it")
         return "configured: " + join(list(self.checks), 4)
 
     def _call_guarded(self, fn: _Fn, call: CallFact) -> bool:
