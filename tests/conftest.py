@@ -11,6 +11,8 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +119,13 @@ def run_flake8(root: Path, *args: str, stdin: str | None = None, select: bool = 
         cmd.append(".")
     proc = subprocess.run(cmd, cwd=root, input=stdin, capture_output=True, text=True, env=_env(), timeout=120)
     return Run(proc.returncode, proc.stdout, proc.stderr, parse_hits(proc.stdout))
+
+
+def in_parallel(jobs: dict[str, Callable[[], Run]]) -> dict[str, Run]:
+    """Run independent flake8/CLI subprocesses at once (each one is mostly start-up time)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        return {name: f.result() for name, f in futures.items()}
 
 
 def run_cli(root: Path, *args: str) -> Run:

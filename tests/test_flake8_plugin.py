@@ -4,12 +4,13 @@ editors call flake8), a missing, invalid or absent policy, and files that do not
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CLI, POLICY, SETUP_CFG, Run, line_of, run_cli, run_flake8, write_project
+from conftest import CLI, POLICY, Run, in_parallel, line_of, run_cli, run_flake8, write_project
 
 MODELS = '''
     from django.db import models
@@ -98,9 +99,23 @@ def test_extend_select_keeps_the_default_codes(base) -> None:
 
 
 @pytest.fixture(scope="module")
-def selected(base) -> Run:
+def followups(base) -> dict[str, Run]:
+    """The runs on the shared project after the first one (which filled the facts cache), at once."""
     root, _ = base
-    return run_flake8(root, "--select", "PRV", "--jobs", "1")
+    services = (root / "app/services.py").read_text(encoding="utf-8")
+    return in_parallel({
+        "selected": lambda: run_flake8(root, "--select", "PRV", "--jobs", "1"),
+        "cli": lambda: run_cli(root, "check", "--policy", str(POLICY), "-q", "."),
+        "stdin": lambda: run_flake8(root, "--select", "PRV", "--stdin-display-name", "app/services.py", "-",
+                                    stdin=services),
+        "draft": lambda: run_flake8(root, "--select", "PRV", "--stdin-display-name", "app/draft.py", "-",
+                                    stdin=DRAFT),
+    })
+
+
+@pytest.fixture(scope="module")
+def selected(followups: dict[str, Run]) -> Run:
+    return followups["selected"]
 
 
 def test_select_prv_reports_only_prv(base, selected: Run) -> None:
@@ -116,19 +131,15 @@ def test_identical_output_with_one_and_two_jobs(base, selected: Run) -> None:
     assert selected.returncode == two.returncode == 1
 
 
-def test_stdin_with_display_name_gives_the_same_findings_as_on_disk(base, selected: Run) -> None:
-    root, _ = base
-    text = (root / "app/services.py").read_text(encoding="utf-8")
-    stdin = run_flake8(root, "--select", "PRV", "--stdin-display-name", "app/services.py", "-", stdin=text)
+def test_stdin_with_display_name_gives_the_same_findings_as_on_disk(followups: dict[str, Run], selected: Run) -> None:
+    stdin = followups["stdin"]
     on_disk = selected.at("app/services.py")
     assert on_disk, selected.dump()
     assert stdin.hits == on_disk, stdin.dump()
     assert "Traceback" not in stdin.stderr  # app/broken.py does not parse: linting this file still works
 
 
-def test_unsaved_buffer_on_stdin_is_judged_with_the_project(base) -> None:
-    root, _ = base
-    buffer = '''
+DRAFT = '''
 import logging
 
 from app.models import Contact
@@ -140,7 +151,10 @@ def later(c: Contact):
     x = c.email
     logger.warning(x)
 '''.lstrip()
-    run = run_flake8(root, "--select", "PRV", "--stdin-display-name", "app/draft.py", "-", stdin=buffer)
+
+
+def test_unsaved_buffer_on_stdin_is_judged_with_the_project(followups: dict[str, Run]) -> None:
+    run = followups["draft"]
     hit = run.one("app/draft.py", 10, "PRV601")
     assert hit.message.startswith(EMAIL)  # Contact.email resolved from app/models.py on disk
 
@@ -162,29 +176,52 @@ def test_a_change_in_another_file_shows_up_when_linting_one_file(tmp_path) -> No
 # --- configuration files --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
-def test_policy_option_is_read_from_each_config_file_relative_to_it(tmp_path, config: str) -> None:
-    (tmp_path / "policies").mkdir()
-    shutil.copy(POLICY, tmp_path / "policies" / "mine.yaml")
-    root = write_project(tmp_path, {**FILES, config: "[flake8]\nprivacy-policy = policies/mine.yaml\n"},
-                         setup_cfg=None)
-    run = run_flake8(root / "app", "--select", "PRV", "services.py")  # run from a subfolder
+CONFIGS = ("setup.cfg", "tox.ini", ".flake8")
+
+
+@pytest.fixture(scope="module")
+def setups(tmp_path_factory) -> dict[str, Run]:
+    """One project per way of configuring (or misconfiguring) the plugin, linted at once."""
+    jobs = {}
+    for config in CONFIGS:
+        root = tmp_path_factory.mktemp("config")
+        (root / "policies").mkdir()
+        shutil.copy(POLICY, root / "policies" / "mine.yaml")
+        write_project(root, {**FILES, config: "[flake8]\nprivacy-policy = policies/mine.yaml\n"}, setup_cfg=None)
+        # run from a subfolder: the policy path is relative to the config file, not the working folder
+        jobs[config] = lambda root=root: run_flake8(root / "app", "--select", "PRV", "services.py")
+    root = write_project(tmp_path_factory.mktemp("cmdline"), FILES, setup_cfg="[flake8]\n")
+    jobs["cmdline"] = lambda root=root: run_flake8(
+        root, "--select", "PRV", "--privacy-policy", str(POLICY), "app/services.py")
+    root = write_project(tmp_path_factory.mktemp("missing"), FILES,
+                         setup_cfg="[flake8]\nprivacy-policy = policies/nope.yaml\n")
+    jobs["missing"] = lambda root=root: run_flake8(root, "--extend-select", "PRV")
+    root = tmp_path_factory.mktemp("invalid")
+    (root / "bad.yaml").write_text("version: 1\nnotice:\n  title: [unclosed\n", encoding="utf-8")
+    write_project(root, FILES, setup_cfg=f"[flake8]\nprivacy-policy = {root / 'bad.yaml'}\n")
+    jobs["invalid"] = lambda root=root: run_flake8(root, "--extend-select", "PRV")
+    root = write_project(tmp_path_factory.mktemp("nopolicy"), {**FILES, "app/style.py": "import os\n"},
+                         setup_cfg="[flake8]\nmax-line-length = 200\n")
+    jobs["nopolicy"] = lambda root=root: run_flake8(root, "--extend-select", "PRV")
+    return in_parallel(jobs)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_policy_option_is_read_from_each_config_file_relative_to_it(setups: dict[str, Run], config: str) -> None:
+    run = setups[config]
     assert [(h.line, h.code) for h in run.hits] == [(L("# L:email"), "PRV601"), (L("L:noqa_other"), "PRV601"),
                                                     (L("L:noqa_wrong_family"), "PRV602")], run.dump()
 
 
-def test_privacy_policy_on_the_command_line(tmp_path) -> None:
-    root = write_project(tmp_path, FILES, setup_cfg="[flake8]\n")
-    run = run_flake8(root, "--select", "PRV", "--privacy-policy", str(POLICY), "app/services.py")
-    run.one("app/services.py", L("# L:email"), "PRV601")
+def test_privacy_policy_on_the_command_line(setups: dict[str, Run]) -> None:
+    setups["cmdline"].one("app/services.py", L("# L:email"), "PRV601")
 
 
 # --- policy problems ------------------------------------------------------------------------
 
 
-def test_missing_policy_stops_the_run_with_one_clear_message(tmp_path) -> None:
-    root = write_project(tmp_path, FILES, setup_cfg="[flake8]\nprivacy-policy = policies/nope.yaml\n")
-    run = run_flake8(root, "--extend-select", "PRV")
+def test_missing_policy_stops_the_run_with_one_clear_message(setups: dict[str, Run]) -> None:
+    run = setups["missing"]
     assert run.returncode != 0
     assert "Traceback" not in run.stderr + run.stdout
     assert run.hits == [], run.dump()
@@ -193,25 +230,22 @@ def test_missing_policy_stops_the_run_with_one_clear_message(tmp_path) -> None:
     assert len(problems) == 1 and "nope.yaml" in problems[0], run.dump()
 
 
-def test_invalid_policy_is_prv001_lines_with_file_line_col(tmp_path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("version: 1\nnotice:\n  title: [unclosed\n", encoding="utf-8")
-    root = write_project(tmp_path, FILES, setup_cfg=f"[flake8]\nprivacy-policy = {bad}\n")
-    run = run_flake8(root, "--extend-select", "PRV")
+def test_invalid_policy_is_prv001_lines_with_file_line_col(setups: dict[str, Run]) -> None:
+    run = setups["invalid"]
     assert run.returncode != 0
     assert "Traceback" not in run.stderr + run.stdout
     lines = [x.strip() for x in run.stderr.splitlines() if "PRV001" in x]
     assert lines, run.dump()
     assert all(x.startswith("PRV001 ") and "bad.yaml:" in x for x in lines), run.dump()
-    import re
-    assert any(re.search(r"bad\.yaml:\d+:\d+", x) for x in lines), run.dump()
+    assert any(re.search(r"bad\.yaml:[1-9]\d*:[1-9]\d*", x) for x in lines), run.dump()
 
 
-def test_no_policy_configured_keeps_the_plugin_silent(tmp_path) -> None:
+def test_no_policy_configured_keeps_the_plugin_silent(setups: dict[str, Run]) -> None:
     # Documented choice: installed but not configured for this project, the plugin does nothing.
-    root = write_project(tmp_path, FILES, setup_cfg="[flake8]\nmax-line-length = 200\n")
-    run = run_flake8(root, "--extend-select", "PRV")
+    run = setups["nopolicy"]
     assert [h for h in run.hits if h.code.startswith("PRV")] == [], run.dump()
+    run.one("app/style.py", 1, "F401")  # flake8's own checks still run
+    assert run.returncode == 1
     assert "Traceback" not in run.stderr
 
 
@@ -219,9 +253,8 @@ def test_no_policy_configured_keeps_the_plugin_silent(tmp_path) -> None:
 
 
 @pytest.fixture(scope="module")
-def cli(base) -> Run:
-    root, _ = base
-    return run_cli(root, "check", "--policy", str(POLICY), "-q", ".")
+def cli(followups: dict[str, Run]) -> Run:
+    return followups["cli"]
 
 
 def test_syntax_error_in_another_file_does_not_stop_linting_the_rest(base, cli: Run) -> None:
