@@ -1,0 +1,213 @@
+"""The facts cache as a user meets it: runs of the CLI and of flake8 on a small generated project
+give the same findings whatever state the cache is in, and extract each file only when needed.
+
+What the cache did is read from ``LINT_PRIVACY_STATS=1`` (one stderr line per analysing
+process: files, hits, index_hits, misses). No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+import make_corpus  # noqa: E402
+
+POLICY = REPO / "policies" / "infobip.yaml"
+BIN = Path(sys.executable).parent
+FLAKE8 = str(BIN / "flake8") if (BIN / "flake8").exists() else "flake8"
+CLI = str(BIN / "lint-privacy") if (BIN / "lint-privacy").exists() else "lint-privacy"
+CACHE = ".lint-privacy-cache"
+_STATS = re.compile(r"^lint-privacy stats: (.*)$", re.M)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LINT_PRIVACY_")}
+    env["LINT_PRIVACY_STATS"] = "1"
+    env.update(extra)
+    return env
+
+
+def stats(stderr: str) -> list[dict[str, int]]:
+    return [{k: int(v) for k, v in (w.split("=") for w in m.split())} for m in _STATS.findall(stderr)]
+
+
+def total(stderr: str, key: str) -> int:
+    return sum(s[key] for s in stats(stderr))
+
+
+def check(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    cmd = [CLI, "check", "--root", str(root), "--policy", str(POLICY)]
+    r = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=_env(**env), timeout=600)
+    assert r.returncode in (0, 1), r.stderr
+    return r
+
+
+def start_check(root: Path, **env: str) -> subprocess.Popen[str]:
+    cmd = [CLI, "check", "--root", str(root), "--policy", str(POLICY)]
+    return subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(**env))
+
+
+def flake8(root: Path, *args: str, start_method: str | None = None) -> subprocess.CompletedProcess[str]:
+    argv = ["--extend-select", "PRV", "--privacy-policy", str(POLICY), *args, "."]
+    if start_method:
+        code = ("import multiprocessing, sys\n"
+                f"multiprocessing.set_start_method({start_method!r}, force=True)\n"
+                "from flake8.main.cli import main\n"
+                "if __name__ == '__main__':\n"
+                "    main(sys.argv[1:])\n")
+        script = root.parent / f"run_flake8_{start_method}.py"
+        script.write_text(code, encoding="utf-8")
+        cmd = [sys.executable, str(script), *argv]
+    else:
+        cmd = [FLAKE8, *argv]
+    r = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=_env(), timeout=600)
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+    return r
+
+
+def project(tmp_path: Path, lines: int = 1500) -> Path:
+    root = tmp_path / "app"
+    make_corpus.generate(lines, root, seed=7, policy=POLICY)
+    return root
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / CACHE / "facts").rglob("*.pkl") if not p.name.startswith("index-"))
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    return project(tmp_path)
+
+
+@pytest.fixture
+def reference(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Findings of the same project with no cache at all."""
+    root = project(tmp_path_factory.mktemp("ref"))
+    r = subprocess.run([CLI, "check", "--no-cache", "--root", str(root), "--policy", str(POLICY)],
+                       cwd=root, capture_output=True, text=True, env=_env(), timeout=600)
+    assert r.returncode in (0, 1) and "PRV" in r.stdout, r.stderr
+    return r.stdout
+
+
+def test_warm_run_reports_what_the_cold_run_reported_without_extracting(app: Path, reference: str) -> None:
+    cold = check(app)
+    files = stats(cold.stderr)[0]["files"]
+    assert cold.stdout == reference
+    assert total(cold.stderr, "misses") == files
+    warm = check(app)
+    assert warm.stdout == reference
+    assert total(warm.stderr, "misses") == 0
+    assert total(warm.stderr, "hits") == files
+
+
+def test_corrupt_or_truncated_entries_are_rebuilt_not_trusted(app: Path, reference: str) -> None:
+    check(app)
+    damaged = entries(app)
+    for i, entry in enumerate(damaged):
+        data = entry.read_bytes()
+        if i % 3 == 0:
+            entry.write_bytes(data[: len(data) // 2])  # truncated
+        elif i % 3 == 1:
+            entry.write_bytes(data[:-10] + bytes(b ^ 0xFF for b in data[-10:]))  # flipped bytes
+        else:
+            entry.write_bytes(b"not a cache entry")
+    for index in (app / CACHE / "facts").glob("index-*.pkl"):
+        index.write_bytes(index.read_bytes()[:40])
+    again = check(app)
+    assert again.stdout == reference
+    assert total(again.stderr, "misses") == len(damaged)
+    assert check(app).stdout == reference
+
+
+def test_a_stat_index_that_lies_about_a_file_is_not_believed(app: Path, reference: str) -> None:
+    check(app)
+    target = app / "app" / "settings.py"
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    # Same size, same mtime, other content: only the change time gives it away.
+    changed = text.replace('TWILIO_FROM = "+15005550006"', 'TWILIO_FROM = "+15005550007"')
+    assert changed != text and len(changed) == len(text)
+    target.write_text(changed, encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    r = check(app)
+    assert total(r.stderr, "misses") == 1
+
+
+def test_editing_one_file_extracts_only_that_file(app: Path, reference: str) -> None:
+    check(app)
+    target = app / "app" / "settings.py"
+    target.write_text(target.read_text(encoding="utf-8") + 'CRM_URL = "https://acme.my.salesforce.com"\n',
+                      encoding="utf-8")
+    r = check(app)
+    assert total(r.stderr, "misses") == 1
+    assert total(r.stderr, "hits") == stats(r.stderr)[0]["files"] - 1
+
+
+def test_deleting_the_cache_during_a_run_changes_nothing(app: Path, reference: str) -> None:
+    proc = start_check(app)
+    deadline = time.monotonic() + 60
+    while not (app / CACHE / "facts").exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    shutil.rmtree(app / CACHE, ignore_errors=True)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode in (0, 1), err
+    assert out == reference
+    assert check(app).stdout == reference
+    shutil.rmtree(app / CACHE, ignore_errors=True)  # and between runs
+    assert check(app).stdout == reference
+
+
+def test_two_runs_at_once_agree_and_share_the_extraction(app: Path, reference: str) -> None:
+    first, second = start_check(app), start_check(app)
+    (out1, err1), (out2, err2) = first.communicate(timeout=600), second.communicate(timeout=600)
+    assert out1 == reference and out2 == reference, err1 + err2
+    files = stats(err1)[0]["files"]
+    assert total(err1 + err2, "misses") == files  # each file extracted once, by one of them
+
+
+@pytest.mark.parametrize("start_method", [None, "spawn"])
+def test_flake8_workers_extract_each_file_once_and_agree_with_one_job(app: Path, start_method: str | None) -> None:
+    cold = flake8(app, "-j2", start_method=start_method)
+    per_worker = stats(cold.stderr)
+    assert len(per_worker) == 2  # both workers analysed the project...
+    assert sum(s["misses"] for s in per_worker) == per_worker[0]["files"]  # ...extracting each file once
+    one = flake8(app, "-j1")
+    assert one.stdout == cold.stdout
+    assert total(one.stderr, "misses") == 0
+    assert "PRV" in one.stdout
+
+
+def test_a_process_pool_extracts_the_same_facts_as_one_process(tmp_path: Path) -> None:
+    root = project(tmp_path, lines=4500)  # enough files for the pool
+    pooled = check(root, LINT_PRIVACY_JOBS="2")
+    assert stats(pooled.stderr)[0]["workers"] == 2
+    shutil.rmtree(root / CACHE)
+    serial = check(root, LINT_PRIVACY_JOBS="1")
+    assert stats(serial.stderr)[0]["workers"] == 0
+    assert pooled.stdout == serial.stdout
+    assert total(pooled.stderr, "misses") == total(serial.stderr, "misses") == stats(serial.stderr)[0]["files"]
+
+
+def test_editing_the_policy_rejudges_without_extracting(app: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    shutil.copy(POLICY, policy)
+    cmd = [CLI, "check", "--root", str(app), "--policy", str(policy)]
+    first = subprocess.run(cmd, cwd=app, capture_output=True, text=True, env=_env(), timeout=600)
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    for entry in (app / CACHE / "policy").glob("*.pkl"):
+        entry.write_bytes(b"garbage")  # a corrupt policy entry is not trusted either
+    second = subprocess.run(cmd, cwd=app, capture_output=True, text=True, env=_env(), timeout=600)
+    assert second.stdout == first.stdout
+    assert total(second.stderr, "misses") == 0
+    assert len(list((app / CACHE / "policy").glob("*.pkl"))) == 2
