@@ -27,6 +27,7 @@ SETTINGS = '''
 OUT = '''
     import logging
     import os
+    import smtplib
 
     import boto3
     import requests
@@ -106,6 +107,21 @@ OUT = '''
 
     def text(c: Contact):
         requests.post("https://api.twilio.com/2010-04-01/Messages.json", data={"to": c.email})  # L:twilio
+
+
+    def mail(c: Contact):
+        smtp = smtplib.SMTP("smtp.sendgrid.net", 587)
+        smtp.sendmail("noreply@example.org", [c.email], "welcome")  # L:smtp
+
+
+    def mail_with(c: Contact):
+        with smtplib.SMTP("smtp.sendgrid.net", 587) as smtp:
+            smtp.send_message(c.email)  # L:smtp_with
+
+
+    def mail_internal(c: Contact):
+        smtp = smtplib.SMTP("localhost")
+        smtp.sendmail("noreply@example.org", [c.email], "welcome")  # L:smtp_local
 '''
 
 NIGERIA = '''
@@ -228,9 +244,22 @@ def test_processor_role_data_is_exempt_from_recipient_and_transfer_checks_but_no
 def test_no_findings_beyond_the_expected_lines(out: Run) -> None:
     expected = {line_of(OUT, f"# L:{m}") for m in (
         "literal", "fstring", "constant", "settings", "zendesk_billing", "unknown", "environ", "us_bucket",
-        "processor_log", "log_only", "twilio")}
+        "processor_log", "log_only", "twilio", "smtp", "smtp_with")}
     assert {h.line for h in out.hits if h.path == "app/out.py"} == expected, out.dump()
     out.none("app/settings.py")
+
+
+@pytest.mark.parametrize("marker", ["smtp", "smtp_with"])
+def test_smtp_recipient_is_the_host_of_the_smtp_connection_not_an_address(out: Run, marker: str) -> None:
+    line = line_of(OUT, f"# L:{marker}")
+    hit = out.one("app/out.py", line, "PRV302")
+    assert hit.message.startswith(f"{EMAIL} is sent to SendGrid (Twilio) by smtplib.SMTP()."), hit
+    assert "is transferred to SendGrid (Twilio) in US" in out.one("app/out.py", line, "PRV401").message
+    out.none("app/out.py", line, "PRV304")  # not "sent to example.org" (the sender's address)
+
+
+def test_smtp_to_an_internal_host_is_clean(out: Run) -> None:
+    out.none("app/out.py", line_of(OUT, "# L:smtp_local"))
 
 
 # --- jurisdictions, undeclared recipients, log shipping ------------------------------------

@@ -115,7 +115,7 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
     if spec.url is not None or spec.host is not None or spec.host_setting:
         arg = None
         for c in calls:
-            arg = _arg(c, spec.url) or _arg(c, spec.host)
+            arg = _arg(c, spec.url) or (_arg(c, spec.host) if c is not sink.call else None)  # host: the receiver's constructor
             if arg is not None:
                 break
         text = _string(lin, sink, arg) if arg is not None else None
