@@ -150,10 +150,40 @@ def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config,
     start = Path(paths[0]) if paths else Path.cwd()
     root = Path(args.root) if args.root else find_root(start)
     try:
-        return load_setup(root, args.policy, no_cache=args.no_cache or None)
+        try:
+            return load_setup(root, args.policy, no_cache=args.no_cache or None)
+        except SetupError as e:
+            fallback = None if args.policy else _flake8_policy(root)
+            if fallback is None or not e.problems[0].startswith("no policy given"):
+                raise
+            return load_setup(root, fallback, no_cache=args.no_cache or None)
     except SetupError as e:
         sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in e.problems))
         return None
+
+
+def _flake8_policy(root: Path) -> Path | None:
+    """``privacy-policy`` of the root's flake8 configuration (setup.cfg, tox.ini, .flake8), as
+    flake8 reads it: relative to the file's folder. Used when pyproject.toml names no policy."""
+    import configparser
+
+    from .config import CONFIG_FILES
+
+    for name in CONFIG_FILES:
+        cfg = Path(root) / name
+        if not cfg.is_file():
+            continue
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(cfg, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError, OSError):
+            continue
+        for key in ("privacy-policy", "privacy_policy"):
+            if parser.has_option("flake8", key):
+                value = parser.get("flake8", key).strip()
+                if value:
+                    return (cfg.parent / value).resolve()
+    return None
 
 
 def _analyse(args: argparse.Namespace, config: Config, policy: Policy, catalog: Catalog) -> Result:

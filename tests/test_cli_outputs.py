@@ -261,3 +261,19 @@ def test_cli_in_a_pipe_prints_no_progress(project):
     assert proc.returncode == 1
     assert proc.stderr == ""
     assert "\r" not in proc.stdout
+
+
+def test_policy_from_the_flake8_configuration(tmp_path, capsys):
+    """A project configured for flake8 only (setup.cfg) runs the CLI without --policy."""
+    import os
+
+    root = tmp_path / "flake8-only"
+    root.mkdir()
+    (root / "setup.cfg").write_text(f"[flake8]\nprivacy-policy = {os.path.relpath(POLICY, root)}\n")
+    (root / "models.py").write_text(MODELS)
+    code, out, err = run(capsys, "check", "--no-cache", str(root / "models.py"))
+    assert code == 1, err
+    assert "models.py:6:5: PRV103 Contact.phone" in out
+    (root / "setup.cfg").write_text("[flake8]\nmax-line-length = 100\n")
+    code, out, err = run(capsys, "check", "--no-cache", str(root / "models.py"))
+    assert code == 2 and "no policy given" in err

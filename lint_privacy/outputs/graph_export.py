@@ -188,6 +188,7 @@ class _Box:
     detail: str  # tooltip / panel text
     members: list[str] = field(default_factory=list)  # original node ids (collapsed groups)
     status: str = ""  # recipient "declared" value, country "home"/"third", source "unannotated"
+    where: str = ""  # "models.py:12" for a single source or sink
     x: float = 0.0
     y: float = 0.0
 
@@ -242,7 +243,8 @@ def layout(graph: nx.DiGraph, max_rows: int = MAX_ROWS) -> tuple[dict[str, list[
                 status = str(a.get("declared", "")) if kind == "recipient" else ""
                 if kind == "source" and not a.get("category"):
                     status = "unannotated"
-                columns[kind].append(_Box(n, kind, str(a.get("label") or n), _describe(n, a), [n], status))
+                where = f"{str(a['path']).rsplit('/', 1)[-1]}:{a.get('line', '')}" if kind in ("source", "sink") and a.get("path") else ""
+                columns[kind].append(_Box(n, kind, str(a.get("label") or n), _describe(n, a), [n], status, where=where))
                 box_of[n] = n
             continue
         coarse = len({_group_key(kind, nodes[n], False) for n in members}) > max_rows
@@ -316,6 +318,8 @@ svg text{font-size:11px;pointer-events:none}
 .node.class rect{fill:#fef9c3;stroke:#ca8a04}
 .node.undeclared rect,.node.unknown_host rect{fill:#fee2e2;stroke:#dc2626;stroke-width:2}
 .node.internal rect{fill:#f9fafb;stroke:#9ca3af}
+.node.unresolved rect{fill:#fff7ed;stroke:#ea580c;stroke-dasharray:4 2}
+svg .loc{fill:#6b7280}
 .node.third rect{stroke:#ea580c;stroke-width:2}
 .edge{fill:none;stroke:#94a3b8;stroke-opacity:.4}
 .dim{opacity:.08}
@@ -379,11 +383,16 @@ def to_html(graph: nx.DiGraph, policy: Any = None, max_rows: int = MAX_ROWS, tit
     svg.append("</g><g>")
     for kind in COLUMNS:
         for b in columns[kind]:
-            label = b.label if len(b.label) <= 40 else b.label[:38] + "…"
+            room = 35
+            loc = b.where if b.where and len(b.label) + len(b.where) + 1 <= room else ""
+            if not loc and b.where and len(b.label) < room - 8:
+                loc = "…" + b.where[-(room - len(b.label) - 2):]
+            label = b.label if len(b.label) <= room else b.label[: room - 1] + "…"
+            tail = f' <tspan class="loc">{html.escape(loc)}</tspan>' if loc else ""
             classes = " ".join(x for x in ("node", kind, b.status) if x)
             svg.append(f'<g class="{classes}" id="{html.escape(b.id)}"><title>{html.escape(b.detail)}</title>'
                        f'<rect x="{b.x:g}" y="{b.y:g}" width="{box_w}" height="{box_h}" rx="3"/>'
-                       f'<text x="{b.x + 6:g}" y="{b.y + 14:g}">{html.escape(label)}</text></g>')
+                       f'<text x="{b.x + 6:g}" y="{b.y + 14:g}">{html.escape(label)}{tail}</text></g>')
     svg.append("</g></svg>")
 
     def options(kind: str) -> str:
@@ -402,6 +411,7 @@ def to_html(graph: nx.DiGraph, policy: Any = None, max_rows: int = MAX_ROWS, tit
               '<span style="background:#dcfce7"></span>named recipient'
               '<span style="background:#fef9c3"></span>declared only as a class'
               '<span style="background:#fee2e2"></span>undeclared'
+              '<span style="background:#fff7ed;border:1px dashed #ea580c"></span>unresolved'
               '<span style="border:1px dashed #9ca3af"></span>unannotated'
               '<span style="border:2px solid #ea580c"></span>outside the home region</span>')
     return f"""<!DOCTYPE html>

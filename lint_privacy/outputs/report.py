@@ -261,7 +261,7 @@ def render(report: Report, fmt: str, view: str = "all") -> str:
 
 
 def _md_cell(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", "<br>") or " "
+    return text.replace("<", "&lt;").replace("|", "\\|").replace("\n", "<br>") or " "
 
 
 def to_markdown(report: Report, view: str = "all") -> str:
