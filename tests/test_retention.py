@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Run, lint
+from conftest import Run, line_of, lint
 
 STORED = {
     "pyproject.toml": '''
@@ -121,6 +121,31 @@ STORED = {
 }
 
 
+STORAGE = '''
+    import json
+
+    from django.core.cache import cache
+    from django.db import connection
+
+    from app.models import Kept
+
+
+    def store(c: Kept):
+        cache.set(f"c:{c.pk}", c.email)  # L:no_ttl
+        cache.set(f"c:{c.pk}", c.email, timeout=3600)  # L:ttl_kw
+        cache.set(f"c:{c.pk}", c.email, 3600)  # L:ttl_pos
+        cache.set(f"c:{c.pk}", c.email, timeout=None)  # L:ttl_none
+        cache.set(f"c:{c.pk}", c.email)  # privacy: retention=30d  # L:declared
+        cache.set(f"c:{c.pk}", c.email)  # privacy: retention=2y  # L:declared_long
+        cache.set("plan", "basic")  # L:not_personal
+        with open("/tmp/export.json", "w") as f:
+            f.write(json.dumps({"email": c.email}))  # L:file
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO t VALUES (%s)", [c.email])  # L:sql
+'''
+STORED["app/storage.py"] = STORAGE
+
+
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory) -> Run:
     return lint(tmp_path_factory.mktemp("stored"), STORED)
@@ -166,6 +191,37 @@ def test_nothing_is_reported_on_the_persistence_base_files(stored: Run) -> None:
 
 def test_a_base_not_named_in_config_is_not_persistent(stored: Run) -> None:
     stored.none("app/plain_base.py", 5)
+
+
+KEPT = f"account_user_data (Kept.email) from app/models.py:{line_of(STORED['app/models.py'], 'retention=12mo')}"
+
+
+@pytest.mark.parametrize(("marker", "call"), [("no_ttl", "django.core.cache.cache.set"), ("file", "open().write"),
+                                              ("sql", "django.db.connection.cursor().execute")])
+def test_storage_call_without_ttl_or_retention_is_prv203(stored: Run, marker: str, call: str) -> None:
+    hit = stored.one("app/storage.py", line_of(STORAGE, f"# L:{marker}"), "PRV203")
+    assert hit.message == (
+        f"{KEPT} is stored by {call} with no retention (no TTL, no retention= on the call); "
+        "the notice keeps it 12 months after the end of the business relationship (§5.1.1)"
+    )
+
+
+@pytest.mark.parametrize("marker", ["ttl_kw", "ttl_pos", "declared", "not_personal"])
+def test_a_cache_ttl_or_a_declared_retention_counts(stored: Run, marker: str) -> None:
+    stored.none("app/storage.py", line_of(STORAGE, f"# L:{marker}"))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine bug: `cache.set(key, value, timeout=None)` (Django: never expires) is taken for a computed TTL; "
+    "ArgFact.const is None both for a None literal and for a computed value (checks/retention.py _ttl)"))
+def test_cache_timeout_none_keeps_forever_and_is_prv203(stored: Run) -> None:
+    stored.one("app/storage.py", line_of(STORAGE, "# L:ttl_none"), "PRV203")
+
+
+def test_declared_retention_on_a_storage_call_longer_than_the_notice_is_prv202(stored: Run) -> None:
+    hit = stored.one("app/storage.py", line_of(STORAGE, "# L:declared_long"), "PRV202")
+    assert "keeps account_user_data for 2 years, longer than the notice's 12 months after the end of the " \
+           "business relationship (§5.1.1) (policy account_user_data.after_relationship, notice 5.1.1)" in hit.message
 
 
 # --- the notice's maximum ------------------------------------------------------------------
