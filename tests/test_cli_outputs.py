@@ -191,7 +191,8 @@ def test_sarif_code_flow_follows_the_lineage_path(tmp_path):
         "PRV601", "app/views.py", 30, 8, "account_user_data reaches a log call",
         category="account_user_data",
         origins=(Origin("account_user_data (Contact.email)", "app/models.py", 5, "account_user_data"),),
-        steps=(Step("app/views.py", 20, "email = contact.email in signup"), Step("app/util.py", 3, "passed to describe()")),
+        steps=(Step("app/models.py", 5, "Contact.email"), Step("app/views.py", 20, "email = contact.email in signup"),
+               Step("app/util.py", 3, "passed to describe()")),
     )
     doc = sarif_document([f], config)
     jsonschema.validate(doc, SCHEMA)

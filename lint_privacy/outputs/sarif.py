@@ -176,7 +176,10 @@ def _flow(prefix: str, f: Finding) -> list[dict[str, object]]:
     if f.origins and f.origins[0].path:
         o = f.origins[0]
         points.append((o.path, o.line, f"personal data: {o.label}"))
-    points.extend((s.path, s.line, s.note) for s in f.steps)
+    for s in f.steps:
+        if points and (points[-1][0], points[-1][1]) == (s.path, s.line):
+            continue  # the same place twice in a row: keep the first description
+        points.append((s.path, s.line, s.note))
     if not points:
         return []
     if (points[-1][0], points[-1][1]) != (f.path, f.line):
