@@ -5,12 +5,14 @@ import logging
 import mixpanel
 import requests
 from celery import shared_task
+from openai import OpenAI
 from twilio.rest import Client
 
 from . import settings
 from .models import Customer, MessageRecord
 
 logger = logging.getLogger(__name__)
+moderation = OpenAI()
 mp = mixpanel.Mixpanel(settings.MIXPANEL_TOKEN)
 twilio = Client("ACxxxxxxxx", "token")
 
@@ -34,3 +36,12 @@ def forward_inbound(record_id):
     record = MessageRecord.objects.get(pk=record_id)
     customer = Customer.objects.get(pk=record.customer_id)
     requests.post(customer.webhook_url, json={"id": record.id, "text": record.body}, timeout=10)
+
+
+@shared_task
+def screen_for_spam(record_id):
+    """Spam screening the customer's contract asks for: the message text (processor data) only."""
+    record = MessageRecord.objects.get(pk=record_id)
+    verdict = moderation.moderations.create(input=record.body)
+    if verdict.results[0].flagged:
+        MessageRecord.objects.filter(pk=record_id).update(status="blocked")
