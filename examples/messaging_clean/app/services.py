@@ -6,6 +6,8 @@ import logging
 import requests
 from django.core.cache import cache
 from simple_salesforce import Salesforce
+from zenpy import Zenpy
+from zenpy.lib.api_objects import Ticket, User
 
 from . import settings
 from .models import AccountUser, MessageRecord, SupportTicket
@@ -13,6 +15,7 @@ from .text import audit, normalise
 
 logger = logging.getLogger(__name__)
 sf = Salesforce(username="api@example.com", password="...", security_token="...")
+zendesk = Zenpy(subdomain="msgplatform", email="support-bot@example.com", token="...")
 
 
 def register_account_user(customer, email, full_name):
@@ -50,3 +53,9 @@ def message_fingerprint(record: MessageRecord):
 def ticket_summary(ticket: SupportTicket):
     logger.info("ticket %s is %s", ticket.id, normalise(ticket.status))
     print(f"ticket {ticket.id} ({ticket.priority})")
+
+
+def open_zendesk_ticket(ticket: SupportTicket):
+    """Support tickets go to Zendesk, which the notice names for support data."""
+    zendesk.tickets.create(Ticket(subject=ticket.subject, description=ticket.description,
+                                  requester=User(email=ticket.requester_email)))
