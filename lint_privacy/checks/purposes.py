@@ -183,6 +183,14 @@ def definition_annotation(ctx: Context, source: Source) -> Annotation | None:
 def source_value(ctx: Context, source: Source, key: str) -> Declared | None:
     """``key`` as the data's definition declares it: on the definition, its class's or module's
     ``# privacy-defaults:``."""
+    memo: dict[tuple[str, str], Declared | None] = ctx.__dict__.setdefault("_source_values", {})
+    k = (source.node, key)
+    if k not in memo:
+        memo[k] = _source_value(ctx, source, key)
+    return memo[k]
+
+
+def _source_value(ctx: Context, source: Source, key: str) -> Declared | None:
     ann = definition_annotation(ctx, source)
     if ann is not None and ann.get(key):
         return Declared(ann.get(key) or "", f"on the definition at {source.path}:{source.line}")
@@ -504,6 +512,8 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
             purposed[fid] = d if d is not None and d.value in policy.purposes else None
         return purposed[fid]
 
+    # Only sources that some declared purpose does not fit need following through the graph.
+    declared_purposes = {d.value for d in (purpose_of(fid) for fid in lin.functions) if d is not None}
     for source in lin.sources:
         cats = [(c, ctx.category(c)) for c in source.categories]
         cats = [(c, cat) for c, cat in cats if cat is not None and cat.role != "processor"]
@@ -518,6 +528,8 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
                                   origins=(o,), category=cid, place="its definition", purpose=own.value,
                                   declared=own.where, allowed=_allowed(cat), section=cat.section,
                                   decided_by=f"notice {cat.section}")
+        if all(p in purpose_bases(cat) for p in declared_purposes for _, cat in cats):
+            continue
         by_fn: dict[str, list[str]] = {}
         for node in _realizable(lin, source.node):
             fid = node.partition("|")[0]
@@ -575,8 +587,9 @@ def _consent(ctx: Context, lin: Lineage) -> Iterator[Finding]:
                     guarded = evidence.guarded(reach)
                 return guarded
 
-            common = dict(call=sink_label(flows.sink), checks=evidence.describe(), section=cat.section,
-                          **flow_fields(ctx, reach, cid))
+            def common(reach: Reach = reach, cid: str = cid, cat: Category = cat) -> dict[str, object]:
+                return dict(call=sink_label(flows.sink), checks=evidence.describe(), section=cat.section,
+                            **flow_fields(ctx, reach, cid))
             needed = _consent_purposes(table, listed, decl.bases)
             fired = False
             if needed is not None:
@@ -590,7 +603,7 @@ def _consent(ctx: Context, lin: Lineage) -> Iterator[Finding]:
                                         f"{decl.basis_where or 'the definition'}) and the notice allows for {cid}")
                     yield finding(PRV502, flows.sink.path, call.span.line, call.span.col,
                                   purpose=" / ".join(purposes), declared=declared, basis_reason=basis_reason,
-                                  decided_by=f"notice {cat.section}", **common)
+                                  decided_by=f"notice {cat.section}", **common())
             elif not is_guarded():
                 consent_ps = [p for p, b in table.items() if consent_only(b, decl.bases)]
                 others = [p for p in table if p not in consent_ps]
@@ -599,7 +612,7 @@ def _consent(ctx: Context, lin: Lineage) -> Iterator[Finding]:
                               consent_purposes=_plural(consent_ps), other_purposes=_plural(others),
                               s="s" if len(consent_ps) == 1 else "", es="es" if len(others) == 1 else "",
                               basis_word="consent", why="consent: the notice gives no other basis",
-                              decided_by=f"notice {cat.section}", **common)
+                              decided_by=f"notice {cat.section}", **common())
             if fired:
                 continue
             yield from _express(ctx, policy, flows, reach, cid, cat, table, listed, decl, is_guarded, common)
@@ -652,7 +665,7 @@ def _express(ctx, policy: Policy, flows, reach: Reach, cid: str, cat: Category, 
                           s="s" if len(li_only) == 1 else "", es="es" if len(others) == 1 else "",
                           basis_word="legitimate interest",
                           why=f"{j.name} data subjects ({jd.where}) must then give express consent, {j.section}",
-                          decided_by=f"notice {j.section}", **common)
+                          decided_by=f"notice {j.section}", **common())
             return
         reason = (f"the {j.name} supplement requires express consent where the notice relies on legitimate "
                   f"interest with no other basis, as it does for {cid} under {', '.join(li_only)}")
@@ -661,7 +674,7 @@ def _express(ctx, policy: Policy, flows, reach: Reach, cid: str, cat: Category, 
         return
     if is_guarded():
         return
-    fields = dict(common)
+    fields = common()
     fields["section"] = j.section
     yield finding(PRV503, flows.sink.path, call.span.line, call.span.col, jurisdiction=j.id,
                   jurisdiction_name=j.name, jurisdiction_from=jd.where, purpose_phrase=purpose_phrase,
