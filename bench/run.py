@@ -255,7 +255,11 @@ def print_table(res: dict) -> None:
         w(f"  [{name}] {c['command']}\n")
 
 
-def curve(sizes: list[int], policy: Path, jobs: int, repeats: int, workdir: Path) -> list[dict]:
+CURVE_CASES = ("flake8 (no plugin)", "plugin cold", "plugin warm", "check cold", "check warm")
+
+
+def curve(sizes: list[int], policy: Path, jobs: int, repeats: int, workdir: Path,
+          only: tuple[str, ...] = CURVE_CASES) -> list[dict]:
     rows = []
     for n in sizes:
         root = workdir / f"corpus-{n}"
@@ -267,19 +271,23 @@ def curve(sizes: list[int], policy: Path, jobs: int, repeats: int, workdir: Path
         cs = [Case("flake8 (no plugin)", [*WITHOUT, f"-j{jobs}", "."], root),
               Case("plugin cold", plugin, root, cold=True), Case("plugin warm", plugin, root),
               Case("check cold", check, root, cold=True), Case("check warm", check, root)]
+        cs = [c for c in cs if c.name in only]
         for _ in range(repeats):
             for c in cs:
                 c.run(cache)
         row = {"lines": _count_lines(root), **{f"{c.name} wall": c.median("wall") for c in cs},
+               **{f"{c.name} cpu": c.median("cpu") for c in cs},
                **{f"{c.name} MB": c.median("peak_mb") for c in cs}}
         sys.stderr.write(json.dumps(row) + "\n")
         rows.append(row)
         shutil.rmtree(root, ignore_errors=True)
     w = sys.stdout.write
     names = [c.name for c in cs]
-    w(f"\n{'lines':>8} " + " ".join(f"{n[:18]:>18}" for n in names) + "   (wall s / peak MB summed over the tree)\n")
+    w(f"\n{'lines':>8} " + " ".join(f"{n[:24]:>24}" for n in names)
+      + "   (wall s / cpu s / peak MB summed over the process tree)\n")
     for row in rows:
-        w(f"{row['lines']:8d} " + " ".join(f"{row[n + ' wall']:8.1f}s {row[n + ' MB']:6.0f}MB" for n in names) + "\n")
+        w(f"{row['lines']:8d} " + " ".join(
+            f"{row[n + ' wall']:7.1f}/{row[n + ' cpu']:6.1f}/{row[n + ' MB']:5.0f}MB" for n in names) + "\n")
     w("\ncommands per size (ROOT = the generated corpus):\n")
     for c in cs:
         w(f"  [{c.name}] {'(rm -rf ROOT/.lint-privacy-cache) ' if c.cold else ''}"
@@ -299,12 +307,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-verify", action="store_true", help="skip the -j1/-j2 and extract-once checks")
     p.add_argument("--curve", action="store_true", help="time and memory from 10k to 300k lines")
     p.add_argument("--sizes", default="10000,30000,100000,300000", help="sizes for --curve")
+    p.add_argument("--curve-cases", default=",".join(CURVE_CASES),
+                   help="which runs --curve makes, of: " + ", ".join(CURVE_CASES))
     p.add_argument("--workdir", type=Path, help="where corpora are generated (default: a temp folder)")
     args = p.parse_args(argv)
     policy = args.policy.resolve()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="lint-privacy-bench-"))
     if args.curve:
-        rows = curve([int(s) for s in args.sizes.split(",")], policy, args.jobs, args.repeats, workdir)
+        only = tuple(c.strip() for c in args.curve_cases.split(","))
+        rows = curve([int(s) for s in args.sizes.split(",")], policy, args.jobs, args.repeats, workdir, only)
         if args.json:
             args.json.write_text(json.dumps({"curve": rows}, indent=2))
         return 0
