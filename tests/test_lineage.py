@@ -180,9 +180,7 @@ def test_log_arguments_are_sinks_too(flows: Run) -> None:
 
 @pytest.mark.parametrize("marker", [
     "plan", "const",
-    pytest.param("unpack_clean", marks=pytest.mark.xfail(strict=True, reason=(
-        "engine bug: `a, b = c.email, 1` taints every target (extract/flows.py assign() spreads the whole "
-        "value over each element of a tuple target)"))),
+    "unpack_clean",
     pytest.param("overwritten", marks=pytest.mark.xfail(strict=True, reason=(
         "engine limitation: flow-insensitive locals; `x = c.email; x = 'constant'; log(x)` is still flagged"))),
 ])
@@ -213,7 +211,7 @@ def test_findings_only_on_sink_lines(flows: Run) -> None:
     sinks = {line_of(FLOWS, f"# L:{m}") for m in (
         "direct", "fstring", "dict", "dumps", "str", "join", "percent", "format", "concat", "comprehension",
         "unpack", "augmented", "attr", "logargs", "two_fields", "two_categories", "hashed")}
-    imprecise = {line_of(FLOWS, "# L:unpack_clean"), line_of(FLOWS, "# L:overwritten")}  # see the xfails above
+    imprecise = {line_of(FLOWS, "# L:overwritten")}  # see the xfail above
     assert {h.line for h in flows.hits if h.path == "app/flows.py"} - imprecise == sinks, flows.dump()
 
 
@@ -466,9 +464,6 @@ def test_celery_apply_async_carries_data_into_the_task(modules: Run) -> None:
                for h in hits), modules.dump()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: lineage/graph.py _callee() binds apply_async's arguments like delay's, so "
-    "`task.apply_async(args=[c.email])` (Celery's signature: args, kwargs) reaches no task parameter"))
 def test_celery_apply_async_with_args_keyword_carries_data_into_the_task(modules: Run) -> None:
     hit = modules.one("app/tasks.py", line_of(TASKS, "# L:task_kw"), "PRV601")
     assert hit.message.startswith(ORIGIN_EMAIL)
@@ -482,9 +477,6 @@ def test_request_input_under_a_personal_name_is_a_lower_confidence_source(module
     assert label in hit.message, hit
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: request input read into a variable first (`body = request.get_json(); body['email']`) "
-    "is not a source; only `request.json['email']` directly is"))
 def test_request_body_read_into_a_variable_is_a_source(modules: Run) -> None:
     hit = modules.one("app/views.py", line_of(VIEWS, "# L:json_body"), "PRV601")
     assert "found by name: lower confidence" in hit.message

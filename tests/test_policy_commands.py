@@ -55,7 +55,7 @@ def test_validate_prints_one_line_per_problem_and_exits_2(tmp_path: Path) -> Non
 
 def test_validate_missing_file() -> None:
     code, out, err = run(validate, "no/such/policy.yaml")
-    assert (code, out, err) == (EXIT_BAD_POLICY, "", "no/such/policy.yaml:0:0: policy file not found\n")
+    assert (code, out, err) == (EXIT_BAD_POLICY, "", "no/such/policy.yaml: policy file not found\n")
 
 
 def test_show_prints_a_row_per_category_with_retention_bases_and_recipients() -> None:

@@ -209,7 +209,7 @@ def test_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nope.yaml"
     problem = only_problem(path)
     assert (problem.path, problem.line, problem.message) == (str(path), 0, "policy file not found")
-    assert str(problem) == f"{path}:0:0: policy file not found"
+    assert str(problem) == f"{path}: policy file not found"
 
 
 def test_not_utf8_empty_and_two_documents(tmp_path: Path) -> None:

@@ -211,9 +211,6 @@ def test_a_cache_ttl_or_a_declared_retention_counts(stored: Run, marker: str) ->
     stored.none("app/storage.py", line_of(STORAGE, f"# L:{marker}"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: `cache.set(key, value, timeout=None)` (Django: never expires) is taken for a computed TTL; "
-    "ArgFact.const is None both for a None literal and for a computed value (checks/retention.py _ttl)"))
 def test_cache_timeout_none_keeps_forever_and_is_prv203(stored: Run) -> None:
     stored.one("app/storage.py", line_of(STORAGE, "# L:ttl_none"), "PRV203")
 

@@ -49,7 +49,7 @@ PRV303 = Rule(
     code="PRV303",
     name="recipient-not-declared-for-category",
     summary="A declared recipient receives a category of data the notice does not give it.",
-    template="{data} is sent to {recipient} by {call}{via}, but the policy declares {recipient_id} only for: {allowed} (notice {section}){through}",
+    template="{data} is sent to {recipient_name} by {call}{via}, but the policy declares {recipient_id} only for: {allowed} (notice {section}){through}",
     what="""Personal data of a category that reaches a named recipient whose policy entry lists the
 categories it may receive, without that category.""",
     why="""Declaring a processor for CRM data does not declare it for message traffic records. The
@@ -112,6 +112,14 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             match = match_recipient(ctx.policy, ctx.catalog, dest)
             via = f" via {dest.via}" if dest.via else ""
+            located = dest.countries or (match.recipient is not None and match.recipient.locations)
+            if match.status in ("named", "class") and not located:
+                # The recipient is known, where it processes the data is not: transfers cannot be judged.
+                for category, reach in per_category(ctx, flows):
+                    if reach.source.role != "processor":
+                        yield finding(PRV003, flows.sink.path, line, col,
+                                      why=f"where {match.vendor_name} processes it is stated neither in the notice nor in the catalog",
+                                      **flow_fields(ctx, reach, category))
             for category, reach in per_category(ctx, flows):
                 if reach.source.role == "processor":
                     continue
@@ -122,12 +130,19 @@ def check(ctx: Context) -> Iterator[Finding]:
                 elif match.status == "undeclared":
                     yield finding(PRV301, flows.sink.path, line, col, vendor=match.vendor_name, **common, **fields)
                 elif match.status == "class":
-                    yield finding(PRV302, flows.sink.path, line, col, vendor=match.vendor_name,
-                                  classes=", ".join(c.name for c in match.classes),
-                                  section=", ".join(sorted({c.section for c in match.classes})), **common, **fields)
+                    fitting = [c for c in match.classes if c.categories is None or not category or category in c.categories]
+                    if fitting:
+                        yield finding(PRV302, flows.sink.path, line, col, vendor=match.vendor_name,
+                                      classes=", ".join(c.name for c in fitting),
+                                      section=", ".join(sorted({c.section for c in fitting})), **common, **fields)
+                    else:  # covered only by classes the policy declares for other categories
+                        first = match.classes[0]
+                        yield finding(PRV303, flows.sink.path, line, col, recipient_id=first.id,
+                                      allowed=join(first.categories or (), 6) or "(none)", section=first.section,
+                                      recipient_name=f"{match.vendor_name} (as {first.name})", **common, **fields)
                 elif match.recipient is not None and category and match.recipient.categories is not None \
                         and category not in match.recipient.categories:
                     r = match.recipient
-                    yield finding(PRV303, flows.sink.path, line, col, recipient_id=r.id,
+                    yield finding(PRV303, flows.sink.path, line, col, recipient_id=r.id, recipient_name=r.name,
                                   allowed=join(r.categories, 6) or "(none)", section=r.section,
                                   **common, **fields)

@@ -38,7 +38,7 @@ PRV202 = Rule(
     code="PRV202",
     name="retention-exceeds-notice",
     summary="A retention in code is longer than the notice allows for the category.",
-    template="{owner}.{field} keeps {category} for {code_says}, longer than the notice's {notice_says} (policy {term}, notice {section})",
+    template="{subject} keeps {category} for {code_says}, longer than the notice's {notice_says} (policy {term}, notice {section})",
     what="""A `retention=` on a stored field (or a storage call) that is strictly longer than the longest
 period the policy gives for that category and data subject. Months count as 30.4375 days, years
 as 365.25 days: `1y` equals `12mo`, `2y` is within `25mo`, `61d` exceeds `60d`. The code's
@@ -151,7 +151,7 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact, ann: Annotation, sub
             continue  # a rule id (PRV102 checks it exists) or malformed (PRV101 says so)
         verdict = judge(category, duration, subject)
         if not verdict.ok and verdict.limit is not None:
-            yield finding(PRV202, info.path, line, col, owner=owner, field=field.name, category=cid,
+            yield finding(PRV202, info.path, line, col, subject=f"{owner}.{field.name}", category=cid,
                           code_says=duration.describe(), notice_says=describe_term(ctx.policy, verdict.limit),
                           term=f"{cid}.{verdict.limit.id}", section=verdict.limit.section)
 
@@ -199,6 +199,6 @@ def _storage_calls(ctx: Context) -> Iterator[Finding]:
                 verdict = judge(policy_category, length, reach.source.subject or None)
                 if not verdict.ok and verdict.limit is not None:
                     yield finding(PRV202, flows.sink.path, call.span.line, call.span.col,
-                                  owner=sink_label(flows.sink), field="(stored copy)",
+                                  subject=f"the copy stored by {sink_label(flows.sink)}",
                                   code_says=length.describe(), notice_says=describe_term(ctx.policy, verdict.limit),
                                   term=f"{category}.{verdict.limit.id}", section=verdict.limit.section, **fields)

@@ -44,7 +44,8 @@ def _header_end(stmt: ast.stmt) -> int:
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or isinstance(stmt, _COMPOUND):
         body = getattr(stmt, "body", None) or getattr(stmt, "cases", None)
         if body:
-            return max(stmt.lineno, body[0].lineno - 1)
+            first = body[0].pattern if isinstance(body[0], ast.match_case) else body[0]  # a case has no line
+            return max(stmt.lineno, first.lineno - 1)
         return stmt.lineno
     return stmt.end_lineno or stmt.lineno
 
@@ -88,8 +89,10 @@ class _Attacher:
         ann = None
         if found:
             if place == "scope":
+                # An assignment with category ids annotates its variable; anything else describes calls.
                 body = found[0].text.split(":", 1)[-1].split("#", 1)[0].split()
-                place = "call" if body and "=" in body[0] else "definition"
+                assignment = isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+                place = "definition" if assignment and body and "=" not in body[0] else "call"
             ann = self.parse(found[0], place, stmt.lineno, stmt.col_offset)
             for extra in found[1:]:
                 self.used.add(extra.line)

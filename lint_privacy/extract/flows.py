@@ -22,6 +22,27 @@ _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
 
 
+def _operands(node: ast.BinOp) -> list[ast.expr]:
+    """The operands of a chain of binary operations, left to right (a loop: chains run to thousands)."""
+    found: list[ast.expr] = []
+    stack: list[ast.expr] = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, ast.BinOp):
+            stack.append(cur.right)
+            stack.append(cur.left)
+        else:
+            found.append(cur)
+    return found
+
+
+def _pairwise(targets: Sequence[ast.expr], value: ast.expr) -> bool:
+    if len(targets) != 1 or not isinstance(targets[0], (ast.Tuple, ast.List)) or not isinstance(value, (ast.Tuple, ast.List)):
+        return False
+    elts = targets[0].elts + value.elts
+    return len(targets[0].elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in elts)
+
+
 def statement_span(stmt: ast.stmt) -> Span:
     return Span(stmt.lineno, stmt.col_offset, stmt.end_lineno or stmt.lineno)
 
@@ -211,7 +232,11 @@ class FunctionWalker:
             for d in stmt.decorator_list:
                 ev(d)
             return children
-        if isinstance(stmt, ast.Assign):
+        if isinstance(stmt, ast.Assign) and _pairwise(stmt.targets, stmt.value):
+            # a, b = x, y: each target gets its own element, not the whole tuple.
+            for t, v in zip(stmt.targets[0].elts, stmt.value.elts):  # type: ignore[attr-defined]
+                self.assign(t, ev(v), span, annotation, guards)
+        elif isinstance(stmt, ast.Assign):
             value = ev(stmt.value)
             for t in stmt.targets:
                 self.assign(t, value, span, annotation, guards)
@@ -381,6 +406,8 @@ class FunctionWalker:
                 kids.extend(gen.ifs)
             kids.extend([node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt])
             return kids
+        if isinstance(node, ast.BinOp):
+            return _operands(node)
         return [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
 
     def _value(
@@ -436,7 +463,9 @@ class FunctionWalker:
             return ()
         if isinstance(node, ast.Slice):
             return ()
-        # BinOp, BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
+        if isinstance(node, ast.BinOp):  # `a + b + ...` as one node: linear, not quadratic, in its length
+            return tuple(dict.fromkeys(n for operand in _operands(node) for n in of(operand)))
+        # BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
         out: list[str] = []
         for child in ast.iter_child_nodes(node):
             out.extend(of(child))
@@ -501,8 +530,8 @@ class FunctionWalker:
     def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
         const: str | None = None
         prefix = False
-        if isinstance(expr, ast.Constant) and isinstance(expr.value, (str, int, bool)) and not isinstance(expr.value, bytes):
-            const = str(expr.value)
+        if isinstance(expr, ast.Constant) and (isinstance(expr.value, (str, int, bool)) or expr.value is None):
+            const = str(expr.value)  # None is kept as "None": a cache timeout=None never expires
         elif isinstance(expr, ast.JoinedStr) and expr.values:
             first = expr.values[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
@@ -521,17 +550,17 @@ class FunctionWalker:
         return ArgFact(position, keyword, star, nodes, const, prefix, name)
 
     def _is_request_container(self, value: ast.expr) -> str:
-        """``request.POST`` -> "request.POST"; "" when it is no request container."""
-        if not isinstance(value, ast.Attribute):
-            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get_json":
-                s = spell(value.func.value)
-                return s + ".get_json()" if "request" in s.lower() else ""
-            return ""
-        s = spell(value.value)
-        if value.attr in VALIDATED_CONTAINERS:
-            return f"{s}.{value.attr}"
-        if value.attr in REQUEST_CONTAINERS and "request" in s.lower():
-            return f"{s}.{value.attr}"
+        """``request.POST`` -> "request.POST"; "" when it is no request container.
+
+        A variable assigned from a container (``body = request.get_json()``) is one too."""
+        if isinstance(value, ast.Name):
+            spelling = self.origins.get(self.ref(value.id), "")
+        else:
+            spelling = spell(value) if isinstance(value, (ast.Attribute, ast.Call)) else ""
+        base, _, last = spelling.rpartition(".")
+        from_request = "request" in base.lower()
+        if last in VALIDATED_CONTAINERS or (from_request and (last in REQUEST_CONTAINERS or last == "get_json()")):
+            return spelling
         return ""
 
     def _request_read(self, value: ast.expr, key: ast.expr, line: int) -> tuple[str, ...]:

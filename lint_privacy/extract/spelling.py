@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import ast
 
-_TYPING_WRAPPERS = {"Optional", "Annotated", "Union", "Mapped", "ClassVar", "Final", "Required", "NotRequired"}
+_MAX_PARTS = 256  # a longer chain is no name anyone wrote by hand; spelling it would be quadratic
+# An annotation names the class of its instances through these (list[User] holds Users: the
+# elements are what attribute reads reach, so a collection is typed by its element).
+_TYPING_WRAPPERS = {
+    "Optional", "Annotated", "Union", "Mapped", "ClassVar", "Final", "Required", "NotRequired",
+    "list", "List", "Sequence", "Iterable", "Iterator", "set", "Set", "frozenset", "FrozenSet",
+    "tuple", "Tuple", "QuerySet", "Collection",
+}
 
 
 def spell(node: ast.expr) -> str:
@@ -30,6 +37,8 @@ def spell(node: ast.expr) -> str:
             cur = cur.value
         else:
             return ""
+        if len(parts) > _MAX_PARTS:  # no code names a thing 256 steps deep: stay linear on such chains
+            return ""
     return "".join(reversed(parts))
 
 
@@ -50,7 +59,7 @@ def type_spelling(node: ast.expr | None) -> str:
         if isinstance(cur, ast.Constant) and isinstance(cur.value, str):
             try:
                 cur = ast.parse(cur.value, mode="eval").body
-            except SyntaxError:
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return ""
             continue
         if isinstance(cur, ast.BinOp) and isinstance(cur.op, ast.BitOr):

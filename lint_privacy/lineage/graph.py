@@ -331,11 +331,10 @@ class Lineage:
         if qualified in self.symbols.classes:
             return self._method(qualified, "__init__"), True, qualified
         prefix, _, method = qualified.rpartition(".")
-        for suffix in ("delay", "apply_async"):
-            if method == suffix:
-                task = self._fn_by_qual(prefix)
-                if task is not None:
-                    return task, False, None
+        if method in ("delay", "apply_async"):  # a task queue carries the arguments to the task
+            task = self._fn_by_qual(prefix)
+            if task is not None:
+                return task, False, None
         if prefix.endswith("()"):
             cls = prefix[:-2]
             if cls in self.symbols.classes:
@@ -400,9 +399,12 @@ class Lineage:
         var = next((p for p in params if p.kind == "var"), None)
         varkw = next((p for p in params if p.kind == "varkw"), None)
         by_name = {p.name: p for p in params if p.kind in ("positional", "keyword")}
+        queued = call.func.endswith(".apply_async")  # apply_async(args=(...), kwargs={...})
         for a, nodes in zip(call.args, arg_nodes):
             targets: list[ParamFact] = []
-            if a.star == "*":
+            if queued:
+                targets = params
+            elif a.star == "*":
                 targets = positional + ([var] if var else [])
             elif a.star == "**":
                 targets = list(by_name.values()) + ([varkw] if varkw else [])

@@ -186,6 +186,8 @@ class Symbols:
                 return "", TRANSIENT_BASES[base]
             parent = self.class_info(base)
             if parent is not None:
+                if parent.storage == "django" and dict(fact.meta).get("proxy") == "True":
+                    return "django", "Django proxy model"
                 if parent.storage:
                     if parent.storage == "sqlmodel" or (parent.kind.startswith("SQLModel") and keywords.get("table") == "True"):
                         return "sqlmodel", "SQLModel table"

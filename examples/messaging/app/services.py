@@ -29,12 +29,12 @@ def register_account_user(customer, email, full_name):
 
 def sync_to_crm(user: AccountUser):
     """Account users go to Salesforce, as the notice says (section 6, Korean delegation table)."""
-    sf.Contact.create({"Email": user.email, "LastName": user.full_name, "Title": user.job_title})
+    sf.Contact.create({"Email": user.email, "LastName": user.full_name, "Title": user.job_title})  # expect: PRV003
 
 
 def sync_contact_to_crm(contact: Contact):
     """End users' numbers are traffic data: Salesforce is not declared for them."""
-    sf.Lead.create({"MobilePhone": contact.msisdn, "Email": contact.email})  # expect: PRV303
+    sf.Lead.create({"MobilePhone": contact.msisdn, "Email": contact.email})  # expect: PRV303 PRV003
 
 
 def cache_profile(user: AccountUser):
@@ -63,5 +63,5 @@ def ticket_summary(ticket: SupportTicket):
 
 def open_zendesk_ticket(ticket: SupportTicket):
     """Support tickets go to Zendesk, which the notice names for support data."""
-    zendesk.tickets.create(Ticket(subject=ticket.subject, description=ticket.description,
+    zendesk.tickets.create(Ticket(subject=ticket.subject, description=ticket.description,  # expect: PRV003
                                   requester=User(email=ticket.requester_email)))
