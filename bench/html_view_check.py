@@ -122,6 +122,18 @@ def main(argv: list[str] | None = None) -> int:
             ok = False
         else:
             print(f"filtered by recipient mixpanel: {f.group(1)} of {f.group(2)} boxes shown")
+    group = re.search(r'<g class="node source[^"]*" id="(group:[^"]+)"', page.read_text(encoding="utf-8"))
+    if group:
+        from urllib.parse import quote
+
+        detail = run_chromium(binary, ["--virtual-time-budget=5000", "--dump-dom", page.as_uri() + "#box=" + quote(group.group(1), safe="")])
+        panel = re.search(r'<aside id="info">(.*?)</aside>', detail.stdout, re.S)
+        lines = panel.group(1).count("\n") if panel else 0
+        if lines < 2:
+            print(f"FAIL: clicking group {group.group(1)} lists nothing in the side panel", file=sys.stderr)
+            ok = False
+        else:
+            print(f"group {group.group(1)!r}: the side panel lists {lines - 1} members")
     shot = out / "datamap.png"
     run_chromium(binary, ["--window-size=1600,1000", f"--screenshot={shot}", "--virtual-time-budget=5000", page.as_uri()])
     if not args.html:

@@ -133,7 +133,11 @@ def test_html_collapses_a_large_map():
     boxes = re.findall(r'<g class="node ([a-z]+)', page)
     assert len(boxes) < 250
     assert boxes.count("source") <= ge.MAX_ROWS and boxes.count("sink") <= ge.MAX_ROWS
-    assert re.search(r"account_user_data · pkg\d+ \(\d+\)", page)  # a group says how many it holds
+    assert re.search(r"account_user_data · pkg\d+/ \(133\)", page)  # a group says how many it holds
+    data = json.loads(re.search(r'<script type="application/json" id="lp-data">(.*?)</script>', page, re.S).group(1))
+    group = next(k for k in data["members"] if k.startswith("group:source:account_user_data · pkg0/"))
+    assert len(data["members"][group]) == 133  # the side panel lists every member of a group
+    assert "'\n'" not in page.split("<script>")[1]  # JS string literals keep their escapes
     # every original source is in exactly one box
     columns, _, box_of = ge.layout(g)
     assert sum(len(b.members) for b in columns["source"]) == sum(1 for _, a in g.nodes(data=True) if a["kind"] == "source")

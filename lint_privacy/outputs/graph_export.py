@@ -30,7 +30,7 @@ COLUMN_TITLES = {
     "country": "Country",
 }
 UNANNOTATED = "category:"  # the pseudo category of personal data found by name only
-MAX_ROWS = 60
+MAX_ROWS = 80
 _PLURAL = {"category": "categories", "source": "sources", "sink": "sinks", "recipient": "recipients", "country": "countries"}
 
 
@@ -216,13 +216,41 @@ def _describe(node: str, attrs: dict[str, Any]) -> str:
     return label
 
 
-def _group_key(kind: str, attrs: dict[str, Any], coarse: bool) -> str:
+def _group_key(kind: str, attrs: dict[str, Any], depth: int | None, head: bool = True) -> str:
+    """The group of a source (category and place) or sink (kind and vendor or place); the place
+    is the file (``depth`` None) or its first ``depth`` folders ("" for depth 0). Without
+    ``head``, the place alone."""
     path = str(attrs.get("path", ""))
-    where = path.split("/")[0] if coarse and "/" in path else path
+    if depth is not None:
+        folders = path.split("/")[:-1]
+        path = "/".join(folders[:depth]) + "/" if depth and folders[:depth] else ""
+    if not head:
+        return path or "(all files)"
     if kind == "source":
-        return f"{attrs.get('category') or '(unannotated)'} · {where}"
+        first = str(attrs.get("category") or "(unannotated)")
+        return f"{first} · {path}" if path else first
     vendor = attrs.get("vendor") or ""
-    return f"{attrs.get('sink_kind', 'call')} · {vendor or where}"
+    first = str(attrs.get("sink_kind") or "call")
+    where = vendor or path
+    return f"{first} · {where}" if where else first
+
+
+def _grouping(kind: str, members: list[str], nodes: dict[str, dict[str, Any]], max_rows: int) -> tuple[int | None, bool]:
+    """The grouping that shows the most boxes within ``max_rows``: (category or kind) and file,
+    or ever shallower folders, with or without the category/kind; ties go to finer, headed ones."""
+    deepest = max((str(nodes[n].get("path", "")).count("/") for n in members), default=0)
+    depths: list[int | None] = [None, *range(deepest, -1, -1)]
+    best: tuple[int, int, int] | None = None
+    chosen: tuple[int | None, bool] = (0, True)
+    for rank, depth in enumerate(depths):
+        for head in (True, False):
+            count = len({_group_key(kind, nodes[n], depth, head) for n in members})
+            if count > max_rows:
+                continue
+            score = (count, int(head), -rank)
+            if best is None or score > best:
+                best, chosen = score, (depth, head)
+    return chosen
 
 
 def layout(graph: nx.DiGraph, max_rows: int = MAX_ROWS) -> tuple[dict[str, list[_Box]], list[tuple[str, str, int]], dict[str, str]]:
@@ -247,14 +275,14 @@ def layout(graph: nx.DiGraph, max_rows: int = MAX_ROWS) -> tuple[dict[str, list[
                 columns[kind].append(_Box(n, kind, str(a.get("label") or n), _describe(n, a), [n], status, where=where))
                 box_of[n] = n
             continue
-        coarse = len({_group_key(kind, nodes[n], False) for n in members}) > max_rows
+        depth, head = _grouping(kind, members, nodes, max_rows)
         groups: dict[str, list[str]] = defaultdict(list)
         for n in members:
-            groups[_group_key(kind, nodes[n], coarse)].append(n)
+            groups[_group_key(kind, nodes[n], depth, head)].append(n)
         for key, ns in sorted(groups.items()):
             gid = f"group:{kind}:{key}"
-            listed = [_describe(n, nodes[n]) for n in ns[:25]] + ([f"… and {len(ns) - 25} more"] if len(ns) > 25 else [])
-            status = "unannotated" if kind == "source" and key.startswith("(unannotated)") else ""
+            listed = [_describe(n, nodes[n]) for n in ns[:25]] + ([f"… and {len(ns) - 25} more (click the box)"] if len(ns) > 25 else [])
+            status = "unannotated" if kind == "source" and all(not nodes[n].get("category") for n in ns) else ""
             columns[kind].append(_Box(gid, kind, f"{key} ({len(ns)})", "\n".join(listed), list(ns), status))
             for n in ns:
                 box_of[n] = gid
@@ -327,7 +355,7 @@ svg .loc{fill:#6b7280}
 .colhead{font-weight:600;font-size:12px}
 """
 
-_JS = """
+_JS = r"""
 (function(){
 var data=JSON.parse(document.getElementById('lp-data').textContent);
 var out={},inn={};
@@ -346,12 +374,15 @@ function apply(){
  document.getElementById('count').textContent=shown+' of '+data.boxes+' boxes';
 }
 function fromHash(){var h=decodeURIComponent(location.hash.slice(1));h.split('&').forEach(function(kv){var i=kv.indexOf('=');if(i<0)return;
- var k=kv.slice(0,i),v=kv.slice(i+1);if(k==='category')cat.value=v;if(k==='recipient')rec.value=v;});}
+ var k=kv.slice(0,i),v=kv.slice(i+1);if(k==='category')cat.value=v;if(k==='recipient')rec.value=v;
+ if(k==='box'){var el=document.getElementById(v);if(el)show(el);}});}
 cat.addEventListener('change',apply);rec.addEventListener('change',apply);
 document.getElementById('reset').addEventListener('click',function(){cat.value='';rec.value='';info.textContent=data.help;apply();});
-document.querySelectorAll('.node').forEach(function(el){el.addEventListener('click',function(){
+function show(el){
  document.querySelectorAll('.hl').forEach(function(h){h.classList.remove('hl');});el.classList.add('hl');
- info.textContent=el.querySelector('title').textContent;});});
+ var m=data.members[el.id];
+ info.textContent=m?el.querySelector('text').textContent+'\n\n'+m.join('\n'):el.querySelector('title').textContent;}
+document.querySelectorAll('.node').forEach(function(el){el.addEventListener('click',function(){show(el);});});
 info.textContent=data.help;fromHash();apply();
 })();
 """
@@ -403,9 +434,11 @@ def to_html(graph: nx.DiGraph, policy: Any = None, max_rows: int = MAX_ROWS, tit
     counts = {k: sum(1 for _, a in graph.nodes(data=True) if _kind(a) == k) for k in COLUMNS}
     help_text = (f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges: "
                  + ", ".join(f"{counts[k]} {_PLURAL[k] if counts[k] != 1 else k}" for k in COLUMNS)
-                 + ".\nColumns with more than " + str(max_rows) + " entries are grouped (by category and file, or by kind and vendor)."
+                 + ".\nColumns with more than " + str(max_rows) + " entries are grouped (by category or kind, and file or folder); click a group to list what it holds."
                  + "\nPick a category or a recipient to keep only what connects to it; click a box for details.")
-    data = {"edges": [[a, b] for a, b, _ in edges], "boxes": len(where), "help": help_text}
+    nodes = dict(graph.nodes(data=True))
+    members = {b.id: [_describe(n, nodes[n]) for n in b.members] for b in where.values() if b.id.startswith("group:")}
+    data = {"edges": [[a, b] for a, b, _ in edges], "boxes": len(where), "help": help_text, "members": members}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     legend = ('<span class="legend">'
               '<span style="background:#dcfce7"></span>named recipient'
