@@ -39,6 +39,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNTRUSTED
     except BrokenPipeError:
         return EXIT_UNTRUSTED
+    except Exception as e:  # never a traceback: a bug of ours, said as such (exit 2: nothing to trust)
+        detail = str(e).splitlines()[0][:300] if str(e) else ""
+        sys.stderr.write(
+            f"lint-privacy: internal error ({type(e).__name__}{': ' + detail if detail else ''}); "
+            f"the run cannot be trusted. This is a bug in lint-privacy {__version__}: please report it "
+            "with the command and the file that triggers it (LINT_PRIVACY_DEBUG=1 shows the traceback)\n"
+        )
+        if os.environ.get("LINT_PRIVACY_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        return EXIT_UNTRUSTED
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -57,6 +57,8 @@ def read_source(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise SourceError("it is a symbolic link to a file that does not exist") from None
         raise SourceError("the file disappeared during the run") from None
     except OSError as e:
         raise SourceError(f"it cannot be read ({e.strerror or e})") from None
@@ -70,8 +72,11 @@ def decode_source(raw: bytes) -> str:
     except (SyntaxError, LookupError) as e:
         raise SourceError(f"its encoding cannot be read ({e})") from None
     except UnicodeDecodeError as e:
-        raise SourceError(f"byte {e.start} is not valid {e.encoding}; save the file as UTF-8") from None
-    return text[1:] if text.startswith("\ufeff") else text
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise SourceError(f"byte {e.start} (line {line}) is not valid {e.encoding}; save the file as UTF-8") from None
+    text = text[1:] if text.startswith("\ufeff") else text
+    # Python (and flake8) read source with universal newlines: the same text, the same hash.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFacts:
@@ -84,6 +89,10 @@ def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFact
         raise SourceError("it is nested too deeply for Python's parser") from None
     except ValueError as e:  # null bytes and the like
         raise SourceError(str(e)) from None
+    except Exception as e:  # a bug of ours: this file is reported (PRV002), the others still analysed
+        from .flake8_plugin import internal_error
+
+        raise SourceError(internal_error(e).removeprefix("this file was not analysed: ")) from None
 
 
 def load_files(

@@ -69,8 +69,21 @@ class Plugin:
         session = type(self)._session
         if session is None:
             return
-        for f in session.findings_for(self.filename, "".join(self.lines), self.tree):
+        try:
+            found = session.findings_for(self.filename, "".join(self.lines), self.tree)
+        except Exception as e:  # never a flake8 traceback: say what happened, on the file, and go on
+            yield 1, 0, f"PRV002 {internal_error(e)}", type(self)
+            return
+        for f in found:
             yield f.line, f.col, f"{f.code} {f.message}", type(self)
+
+
+def internal_error(e: BaseException) -> str:
+    """The message for a bug of ours met on a file: what happened, and that it is to be reported."""
+    detail = str(e).splitlines()[0][:200] if str(e) else ""
+    return (f"this file was not analysed: lint-privacy failed with an internal error "
+            f"({type(e).__name__}{': ' + detail if detail else ''}); its findings are unknown. "
+            f"This is a bug in lint-privacy {__version__}: please report it with the file that triggers it")
 
 
 def _config_dir(options: Any) -> Path:

@@ -78,8 +78,12 @@ class Session:
         if key not in self._overlays:
             try:
                 facts = facts_of(path, source, tree)
-            except SourceError:
-                return []  # flake8 reports the syntax error itself (E999)
+            except SourceError as e:
+                # flake8 parsed the file (or reports E999 and never calls us): what failed is ours.
+                from .checks.base import finding
+                from .checks.tool import PRV002
+
+                return [finding(PRV002, path, 1, 0, reason=str(e))]
             files = dict(base.files)
             files[path] = facts
             findings, _ = judge(self.config, self.policy, self.catalog, files)
