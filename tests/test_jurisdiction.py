@@ -16,6 +16,8 @@ MAIN_BODY = '''
     MAX_PAGE_AGE_DAYS = 3
     AGE_BUCKETS = 5
     LEGAL_AGE: int = 14  # L:const_annotated
+    PARENTAL_CONSENT_AGE = 13  # L:const_parent_main
+    SESSION_MIN_AGE_SECONDS = 10
 
 
     def gate(user):
@@ -41,7 +43,7 @@ MAIN_BODY = '''
 
 
     def pager(page, usage):
-        return page > 3 and usage < 10 and len(page) > 1  # L:not_age
+        return page > 3 and usage < 10 and len(page) > 1 and session.max_age < 5 and account_age_days < 7  # L:not_age
 '''
 
 INDIA = '''
@@ -185,8 +187,11 @@ def test_main_body_minimum_is_16_where_no_jurisdiction_is_declared(out: Run) -> 
 
 
 def test_age_gates_in_the_main_body_exactly(out: Run) -> None:
-    expected = {line_of(MAIN_BODY, m) for m in ("# L:const_low", "# L:const_annotated", "# L:lt", "# L:reversed", "# L:dob")}
+    expected = {line_of(MAIN_BODY, m) for m in ("# L:const_low", "# L:const_annotated", "# L:const_parent_main", "# L:lt",
+                                                "# L:reversed", "# L:dob")}
     assert _lines(out, "app/main_body.py", "PRV701") == expected, out.dump()
+    hit = out.one("app/main_body.py", line_of(MAIN_BODY, "# L:const_parent_main"), "PRV701")
+    assert "the policy encodes no parental-consent exception here" in hit.message
 
 
 def test_age_constant_is_reported_on_its_assignment(out: Run) -> None:

@@ -26,11 +26,12 @@ PRV701 = Rule(
     name="age-gate-below-minimum",
     summary="An age gate admits people younger than the jurisdiction's minimum customer age.",
     template="{gate} admits customers from age {threshold}, below the minimum customer age of {minimum} for {jurisdiction_name} ({jurisdiction_from}; policy {key}, notice {section}){exception}",
-    what="""Age gates in code: a comparison of an age or date-of-birth value with a number
-(`user.age < 13`, `age >= 16`, `years_since(dob) < 18`) and module constants named like
-`MIN_AGE`, `MINIMUM_AGE`, `AGE_LIMIT`, `MIN_CUSTOMER_AGE` (an `AGE` word with `MIN`, `MINIMUM`,
-`LIMIT`, `GATE`, `THRESHOLD`, `CUTOFF`, `LEGAL` or `ADULT`), where the youngest age the gate
-admits is below the minimum customer age of the code's jurisdiction: the main body's 16
+    what="""Age gates in code: a comparison of an age or date-of-birth value with a whole number
+(`user.age < 13`, `age >= 16`, `age_in_years(dob) < 18`; not a cache's `max_age` or an age in
+days) and module constants named like `MIN_AGE`, `MINIMUM_AGE`, `AGE_LIMIT`,
+`PARENTAL_CONSENT_AGE` (an `AGE` word with `MIN`, `MINIMUM`, `LIMIT`, `GATE`, `THRESHOLD`,
+`CUTOFF`, `LEGAL`, `ADULT`, `REQUIRED`, `PARENTAL` or `GUARDIAN`), where the youngest age the
+gate admits is below the minimum customer age of the code's jurisdiction: the main body's 16
 (section 12) by default, 18 for India, Malaysia and Pakistan, 20 for Thailand, 21 for Indonesia
 and Singapore.
 
@@ -69,7 +70,13 @@ customers to a flow without billing details), or have the notice change first.""
 register(PRV701, PRV702)
 
 _AGE_WORDS = {"age", "ages", "dob", "birth", "birthday", "birthdate", "born", "yob"}
-_GATE_WORDS = {"MIN", "MINIMUM", "LIMIT", "GATE", "THRESHOLD", "CUTOFF", "LEGAL", "ADULT", "REQUIRED"}
+_GATE_WORDS = {"MIN", "MINIMUM", "LIMIT", "GATE", "THRESHOLD", "CUTOFF", "LEGAL", "ADULT", "REQUIRED", "PARENTAL",
+               "GUARDIAN"}
+# Words that make an "age" something other than a person's age in years (cache max-age, the age
+# of a session or file, ages counted in days).
+_NOT_PERSON_AGE = {"max", "cache", "session", "token", "cookie", "file", "password", "message", "msg", "record",
+                   "ms", "sec", "secs", "second", "seconds", "mins", "minute", "minutes", "hour", "hours",
+                   "day", "days", "week", "weeks", "month", "months"}
 _PARENTAL = ("parental_consent", "parent_consent", "parentalconsent", "guardian")
 _MARRIAGE = ("married", "marriage", "sui_juris")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -86,6 +93,8 @@ def _words(text: str) -> list[str]:
 def is_age_subject(text: str) -> bool:
     """``user.age``, ``age_years(dob)``, ``customer.birthDate``; not ``page`` or ``usage``."""
     words = _words(text)
+    if _NOT_PERSON_AGE.intersection(words):
+        return False
     if any(w in _AGE_WORDS for w in words):
         return True
     return "date_of_birth" in text.lower() or "dateofbirth" in text.lower()
@@ -104,6 +113,8 @@ def admitted_from(check: AgeCheck) -> int | None:
 
 def is_age_constant(name: str) -> bool:
     words = name.upper().split("_")
+    if _NOT_PERSON_AGE.intersection(w.lower() for w in words):
+        return False
     if "AGE" not in words and not any(w in ("MINAGE", "AGELIMIT", "MINIMUMAGE") for w in words):
         return False
     return bool(_GATE_WORDS.intersection(words)) or any(w in ("MINAGE", "AGELIMIT", "MINIMUMAGE") for w in words)
