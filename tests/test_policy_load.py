@@ -11,7 +11,7 @@ import pytest
 from lint_privacy.policy import Policy, load_policy
 
 REPO = Path(__file__).parents[1]
-NOTICE = Path(__file__).parents[2] / "shared/notice/infobip-privacy-notice-2023-02-22.txt"
+NOTICE = Path(__file__).parents[1] / "policies/notices/infobip-privacy-notice-2023-02-22.txt"
 
 SPEC_CATEGORIES = """account_user_data customer_individual_data billing_data support_data communication_content
 traffic_data_enduser traffic_data usage_data behavioral_analytics supplier_contact_data supplier_individual_data

@@ -12,7 +12,7 @@ import pytest
 from lint_privacy.policy import Policy, load_policy
 
 REPO = Path(__file__).parents[1]
-NOTICE = Path(__file__).parents[2] / "shared/notice/infobip-privacy-notice-2023-02-22.txt"
+NOTICE = Path(__file__).parents[1] / "policies/notices/infobip-privacy-notice-2023-02-22.txt"
 HEADING = re.compile(r"^\s?(5\.\d+(?:\.\d+)?|[6-9])\.? [A-Z]")
 
 # (category, section, phrase in the notice, {(subjects, period, trigger, rule), ...})
