@@ -169,7 +169,7 @@ class _FileExtractor:
             annotations=tuple(self.attacher.sites),
             global_origins=tuple(sorted(module_origins.items())),
             age_checks=tuple(self.age_checks),
-            line_count=self.source.count("\n") + 1,
+            line_count=self.source.count("\n") + self.source.count("\r") - self.source.count("\r\n") + 1,  # as Python counts
             noqa=tuple(self.comments.noqa),
             dotted_strings=self._dotted_strings(),
         )
