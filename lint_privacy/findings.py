@@ -77,9 +77,10 @@ class Finding:
 
 def merge(findings: list[Finding]) -> list[Finding]:
     """Fold findings that share a key; further origins are counted in the message ("+2 more")."""
-    groups: dict[tuple[str, str, int, str, str], list[Finding]] = {}
+    groups: dict[tuple[object, ...], list[Finding]] = {}
     for f in sorted(findings, key=Finding.sort_key):
-        groups.setdefault(f.key, []).append(f)
+        # Only findings about data flows fold: distinct annotation problems stay distinct.
+        groups.setdefault(f.key if f.origins else (*f.key, f.message), []).append(f)
     merged: list[Finding] = []
     for group in groups.values():
         first = group[0]

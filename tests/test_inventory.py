@@ -259,9 +259,6 @@ def test_malformed_call_annotations_are_prv101_or_prv102_with_the_fix(annotated:
     assert "'retention' describes" in hit.message and "on a def write: purpose, basis" in hit.message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: a category id in a call's `# privacy:` comment (`requests.post(...)  # privacy: "
-    "account_user_data`) is silently ignored; the SPEC says calls take only key=value pairs"))
 def test_category_id_on_a_call_is_prv101(annotated: Run) -> None:
     annotated.one("app/calls.py", 10, "PRV101")
 

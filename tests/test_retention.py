@@ -168,7 +168,7 @@ def stored(tmp_path_factory) -> Run:
 def test_stored_personal_field_without_retention_is_prv201(stored: Run, line: int, owner_field: str, kind: str) -> None:
     hit = stored.one("app/models.py", line, "PRV201")
     assert hit.message.startswith(f"{owner_field} stores account_user_data ({kind}")
-    assert "with no retention; the notice keeps it 12 months after the end of the business relationship (§5.1.1)" in hit.message
+    assert "with no retention; the notice's retention is 12 months after the end of the business relationship (§5.1.1)" in hit.message
     assert hit.message.endswith("add retention=12mo")
 
 
@@ -202,7 +202,7 @@ def test_storage_call_without_ttl_or_retention_is_prv203(stored: Run, marker: st
     hit = stored.one("app/storage.py", line_of(STORAGE, f"# L:{marker}"), "PRV203")
     assert hit.message == (
         f"{KEPT} is stored by {call} with no retention (no TTL, no retention= on the call); "
-        "the notice keeps it 12 months after the end of the business relationship (§5.1.1)"
+        "the notice's retention is 12 months after the end of the business relationship (§5.1.1)"
     )
 
 

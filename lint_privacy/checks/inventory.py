@@ -66,7 +66,7 @@ PRV104 = Rule(
     code="PRV104",
     name="unconfirmed-suggestion",
     summary="An annotation holds a suggested category (`id?`) that nobody confirmed.",
-    template="unconfirmed privacy category '{value}?' on {owner}: confirm it by removing the '?', or replace it",
+    template="unconfirmed privacy category '{value}?': confirm it by removing the '?', or write the right category",
     what="""A category id written with a trailing `?`, as `lint-privacy fix` writes them.""",
     why="""A suggestion is a guess from a field's name. Until a person confirms it, the data's
 category, and so its retention and recipients, is unknown.""",
@@ -153,7 +153,7 @@ def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Findi
                           hint=did_you_mean(cid, policy.categories), category=cid)
     for cid in ann.suggested:
         if cid in policy.categories:
-            yield finding(PRV104, path, site.line, site.col, value=cid, owner=f"line {site.line}", category=cid)
+            yield finding(PRV104, path, site.line, site.col, value=cid, category=cid)
     for key, value in ann.pairs:
         table_name = _ID_KEYS.get(key)
         if table_name is not None:
@@ -162,8 +162,10 @@ def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Findi
                 yield finding(PRV102, path, site.line, site.col, what=key, value=value, policy=where,
                               hint=did_you_mean(value, table))
         elif key == "jurisdiction" and not (len(value) == 2 and value.isupper()) and value not in policy.jurisdictions:
-            yield finding(PRV102, path, site.line, site.col, what=key, value=value, policy=where,
-                          hint=did_you_mean(value, policy.jurisdictions))
+            upper = value.upper()
+            hint = (f"; write country codes in upper case: {upper}" if upper in policy.jurisdictions or len(value) == 2
+                    else did_you_mean(value, policy.jurisdictions))
+            yield finding(PRV102, path, site.line, site.col, what=key, value=value, policy=where, hint=hint)
         elif key == "retention" and value[:1].isalpha() and not value.startswith("P"):
             rules = {t.rule for cid in ann.categories if (c := policy.categories.get(cid)) for t in c.retention if t.rule}
             if ann.categories and value not in rules:

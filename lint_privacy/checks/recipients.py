@@ -25,7 +25,10 @@ PRV301 = Rule(
 shipper) that no recipient of the policy names and no class of recipients covers.""",
     why="""The notice lists who receives personal data. A vendor outside that list is a disclosure
 the data subjects were never told about (GDPR Art. 13(1)(e)).""",
-    example="""import mixpanel
+    example="""# With a policy whose recipient classes do not cover analytics vendors
+# (policies/acme-example.yaml; the Infobip notice's "service and technology providers"
+# cover every vendor kind, so there this is PRV302):
+import mixpanel
 mp = mixpanel.Mixpanel(TOKEN)
 mp.track(user.id, "signup", {"email": user.email})""",
     fix="""Stop sending personal data there, or have the notice declare the recipient and then add it

@@ -22,7 +22,7 @@ PRV201 = Rule(
     code="PRV201",
     name="stored-without-retention",
     summary="Stored personal data has no retention.",
-    template="{owner}.{field} stores {category} ({kind}) with no retention; the notice keeps it {notice_says}: add retention={suggest}",
+    template="{owner}.{field} stores {category} ({kind}) with no retention; the notice's retention is {notice_says}: add retention={suggest}",
     what="""A field of a persistence model — a Django model (abstract and proxy models included), a
 SQLAlchemy declarative class, a SQLModel table, or a subclass of a base named in
 `persistence-bases` — annotated as personal data but with no `retention=`.""",
@@ -32,7 +32,7 @@ is kept forever by default, and nobody can show that the promise holds.""",
     email = models.EmailField()  # privacy: account_user_data""",
     fix="""State the retention the deletion job implements, no longer than the notice's:
 `email = models.EmailField()  # privacy: account_user_data retention=12mo`. Where the notice
-gives no number, name its rule: `retention=processor_instructions`.""",
+gives no number, name its rule: `retention=customer_instructions`.""",
 )
 PRV202 = Rule(
     code="PRV202",
@@ -54,7 +54,7 @@ PRV203 = Rule(
     code="PRV203",
     name="storage-call-without-retention",
     summary="Personal data is written to a file, cache, database or object store with no retention.",
-    template="{data} is stored by {call} with no retention (no TTL, no retention= on the call); the notice keeps it {notice_says}{through}",
+    template="{data} is stored by {call} with no retention (no TTL, no retention= on the call); {notice_says}{through}",
     what="""A call that stores personal data outside the models — a file write, a cache `set`, raw
 SQL, an object-store upload — with neither a time-to-live argument (a cache TTL counts) nor a
 `# privacy: retention=...` on the call.""",
@@ -177,8 +177,8 @@ def _storage_calls(ctx: Context) -> Iterator[Finding]:
 
     for flows in sink_flows(ctx):
         spec = flows.sink.spec
-        if not spec.retention_required:
-            continue
+        if not spec.retention_required or spec.kind == "orm":
+            continue  # ORM writes land in model fields, whose own retention PRV201/PRV202 judge
         call = flows.sink.call
         written = call.annotation.get("retention") if call.annotation else None
         has_ttl, ttl = _ttl(call, spec)
@@ -192,7 +192,8 @@ def _storage_calls(ctx: Context) -> Iterator[Finding]:
             fields = flow_fields(ctx, reach, category)
             policy_category = ctx.policy.categories.get(category)
             if not written and not has_ttl:
-                says = notice_says(ctx.policy, policy_category, reach.source.subject or None)[0] if policy_category else "as its category's notice section says"
+                says = (f"the notice's retention is {notice_says(ctx.policy, policy_category, reach.source.subject or None)[0]}"
+                        if policy_category else "annotate where the data comes from so its category's retention applies")
                 yield finding(PRV203, flows.sink.path, call.span.line, call.span.col, call=sink_label(flows.sink),
                               notice_says=says, **fields)
             elif length is not None and policy_category is not None:

@@ -351,15 +351,20 @@ class Lineage:
         arg_nodes = [[n for n in (self._node(fn, x) for x in a.nodes) if n] for a in call.args]
         receiver = [n for n in (self._node(fn, x) for x in call.receiver) if n]
         if constructed is not None:
+            # A project class's instance holds its arguments in its fields, not as a whole:
+            # User(email=e).id carries nothing personal.
             for a, nodes in zip(call.args, arg_nodes):
                 if a.keyword:
                     target = self.field_node(constructed, a.keyword)
                     for n in nodes:
                         self._edge(n, target, _FIELD)
-        if callee is not None:
-            self._bind(fn, call, arg_nodes, receiver if bound else [], callee, result, skip_self=bound)
-            if constructed is None:
+            if callee is not None:
+                self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
+            if not call.raised:  # raise MyError(f"... {email}") is still an exception message
                 return
+        elif callee is not None:
+            self._bind(fn, call, arg_nodes, receiver if bound else [], callee, result, skip_self=bound)
+            return
         spec = self.catalog.match_call(qualified)
         if spec is None and call.raised:
             spec = SinkSpec(id="exception", kind="exception")
@@ -426,7 +431,6 @@ class Lineage:
         """Calls that made a call's receiver: ``s3 = boto3.client(..., region_name=...)``."""
         found: list[CallFact] = []
         targets = {call.receiver_var} if call.receiver_var else set()
-        head = call.func.split(".")[0]
         for _ in range(3):
             new: set[str] = set()
             for a, b in fn.fact.edges:
@@ -438,16 +442,18 @@ class Lineage:
             targets = new
             if not targets:
                 break
-        if fn.self_name and head == fn.self_name and fn.class_qual:
+        if fn.self_name and call.func.split(".")[0] == fn.self_name and fn.class_qual:
             attr = call.func.split(".")[1] if "." in call.func else ""
             for other in self.methods_of.get(fn.class_qual, ()):
                 for recv, name, nodes in other.fact.attr_stores:
                     if recv == other.self_name and name == attr:
                         found.extend(other.fact.calls[int(n[2:])] for n in nodes if n.startswith("c:"))
         module = self.functions.get(f"{fn.path}::<module>")
-        if module is not None and fn is not module:
+        if module is not None and fn is not module and call.receiver_var.startswith("g:"):
+            # A module-level client used in a function: s3 = boto3.client(..., region_name=...)
+            made_at_module = f"v:{call.receiver_var[2:]}"
             for a, b in module.fact.edges:
-                if b == f"v:{head}" and a.startswith("c:"):
+                if b == made_at_module and a.startswith("c:"):
                     found.append(module.fact.calls[int(a[2:])])
         return tuple(found)
 
