@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..annotations import Annotation
 from ..catalog import SinkSpec
@@ -21,6 +21,16 @@ from .symbols import ClassInfo, Symbols
 _MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"}
 _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
 _LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def _digraph() -> nx.DiGraph:
+    # networkx costs ~0.1-0.3 s to import: only runs that build a graph pay for it.
+    import networkx
+
+    return networkx.DiGraph()
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,7 @@ class Lineage:
     catalog: object
     config: object
     policy: object
-    full: nx.DiGraph = field(default_factory=nx.DiGraph)
+    full: nx.DiGraph = field(default_factory=_digraph)
     sources: list[Source] = field(default_factory=list)
     sinks: dict[str, Sink] = field(default_factory=dict)
     functions: dict[str, _Fn] = field(default_factory=dict)
