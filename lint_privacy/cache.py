@@ -74,11 +74,12 @@ class Stats:
     misses: int = 0
     failed: int = 0
     workers: int = 0
+    load_ms: int = 0  # wall time of loading every file's facts
 
     def line(self) -> str:
         return (f"lint-privacy stats: pid={os.getpid()} files={self.files} hits={self.hits} "
                 f"index_hits={self.index_hits} misses={self.misses} failed={self.failed} "
-                f"workers={self.workers}\n")
+                f"workers={self.workers} load_ms={self.load_ms}\n")
 
 
 def _seal(payload: bytes) -> bytes:

@@ -11,6 +11,7 @@ import io
 import multiprocessing
 import os
 import sys
+import time
 import tokenize
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ def load_files(
     a claim, so that concurrent runs (flake8 workers) extract each file once.
     ``LINT_PRIVACY_STATS=1`` prints what the cache did to stderr.
     """
+    started = time.perf_counter()
     store = FactsCache.for_config(config)
     overrides = dict(overrides or {})
     paths = sorted(set(project_files(config)) | set(overrides))
@@ -147,6 +149,7 @@ def load_files(
         store.save_index(keep=set(paths))
     store.stats.files = len(paths)
     store.stats.failed = len(errors)
+    store.stats.load_ms = round((time.perf_counter() - started) * 1000)
     if stats_wanted():
         sys.stderr.write(store.stats.line())
     files = {path: found[path] for path in paths if path in found}
