@@ -347,7 +347,8 @@ def _fix(args: argparse.Namespace) -> int:
     if setup is None:
         return EXIT_UNTRUSTED
     config, policy, catalog = setup
-    return fix.run(config, policy, catalog, args.paths, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr)
+    return fix.run(config, policy, catalog, args.paths, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr,
+                   progress=Progress(enabled=False if args.quiet else None))
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -146,12 +146,16 @@ def _selected(path: str, wanted: Sequence[str]) -> bool:
 
 
 def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], dry_run: bool,
-        out: TextIO, err: TextIO) -> int:
+        out: TextIO, err: TextIO, progress=None) -> int:
     from .engine import load_files
     from .lineage.symbols import Symbols
     from .project import relative_path
 
-    files, failed = load_files(config)
+    try:
+        files, failed = load_files(config, progress=progress)
+    finally:
+        if progress is not None and hasattr(progress, "done"):
+            progress.done()
     wanted = [relative_path(config, p) for p in paths]
     skipped = 0
     for f in failed:
