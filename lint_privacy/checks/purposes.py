@@ -131,7 +131,6 @@ class Declared:
 
     value: str
     where: str  # "def blast() at app/campaign.py:9", "module default at app/campaign.py:1"
-    place: str = ""  # the function ``value`` applies to, for "used in ..." ("blast()")
 
 
 def _class_fact(facts: FileFacts, class_name: str):
