@@ -298,8 +298,9 @@ def _pool_batch(args: tuple[str, str | None, list[tuple[str, object]]]) -> list[
 
 def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, FileFacts]) -> tuple[list[Finding], Context]:
     """Findings for a set of facts: symbols and lineage joined, every check run."""
-    ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files)
-    return run_checks(ctx), ctx
+    with gc_paused():  # the graph is many small long-lived objects: cyclic collection only slows it
+        ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files)
+        return run_checks(ctx), ctx
 
 
 def analyse(

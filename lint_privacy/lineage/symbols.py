@@ -4,6 +4,7 @@ their bases, and which classes are persistence models. Pure lookups over FileFac
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class Symbols:
         for facts in files:
             self._add(facts)
         self._class_info: dict[str, ClassInfo] = {}
+        self._resolved: dict[tuple[str, str], str] = {}  # resolution is asked for again and again
 
     def _add(self, facts: FileFacts) -> None:
         path = facts.path
@@ -108,6 +110,13 @@ class Symbols:
     def resolve(self, path: str, spelling: str) -> str:
         """``models.Model`` in a file that imports ``from django.db import models`` ->
         ``django.db.models.Model``; a name defined in the file -> ``module.name``."""
+        key = (path, spelling)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(path, spelling)
+        return found
+
+    def _resolve(self, path: str, spelling: str) -> str:
         if not spelling:
             return spelling
         module = self.module_of_path.get(path, "")
@@ -236,11 +245,12 @@ class Symbols:
                     return info, f
         return None
 
+_HEAD = re.compile(r"[^.(\[]*")
+
+
 def _split_head(spelling: str) -> tuple[str, str, str]:
-    for i, ch in enumerate(spelling):
-        if ch in ".([":
-            return spelling[:i], ch, spelling[i:]
-    return spelling, "", ""
+    end = _HEAD.match(spelling).end()  # type: ignore[union-attr]  # always matches
+    return spelling[:end], spelling[end:end + 1], spelling[end:]
 
 
 def _class_prefix(spelling: str, names: set[str]) -> bool:
