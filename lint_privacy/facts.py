@@ -154,7 +154,7 @@ class FileFacts:
     content_hash: str
     module_defaults: Annotation | None
     imports: tuple[ImportFact, ...]
-    constants: tuple[tuple[str, str], ...]  # module-level NAME = "string"
+    constants: tuple[tuple[str, str, int], ...]  # module-level NAME = "string" or int, with its line
     classes: tuple[ClassFact, ...]
     functions: tuple[FunctionFact, ...]
     problems: tuple[tuple[int, int, str], ...]  # (line, col, message): annotations attached to nothing

@@ -295,8 +295,6 @@ TRANSFER = '''
 '''
 
 
-@pytest.mark.xfail(strict=True, reason="gap (checks/transfers.py): PRV402 judges the data's own jurisdiction only; "
-                                       "PRV503/PRV702 fall back to the sending code's jurisdiction, PRV402 does not")
 @pytest.mark.parametrize("jid, name, ok, needs", [
     ("NG", "Nigeria", "consent", "safeguard=consent"),
     ("ZA", "South Africa", "binding_transfer_agreement", "safeguard=binding_transfer_agreement"),
@@ -306,8 +304,7 @@ def test_transfer_rules_follow_the_sending_code_jurisdiction_too(tmp_path, jid, 
     source = TRANSFER.format(j=jid, ok=ok)
     run = lint(tmp_path, {"app/__init__.py": "", "app/models.py": TRANSFER_MODELS, f"app/push_{jid.lower()}.py": source})
     path = f"app/push_{jid.lower()}.py"
-    # The data is defined without a jurisdiction: PRV402 judges the subjects' jurisdiction, so
-    # the module default of the sending code does not make it Nigerian/South African/Japanese.
+    # The data is defined without a jurisdiction: the sending code's module default decides.
     hit = run.one(path, line_of(source, "# L:scc"), "PRV402")
     assert needs in hit.message and f"{name} supplement" in hit.message
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 from ..facts import AgeCheck, FileFacts
@@ -205,7 +204,7 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
             yield finding(PRV701, path, chk.span.line, chk.span.col, gate=gate, threshold=threshold,
                           minimum=minimum, jurisdiction_name=name, jurisdiction_from=where, key=key,
                           section=section, exception=note, decided_by=f"notice {section}")
-        for cname, value in facts.constants:
+        for cname, value, line in facts.constants:
             if not is_age_constant(cname) or not value.isdigit():
                 continue
             threshold = int(value)
@@ -228,25 +227,10 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
                 note = ""
             if minimum is None or threshold >= minimum:
                 continue
-            line, col = _constant_line(ctx, path, facts, cname)
             gate = f"the age constant `{cname} = {threshold}`"
-            yield finding(PRV701, path, line, col, gate=gate, threshold=threshold, minimum=minimum,
+            yield finding(PRV701, path, line, 0, gate=gate, threshold=threshold, minimum=minimum,
                           jurisdiction_name=name, jurisdiction_from=where, key=key, section=section,
                           exception=note, decided_by=f"notice {section}")
-
-
-def _constant_line(ctx: Context, path: str, facts: FileFacts, name: str) -> tuple[int, int]:
-    """Module constants are stored without lines: find the assignment in the file (1 if the file
-    on disk no longer has it)."""
-    pattern = re.compile(rf"^{re.escape(name)}\s*(?::[^=]*)?=(?!=)")
-    try:
-        text = (Path(ctx.config.root) / path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return 1, 0
-    for i, line in enumerate(text.splitlines(), 1):
-        if pattern.match(line):
-            return i, 0
-    return 1, 0
 
 
 def _forbidden(ctx: Context) -> Iterator[Finding]:

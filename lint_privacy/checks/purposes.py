@@ -206,14 +206,6 @@ def _source_value(ctx: Context, source: Source, key: str) -> Declared | None:
     return None
 
 
-def package_jurisdiction(ctx: Context, path: str) -> str:
-    module = ctx.symbols.module_of_path.get(path, "")
-    for prefix, j in ctx.config.jurisdictions:
-        if module == prefix or module.startswith(prefix + "."):
-            return j
-    return ""
-
-
 def code_jurisdiction(ctx: Context, path: str, class_name: str = "") -> Declared | None:
     """The jurisdiction the code at ``path`` (inside ``class_name``) declares, or its package maps to."""
     facts = ctx.files.get(path)
@@ -227,7 +219,7 @@ def code_jurisdiction(ctx: Context, path: str, class_name: str = "") -> Declared
         d = facts.module_defaults
         if d is not None and d.get("jurisdiction"):
             return Declared(d.get("jurisdiction") or "", f"module default at {path}:{d.line}")
-    mapped = package_jurisdiction(ctx, path)
+    mapped = lineage(ctx).package_jurisdiction(path)
     if mapped:
         return Declared(mapped, f"package mapping in [tool.lint-privacy.jurisdictions] for {path}")
     return None

@@ -15,6 +15,7 @@ from ..lineage.destinations import Destination
 from ..policy.model import Policy, Recipient, TransferRule
 from .base import Context, finding, register
 from .flows import destinations, flow_fields, per_category, sink_flows, sink_label
+from .purposes import reach_jurisdiction
 from .recipients import match_recipient
 
 PRV401 = Rule(
@@ -112,7 +113,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             for category, reach in per_category(ctx, flows):
                 if reach.source.role == "processor":
                     continue
-                jurisdiction = reach.source.jurisdiction or policy.default_jurisdiction
+                declared = reach_jurisdiction(ctx, reach)  # the data's own, else the sending code's
+                jurisdiction = declared.value if declared is not None else policy.default_jurisdiction
                 rule = policy.transfer_rule(jurisdiction)
                 verdict = judge(policy, rule, countries, recipient, dest.safeguards)
                 if not verdict.uncovered:

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from ..annotations import Annotation, AnnotationProblem, parse_comment
+from ..annotations import Annotation, parse_comment
 from ..facts import AnnotationSite, ClassFact, FieldFact, FileFacts, FunctionFact, ImportFact, ParamFact, Span
 from .comments import Comments, PrivacyComment, read_comments
 from .flows import FunctionWalker, assigned_names, statement_span
@@ -50,6 +50,23 @@ def _header_end(stmt: ast.stmt) -> int:
     return stmt.end_lineno or stmt.lineno
 
 
+def _header_code_end(stmt: ast.stmt) -> int:
+    """Last line of code in a statement's header (its bases, arguments, test...)."""
+    parts: list[ast.AST] = []
+    if isinstance(stmt, ast.ClassDef):
+        parts = [*stmt.bases, *stmt.keywords]
+    elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parts = [stmt.args, *([stmt.returns] if stmt.returns else [])]
+    elif isinstance(stmt, _COMPOUND):
+        return _header_end(stmt)
+    else:
+        return stmt.end_lineno or stmt.lineno
+    ends = [stmt.lineno]
+    for part in parts:
+        ends.extend(n.end_lineno for n in ast.walk(part) if getattr(n, "end_lineno", None))
+    return max(ends)
+
+
 def _literal(node: ast.expr) -> str:
     if isinstance(node, ast.Constant):
         return repr(node.value) if isinstance(node.value, str) else str(node.value)
@@ -75,7 +92,10 @@ class _Attacher:
 
     def lines_of(self, stmt: ast.stmt, skip: set[int] = frozenset()) -> list[PrivacyComment]:
         first, last = _first_line(stmt), _header_end(stmt)
-        found = [self.comments[n] for n in range(first, last + 1) if n in self.comments and n not in skip]
+        code_end = _header_code_end(stmt)
+        # A comment alone on its line after the header's code belongs to the body's first statement.
+        found = [self.comments[n] for n in range(first, last + 1)
+                 if n in self.comments and n not in skip and (n <= code_end or not self.comments[n].alone)]
         above = self.comments.get(first - 1)
         if above is not None and above.alone and above.kind == "privacy" and above.line not in self.used:
             found.insert(0, above)
@@ -105,10 +125,10 @@ class _Attacher:
         return ann
 
     def defaults_of(self, stmt: ast.ClassDef) -> Annotation | None:
-        first, last = stmt.lineno, _header_end(stmt)
+        first, last, code_end = stmt.lineno, _header_end(stmt), _header_code_end(stmt)
         for n in range(first, last + 1):
             c = self.comments.get(n)
-            if c is None:
+            if c is None or (n > code_end and c.alone):
                 continue
             if c.kind == "privacy-defaults":
                 return self.parse(c, "defaults", stmt.lineno, stmt.col_offset)
@@ -216,8 +236,8 @@ class _FileExtractor:
                         found.append(ImportFact(alias.asname or alias.name, node.module or "", alias.name, node.level, node.lineno))
         return tuple(found)
 
-    def _constants(self) -> tuple[tuple[str, str], ...]:
-        found: list[tuple[str, str]] = []
+    def _constants(self) -> tuple[tuple[str, str, int], ...]:
+        found: list[tuple[str, str, int]] = []
         for stmt in self.tree.body:
             targets: list[ast.expr] = []
             value: ast.expr | None = None
@@ -228,7 +248,7 @@ class _FileExtractor:
             if isinstance(value, ast.Constant) and isinstance(value.value, (str, int)) and not isinstance(value.value, bool):
                 for t in targets:
                     if isinstance(t, ast.Name):
-                        found.append((t.id, str(value.value)))
+                        found.append((t.id, str(value.value), stmt.lineno))
         return tuple(found)
 
     def _scopes(self, module_origins: dict[str, str]) -> None:

@@ -190,10 +190,11 @@ class Lineage:
         if not role:
             cats = [self.policy.categories.get(c) for c in categories]
             role = "processor" if cats and all(c is not None and c.role == "processor" for c in cats) else "controller"
-        jurisdiction = pick("jurisdiction") or self._package_jurisdiction(path)
+        jurisdiction = pick("jurisdiction") or self.package_jurisdiction(path)
         return Source(node, label, path, line, categories, kind, confidence, role, pick("subject"), jurisdiction)
 
-    def _package_jurisdiction(self, path: str) -> str:
+    def package_jurisdiction(self, path: str) -> str:
+        """The jurisdiction ``[tool.lint-privacy.jurisdictions]`` maps a file's package to, or ""."""
         module = self.symbols.module_of_path.get(path, "")
         for prefix, j in self.config.jurisdictions:
             if module == prefix or module.startswith(prefix + "."):

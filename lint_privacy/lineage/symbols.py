@@ -95,14 +95,14 @@ class Symbols:
             table[imp.local] = f"{base}.{imp.name}" if imp.name else base
         self.imports[module] = table
         names = {c.qualname for c in facts.classes} | {f.qualname for f in facts.functions}
-        names |= {n for n, _ in facts.constants} | {n for n, _ in facts.global_origins}
+        names |= {n for n, _, _ in facts.constants} | {n for n, _ in facts.global_origins}
         self.top_names[module] = names
         for c in facts.classes:
             self.classes[f"{module}.{c.qualname}"] = (path, c)
         for f in facts.functions:
             if f.qualname != "<module>":
                 self.functions[f"{module}.{f.qualname}"] = (path, f)
-        for name, value in facts.constants:
+        for name, value, _ in facts.constants:
             self.constants[f"{module}.{name}"] = value
 
     # ---- resolution ----
