@@ -159,6 +159,14 @@ def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config,
     from .config import find_root
     from .session import SetupError, load_setup
 
+    # A mistyped path would otherwise make its nearest existing folder (often /) the project.
+    missing = [p for p in (*paths, *([args.root] if getattr(args, "root", None) else [])) if not Path(p).exists()]
+    if missing:
+        sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}: no such file or folder\n" for p in missing))
+        return None
+    if getattr(args, "root", None) and not Path(args.root).is_dir():
+        sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
+        return None
     start = Path(paths[0]) if paths else Path.cwd()
     root = Path(args.root) if args.root else find_root(start)
     try:

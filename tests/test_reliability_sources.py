@@ -538,3 +538,17 @@ def test_our_failure_on_a_file_flake8_parsed_is_reported_in_flake8(tmp_path: Pat
     found = session.findings_for(str(tmp_path / "edited.py"), "x = 1\n", ast.parse("x = 1\n"))
     assert [(f.code, f.line) for f in found] == [("PRV002", 1)]
     assert "nested too deeply" in found[0].message
+
+
+def test_a_mistyped_path_or_root_is_an_error_not_a_scan_of_its_parent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: ``check /nonexistent`` took the nearest existing folder (/) as the project and
+    walked the whole disk; ``--root FILE`` analysed nothing and exited 0 (clean)."""
+    write_project(tmp_path, {"ok.py": MODELS}, None)
+    policy = ["--policy", str(POLICY), "--no-cache"]
+    assert cli.main(["check", *policy, str(tmp_path / "no_such_dir")]) == 2
+    assert "no_such_dir: no such file or folder" in capsys.readouterr().err
+    assert cli.main(["check", *policy, "--root", str(tmp_path / "nope"), str(tmp_path)]) == 2
+    assert "nope: no such file or folder" in capsys.readouterr().err
+    assert cli.main(["check", *policy, "--root", str(tmp_path / "ok.py")]) == 2
+    assert "the root must be a folder" in capsys.readouterr().err
+    assert cli.main(["check", *policy, "--root", str(tmp_path), str(tmp_path)]) == 1
