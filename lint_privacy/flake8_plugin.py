@@ -63,6 +63,10 @@ class Plugin:
                 return
             sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in e.problems))
             raise SystemExit(2) from None
+        except Exception as e:  # a bug of ours while setting up: a message, not a flake8 traceback
+            sys.stderr.write(f"lint-privacy: cannot run: internal error ({type(e).__name__}: {e}). This is a bug "
+                             f"in lint-privacy {__version__}: please report it with the command that triggers it\n")
+            raise SystemExit(2) from None
         cls._session = Session(config, policy, catalog)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:

@@ -552,3 +552,25 @@ def test_a_mistyped_path_or_root_is_an_error_not_a_scan_of_its_parent(tmp_path: 
     assert cli.main(["check", *policy, "--root", str(tmp_path / "ok.py")]) == 2
     assert "the root must be a folder" in capsys.readouterr().err
     assert cli.main(["check", *policy, "--root", str(tmp_path), str(tmp_path)]) == 1
+
+
+def test_a_bug_while_the_flake8_plugin_sets_up_is_a_message_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from lint_privacy import session as session_module
+    from lint_privacy.flake8_plugin import Plugin
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("catalog exploded")
+
+    monkeypatch.setattr(session_module, "load_setup", broken)
+    monkeypatch.setattr(Plugin, "_session", None)
+    options = argparse.Namespace(privacy_policy=str(POLICY), privacy_root=str(tmp_path), privacy_cache_dir=None,
+                                 privacy_no_cache=True, config=None, isolated=False)
+    with pytest.raises(SystemExit) as exit_info:
+        Plugin.parse_options(options)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: catalog exploded)" in err and "report" in err
