@@ -323,7 +323,7 @@ def _graph(args: argparse.Namespace) -> int:
         return EXIT_UNTRUSTED
     config, policy, catalog = setup
     result = _analyse(args, config, policy, catalog)
-    graph = graph_export.condensed_graph(result, config, policy, catalog)
+    graph = graph_export.condensed_graph(result)
     _write(args.output, graph_export.export(graph, args.format, policy=policy))
     if args.output not in ("-", ""):
         sys.stderr.write(f"lint-privacy: wrote {graph.number_of_nodes()} nodes, "
@@ -340,7 +340,7 @@ def _report(args: argparse.Namespace) -> int:
         return EXIT_UNTRUSTED
     config, policy, catalog = setup
     result = _analyse(args, config, policy, catalog)
-    graph = graph_export.condensed_graph(result, config, policy, catalog)
+    graph = graph_export.condensed_graph(result)
     sups = noqa.collect(result.files)
     findings = noqa.apply(result.findings, sups)
     model = report.build(graph, policy, result.files, findings, sups, getattr(result.context, "symbols", None))

@@ -12,7 +12,6 @@ in its tooltip and in the side panel), so a project of thousands of nodes stays 
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -37,63 +36,11 @@ _PLURAL = {"category": "categories", "source": "sources", "sink": "sinks", "reci
 # ------------------------------------------------------------------ the graph
 
 
-def condensed_graph(result: Any, config: Any, policy: Any, catalog: Any) -> nx.DiGraph:
-    """The condensed data map of a run: the lineage's own when it is available, otherwise one
-    built from annotations alone (definitions, and calls annotated with a recipient)."""
-    ctx = getattr(result, "context", None)
-    if ctx is not None and importlib.util.find_spec("lint_privacy.datamap") is not None:
-        from ..checks.flows import lineage
+def condensed_graph(result: Any) -> nx.DiGraph:
+    """The condensed data map of a run (lint_privacy/datamap.py)."""
+    from ..checks.flows import lineage
 
-        lin = lineage(ctx)
-        if hasattr(lin, "condensed"):
-            return lin.condensed()
-    return annotations_graph(result.files, policy, catalog, getattr(ctx, "symbols", None))
-
-
-def annotations_graph(files: dict[str, Any], policy: Any, catalog: Any, symbols: Any = None) -> nx.DiGraph:
-    """A data map from annotations only: categories, annotated and name-matched fields, and
-    calls annotated with ``recipient=``/``country=`` (no flow edges: that needs the lineage)."""
-    g = nx.DiGraph()
-    for cid, cat in policy.categories.items():
-        g.add_node(f"category:{cid}", kind="category", label=cat.title, section=cat.section)
-    classes = symbols.all_classes() if symbols is not None else []
-    for info in classes:
-        for f in info.fact.fields:
-            ann = f.annotation
-            match = catalog.names.classify(f.name)
-            cats = tuple(ann.categories) if ann is not None else ()
-            if not cats:
-                if ann is not None or match is None or f.name.isupper():
-                    continue
-            node = f"source:{info.path}:{f.span.line}:{f.name}"
-            g.add_node(node, kind="source", label=f"{info.fact.qualname}.{f.name}", path=info.path,
-                       line=f.span.line, category=cats[0] if cats else "", data_kind=match.kind if match else "",
-                       confidence="high" if cats else "low")
-            for c in cats:
-                if f"category:{c}" in g:
-                    g.add_edge(f"category:{c}", node, kind="defines")
-    for path, facts in sorted(files.items()):
-        n = 0
-        for fn in facts.functions:
-            for call in fn.calls:
-                ann = call.annotation
-                if ann is None or not (ann.get("recipient") or ann.get("country")):
-                    continue
-                n += 1
-                sink = f"sink:{path}:{call.span.line}:{n}"
-                g.add_node(sink, kind="sink", label=call.func, path=path, line=call.span.line,
-                           sink_kind="vendor", vendor="", stored=False)
-                rid = ann.get("recipient") or ""
-                if rid:
-                    rec = policy.recipients.get(rid)
-                    declared = ("class" if rec.kind == "class" else "named") if rec else "undeclared"
-                    g.add_node(f"recipient:{rid}", kind="recipient", label=rec.name if rec else rid, declared=declared)
-                    g.add_edge(sink, f"recipient:{rid}", kind="sends_to")
-                    country = ann.get("country") or ""
-                    if country:
-                        g.add_node(f"country:{country}", kind="country", label=country)
-                        g.add_edge(f"recipient:{rid}", f"country:{country}", kind="in_country")
-    return g
+    return lineage(result.context).condensed()
 
 
 # ------------------------------------------------------------------ exports
