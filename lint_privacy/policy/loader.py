@@ -13,22 +13,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..durations import DurationError, parse_duration
+from ..safe_yaml import MAX_DEPTH, Loc, YamlError, YamlProblem, parse_yaml  # noqa: F401 - MAX_DEPTH: the policy's too
 from . import model as m
 
-# Caps applied while the document is still a stream of events, before anything walks it: a real
-# policy is a few thousand nodes, a few levels deep and ~100 KiB.
+# Caps for a policy: a real one is a few thousand nodes, a few levels deep (MAX_DEPTH) and ~100 KiB.
 MAX_BYTES = 2 * 1024 * 1024
-MAX_DEPTH = 40
 MAX_NODES = 50_000  # after alias expansion: what a walker would visit
-
-_YAML_TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_ALLOWED_TAGS = _SCALAR_TAGS | {_YAML_TAG + "map", _YAML_TAG + "seq"}
-# libyaml's parser is ~10x faster; the pure-Python one gives the same events.
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -54,48 +45,21 @@ class PolicyError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class Loc:
-    """Where a node of the document is, and where its children and (for mappings) keys are."""
-
-    __slots__ = ("line", "column", "raw", "keys", "children")
-
-    def __init__(self, line: int, column: int, raw: str | None = None) -> None:
-        self.line, self.column, self.raw = line, column, raw
-        self.keys: dict[str, Loc] = {}
-        self.children: dict[Any, Loc] = {}
-
-    def at(self, path: Iterable[Any]) -> Loc:
-        """The deepest known node along ``path`` (an error under a missing node points at its parent)."""
-        loc = self
-        for part in path:
-            nxt = loc.children.get(part)
-            if nxt is None:
-                break
-            loc = nxt
-        return loc
-
-
-class _Fatal(Exception):
-    """Stops reading: the document cannot be trusted any further (syntax error, bomb, too deep).
-    ``problems`` ends with the one that stopped it, after those found before it."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problems = [problem]
-
-
 def load_policy(path: str | os.PathLike[str]) -> m.Policy:
     """Load and check a policy file; raise :class:`PolicyError` with every problem found."""
     shown = os.fspath(path)
     try:
-        text = _read(shown)
-        data, loc, problems = parse_yaml(text, shown)
+        data, loc, found = parse_yaml(_read(shown), max_nodes=MAX_NODES, what="policy")
+        if data is None or loc is None:
+            raise YamlError(YamlProblem(1, 1, "policy file is empty"))
+        problems = [Problem(shown, p.line, p.column, p.message) for p in found]
         # YAML-level problems (a duplicate key, a refused tag) leave a usable tree: check it too,
         # but say nothing more about the very nodes already reported.
         problems += _Checker(shown, data, loc, {(p.line, p.column) for p in problems}).run()
         if not problems:
             return _build(shown, data, loc)
-    except _Fatal as fatal:
-        problems = fatal.problems
+    except YamlError as fatal:  # reading stopped: the problems found up to the one that stopped it
+        problems = [Problem(shown, p.line, p.column, p.message) for p in fatal.problems]
     except Exception as exc:  # the promise is "never a traceback", even for a bug of ours
         problems = [Problem(shown, 0, 0, f"internal error while reading the policy ({type(exc).__name__}: {exc})")]
     raise PolicyError(problems)
@@ -107,211 +71,20 @@ def _read(path: str) -> str:
             # Read one byte more than allowed so an oversized file is recognised without reading it all.
             raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise _Fatal(Problem(path, 0, 0, "policy file not found")) from None
+        raise YamlError(YamlProblem(0, 0, "policy file not found")) from None
     except IsADirectoryError:
-        raise _Fatal(Problem(path, 0, 0, "is a directory, not a policy file")) from None
+        raise YamlError(YamlProblem(0, 0, "is a directory, not a policy file")) from None
     except OSError as exc:
-        raise _Fatal(Problem(path, 0, 0, f"cannot read the policy file: {exc.strerror or exc}")) from None
+        raise YamlError(YamlProblem(0, 0, f"cannot read the policy file: {exc.strerror or exc}")) from None
     if len(raw) > MAX_BYTES:
-        raise _Fatal(Problem(path, 0, 0, f"policy file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
-                                         "a policy is a few hundred KiB at most"))
+        raise YamlError(YamlProblem(0, 0, f"policy file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
+                                          "a policy is a few hundred KiB at most"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _Fatal(Problem(path, line, column, "policy file is not UTF-8 text")) from None
-
-
-# ----------------------------------------------------------------------------------------- YAML
-
-
-class _Frame:
-    __slots__ = ("container", "loc", "anchor", "size", "key", "key_loc", "skip")
-
-    def __init__(self, container: dict[str, Any] | list[Any], loc: Loc, anchor: str | None) -> None:
-        self.container, self.loc, self.anchor = container, loc, anchor
-        self.size = 1  # nodes under this one after alias expansion, itself included
-        self.key: str | None = None  # a mapping's key waiting for its value
-        self.key_loc: Loc | None = None
-        self.skip = False  # the waiting key is a duplicate: build its value, then drop it
-
-    @property
-    def wants_key(self) -> bool:
-        return isinstance(self.container, dict) and self.key is None
-
-
-def parse_yaml(text: str, path: str) -> tuple[Any, Loc, list[Problem]]:
-    """Build plain data (dict/list/str/int/float/bool/None) and its locations from YAML events.
-
-    Working from the event stream rather than PyYAML's composer lets every cap apply before a
-    node is built, keeps recursion out (the composer recurses once per nesting level), and gives
-    duplicate keys and tags a message with their position instead of silent acceptance.
-    Raises :class:`_Fatal` for what stops reading; returns the lesser problems.
-    """
-    return _Builder(text, path).run()
-
-
-class _Builder:
-    def __init__(self, text: str, path: str) -> None:
-        self.text, self.path = text, path
-        self.problems: list[Problem] = []
-        self.constructor = yaml.constructor.SafeConstructor()
-        self.anchors: dict[str, tuple[Any, Loc, int]] = {}
-        self.stack: list[_Frame] = []
-        self.root: tuple[Any, Loc] | None = None
-        self.total = 0  # nodes seen so far, aliases counted as the size of what they repeat
-
-    def problem(self, where: Loc | yaml.Mark, message: str) -> Problem:
-        if isinstance(where, Loc):
-            return Problem(self.path, where.line, where.column, message)
-        return Problem(self.path, where.line + 1, where.column + 1, message)
-
-    def count(self, size: int, loc: Loc) -> None:
-        self.total += size
-        if self.total > MAX_NODES:
-            raise _Fatal(self.problem(loc, f"the document expands to more than {MAX_NODES:,} nodes "
-                                           "(an alias bomb?); a policy needs far fewer"))
-
-    def check_tag(self, tag: str | None, mark: yaml.Mark) -> None:
-        if tag and tag != "!" and tag not in _ALLOWED_TAGS:
-            shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
-            self.problems.append(self.problem(mark, f"tag '{shown}' is not allowed: a policy is plain YAML "
-                                                    "(text, numbers, true/false, lists and mappings)"))
-
-    def run(self) -> tuple[Any, Loc, list[Problem]]:
-        loader = _Loader(self.text)
-        try:
-            self.read_events(loader)
-        except _Fatal as fatal:
-            fatal.problems[:0] = self.problems  # a duplicate key before a syntax error is still one
-            raise
-        finally:
-            loader.dispose()
-        if self.root is None or self.root[0] is None:
-            raise _Fatal(Problem(self.path, 1, 1, "policy file is empty"))
-        return self.root[0], self.root[1], self.problems
-
-    def read_events(self, loader: Any) -> None:
-        try:
-            documents = 0
-            while loader.check_event():
-                event = loader.get_event()
-                if isinstance(event, yaml.DocumentStartEvent):
-                    documents += 1
-                    if documents > 1:
-                        raise _Fatal(self.problem(event.start_mark, "a policy file holds one YAML document; "
-                                                                    "found a second one"))
-                elif isinstance(event, yaml.ScalarEvent):
-                    self.on_scalar(event, loader)
-                elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                    self.on_start(event)
-                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                    frame = self.stack.pop()
-                    if frame.anchor:
-                        self.anchors[frame.anchor] = (frame.container, frame.loc, frame.size)
-                    self.attach(frame.container, frame.loc, frame.size)
-                elif isinstance(event, yaml.AliasEvent):
-                    self.on_alias(event)
-        except yaml.MarkedYAMLError as exc:
-            where = exc.problem_mark or exc.context_mark
-            message = f"YAML syntax error: {exc.problem}" + (f" ({exc.context})" if exc.context else "")
-            line, column = (where.line + 1, where.column + 1) if where else (0, 0)
-            raise _Fatal(Problem(self.path, line, column, message)) from None
-        except yaml.YAMLError as exc:  # reader errors: control characters and the like
-            position = getattr(exc, "position", None)
-            line = column = 0
-            if isinstance(position, int):
-                line = self.text.count("\n", 0, position) + 1
-                column = position - (self.text.rfind("\n", 0, position) + 1) + 1
-            reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]  # one line per problem
-            raise _Fatal(Problem(self.path, line, column, f"not readable as YAML: {reason}")) from None
-
-    def on_scalar(self, event: yaml.ScalarEvent, loader: Any) -> None:
-        mark = event.start_mark
-        loc = Loc(mark.line + 1, mark.column + 1, event.value if event.implicit[0] else None)  # raw: plain only
-        self.count(1, loc)
-        self.check_tag(event.tag, mark)
-        if self.stack and self.stack[-1].wants_key:
-            loc.raw = event.value  # keys are ids: "NO" or "on" stay text, never YAML 1.1 booleans
-            value: Any = event.value
-        else:
-            value = self.construct(event, loader, loc)
-        if event.anchor:
-            self.anchors[event.anchor] = (value, loc, 1)
-        self.attach(value, loc, 1)
-
-    def construct(self, event: yaml.ScalarEvent, loader: Any, loc: Loc) -> Any:
-        tag = event.tag
-        if not tag or tag not in _SCALAR_TAGS:
-            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        node = yaml.ScalarNode(tag, event.value)
-        name = tag[len(_YAML_TAG):]
-        try:
-            if name == "int":
-                return self.constructor.construct_yaml_int(node)
-            if name == "float":
-                return self.constructor.construct_yaml_float(node)
-            if name == "bool":
-                return self.constructor.construct_yaml_bool(node)
-            if name == "null":
-                return None
-        except (ValueError, KeyError):
-            self.problems.append(self.problem(loc, f"'{event.value}' is not a valid {name}"))
-        return event.value  # text; timestamps stay as written (dates are text in the schema)
-
-    def on_start(self, event: yaml.CollectionStartEvent) -> None:
-        mark = event.start_mark
-        loc = Loc(mark.line + 1, mark.column + 1)
-        self.check_tag(event.tag, mark)
-        if self.stack and self.stack[-1].wants_key:
-            raise _Fatal(self.problem(mark, "a mapping key must be plain text, not a list or mapping"))
-        if len(self.stack) >= MAX_DEPTH:
-            raise _Fatal(self.problem(mark, f"nested deeper than {MAX_DEPTH} levels; a policy needs far fewer"))
-        self.count(1, loc)
-        container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
-        self.stack.append(_Frame(container, loc, event.anchor))
-
-    def on_alias(self, event: yaml.AliasEvent) -> None:
-        mark = event.start_mark
-        loc = Loc(mark.line + 1, mark.column + 1)
-        if event.anchor not in self.anchors:
-            # An anchor that is still open here belongs to a node containing this alias: a cycle.
-            cycle = any(f.anchor == event.anchor for f in self.stack)
-            raise _Fatal(self.problem(mark, f"alias '*{event.anchor}' " + (
-                "refers to a node that contains it" if cycle else f"has no anchor '&{event.anchor}' before it")))
-        if self.stack and self.stack[-1].wants_key:
-            raise _Fatal(self.problem(mark, "a mapping key must be plain text, not an alias"))
-        value, anchor_loc, size = self.anchors[event.anchor]
-        self.count(size, loc)
-        if not isinstance(value, (dict, list)):
-            anchor_loc = Loc(loc.line, loc.column, anchor_loc.raw)  # a repeated scalar: point at the use
-        self.attach(value, anchor_loc, size)
-
-    def attach(self, value: Any, loc: Loc, size: int) -> None:
-        """Put a finished node into its parent (or make it the root)."""
-        if not self.stack:
-            self.root = (value, loc)
-            return
-        top = self.stack[-1]
-        top.size += size
-        if isinstance(top.container, list):
-            top.loc.children[len(top.container)] = loc
-            top.container.append(value)
-        elif top.key is None:  # the node is a key
-            if value == "<<":
-                self.problems.append(self.problem(loc, "merge keys ('<<') are not supported; write the entries out"))
-            first = top.loc.keys.get(value)
-            if first is not None:
-                self.problems.append(self.problem(
-                    loc, f"duplicate key '{value}' (first at line {first.line}, column {first.column})"))
-            top.key, top.key_loc, top.skip = value, loc, first is not None
-        else:
-            if not top.skip and top.key_loc is not None:
-                top.loc.keys[top.key] = top.key_loc
-                top.loc.children[top.key] = loc
-                top.container[top.key] = value
-            top.key = None
+        raise YamlError(YamlProblem(line, column, "policy file is not UTF-8 text")) from None
 
 
 # ------------------------------------------------------------------------------- schema and refs
