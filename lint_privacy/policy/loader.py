@@ -31,6 +31,11 @@ class Problem:
     column: int
     message: str
 
+    def __post_init__(self) -> None:
+        # One problem, one line: a key or value quoted in a message may hold line breaks.
+        flat = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        object.__setattr__(self, "message", flat)
+
     def __str__(self) -> str:
         if self.line <= 0:  # the file as a whole (missing, unreadable): no position to give
             return f"{self.path}: {self.message}"
