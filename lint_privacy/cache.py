@@ -17,7 +17,7 @@ import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -358,3 +358,86 @@ def load_policy_cached(path: str | os.PathLike[str], cache_dir: Path | None) -> 
         return policy
     _write_atomic(entry, _seal(payload))
     return policy
+
+
+# ---------------------------------------------------------------------- whole-project results
+# Findings change with the judging code, the policy, the catalog and the configuration, and with
+# any file's facts: all of them are in the key. flake8's workers each need the whole project's
+# findings; the first computes them, the others wait for it and read them.
+_RESULT_SALT = (
+    f"{__version__}|{_PY}|"
+    + _code_stamp("checks", "lineage", "policy", "catalog", "findings.py", "config.py", "project.py")
+).encode()
+
+
+def result_key(config: Config, files: Mapping[str, FileFacts], failed: Iterable[Any]) -> str:
+    h = hashlib.sha256(_RESULT_SALT)
+    h.update(config.fingerprint().encode("utf-8", "surrogatepass"))
+    for p in (config.policy, *config.catalog):
+        try:
+            h.update(b"\0" + hashlib.sha256(Path(p).read_bytes()).digest())
+        except (OSError, TypeError):
+            h.update(b"\0missing")
+    for path in sorted(files):
+        h.update(f"\0{path}\0{files[path].content_hash}".encode("utf-8", "surrogatepass"))
+    for f in failed:
+        h.update(f"\0!{f.path}\0{f.message}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+_RESULTS_KEPT = 16
+
+
+class ResultCache:
+    """Findings of a whole project by :func:`result_key`. ``directory`` None: nothing kept."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    @classmethod
+    def for_config(cls, config: Config) -> ResultCache:
+        return cls(None if config.no_cache else config.cache_path() / "results")
+
+    def get_or_compute(self, key: str, compute: Callable[[], list[Any]]) -> list[Any]:
+        if self.directory is None:
+            return compute()
+        from filelock import FileLock, Timeout
+
+        entry = self.directory / f"{key}.pkl"
+        lock = FileLock(str(self.directory / f"{key}.lock"), timeout=_LOCK_TIMEOUT)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except (OSError, Timeout):
+            return compute()  # no lock to be had: correct, only slower
+        try:
+            cached = self._read(entry)
+            if cached is not None:
+                return cached
+            findings = compute()
+            with contextlib.suppress(Exception):  # unpicklable: computed every time, never wrong
+                _write_atomic(entry, _seal(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)))
+            self._prune(keep=entry)
+            return findings
+        finally:
+            with contextlib.suppress(OSError):
+                lock.release()
+
+    def _prune(self, keep: Path) -> None:
+        """Only the newest results are worth keeping: older ones describe code that has changed."""
+        assert self.directory is not None
+        with contextlib.suppress(OSError):
+            entries = sorted(self.directory.glob("*.pkl"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for old in entries[_RESULTS_KEPT:]:
+                if old != keep:
+                    old.unlink(missing_ok=True)
+                    old.with_suffix(".lock").unlink(missing_ok=True)
+
+    @staticmethod
+    def _read(entry: Path) -> list[Any] | None:
+        try:
+            payload = _unseal(entry.read_bytes())
+            found = pickle.loads(payload) if payload is not None else None
+        except Exception:  # missing or corrupt: judged afresh
+            return None
+        return found if isinstance(found, list) else None

@@ -206,12 +206,13 @@ def _flake8_policy(root: Path) -> Path | None:
     return None
 
 
-def _analyse(args: argparse.Namespace, config: Config, policy: Policy, catalog: Catalog) -> Result:
+def _analyse(args: argparse.Namespace, config: Config, policy: Policy, catalog: Catalog,
+             need_context: bool = False) -> Result:
     from .engine import analyse
 
     progress = Progress(enabled=False if args.quiet else None)
     try:
-        return analyse(config, policy, catalog, progress=progress)
+        return analyse(config, policy, catalog, progress=progress, need_context=need_context)
     finally:
         progress.done()
 
@@ -322,7 +323,7 @@ def _graph(args: argparse.Namespace) -> int:
     if setup is None:
         return EXIT_UNTRUSTED
     config, policy, catalog = setup
-    result = _analyse(args, config, policy, catalog)
+    result = _analyse(args, config, policy, catalog, need_context=True)
     graph = graph_export.condensed_graph(result)
     _write(args.output, graph_export.export(graph, args.format, policy=policy))
     if args.output not in ("-", ""):
@@ -339,7 +340,7 @@ def _report(args: argparse.Namespace) -> int:
     if setup is None:
         return EXIT_UNTRUSTED
     config, policy, catalog = setup
-    result = _analyse(args, config, policy, catalog)
+    result = _analyse(args, config, policy, catalog, need_context=True)
     graph = graph_export.condensed_graph(result)
     sups = noqa.collect(result.files)
     findings = noqa.apply(result.findings, sups)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import FactsCache, gc_paused, stat_key, stats_wanted
+from .cache import FactsCache, ResultCache, gc_paused, result_key, stat_key, stats_wanted
 from .catalog import Catalog
 from .checks import Context, run_checks
 from .checks.tool import PRV002
@@ -309,7 +309,20 @@ def analyse(
     catalog: Catalog,
     overrides: Mapping[str, tuple[str, ast.Module | None]] | None = None,
     progress: Progress | None = None,
+    need_context: bool = False,
 ) -> Result:
+    """The project's findings. Unless the caller needs the judged context (graph, report) or
+    judges unsaved text, they come from the results cache when nothing they depend on changed."""
     files, failed = load_files(config, overrides, progress)
-    findings, ctx = judge(config, policy, catalog, files)
-    return Result(findings=findings + failed, not_analysed=failed, files=files, context=ctx)
+    if need_context or overrides:
+        findings, ctx = judge(config, policy, catalog, files)
+        return Result(findings=findings + failed, not_analysed=failed, files=files, context=ctx)
+    judged: list[Context] = []
+
+    def compute() -> list[Finding]:
+        found, ctx = judge(config, policy, catalog, files)
+        judged.append(ctx)
+        return found
+
+    findings = ResultCache.for_config(config).get_or_compute(result_key(config, files, failed), compute)
+    return Result(findings=findings + failed, not_analysed=failed, files=files, context=judged[0] if judged else None)

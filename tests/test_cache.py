@@ -217,3 +217,19 @@ def test_editing_the_policy_rejudges_without_extracting(app: Path, tmp_path: Pat
     assert second.stdout == first.stdout
     assert total(second.stderr, "misses") == 0
     assert len(list((app / CACHE / "policy").glob("*.pkl"))) == 2
+
+
+def test_unchanged_project_reuses_its_judged_findings_and_a_change_rejudges(app: Path, reference: str) -> None:
+    results = app / CACHE / "results"
+    assert check(app).stdout == reference
+    judged = sorted(results.glob("*.pkl"))
+    assert len(judged) == 1
+    stamp = judged[0].stat().st_mtime_ns
+    assert check(app).stdout == reference
+    assert sorted(results.glob("*.pkl")) == judged and judged[0].stat().st_mtime_ns == stamp  # read, not rewritten
+    judged[0].write_bytes(b"LPF1" + b"\0" * 40)  # corrupt: judged afresh, same findings
+    assert check(app).stdout == reference
+    target = sorted(app.rglob("models*.py"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\nextra_email = 'x'\n", encoding="utf-8")
+    check(app)
+    assert len(list(results.glob("*.pkl"))) == 2  # the edit made a new project state
