@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -212,14 +213,28 @@ TAGS = [
 ]
 
 
+_PLAIN_KEY = re.compile(r"^(?P<key>\s*(?:- )?[A-Za-z_][\w-]*): +[^\s#{\[|>&*!]")
+
+
+def _ends_on_its_line(lines: list[str], i: int) -> bool:
+    """No continuation line follows (a value wrapped onto the next, more indented, line)."""
+    column = len(lines[i]) - len(lines[i].lstrip(" -"))
+    for nxt in lines[i + 1:]:
+        if nxt.strip() and not nxt.lstrip().startswith("#"):
+            return len(nxt) - len(nxt.lstrip(" ")) <= column
+    return True
+
+
 @FUZZ
 @given(st.sampled_from(sorted(POLICIES)), st.sampled_from(TAGS), st.data())
 def test_object_building_tags_are_refused_never_run(policy_file, tmp_path: Path, name: str, tag: str, data: st.DataObject) -> None:
     marker = tmp_path / "pwned"
     lines = POLICIES[name].splitlines(keepends=True)
-    candidates = [i for i, line in enumerate(lines) if ": " in line and not line.lstrip().startswith("#")]
+    # `key: value` lines with a plain key and a value on the line (not inside a quoted string):
+    # the tagged node replaces a whole node and the rest of the document still parses.
+    candidates = [i for i, line in enumerate(lines) if _PLAIN_KEY.match(line) and _ends_on_its_line(lines, i)]
     i = data.draw(st.sampled_from(candidates), label="line")
-    key, _, _ = lines[i].partition(": ")
+    key = _PLAIN_KEY.match(lines[i]).group("key")
     lines[i] = f"{key}: {tag.format(marker=marker)}\n"
     result = check_load(policy_file("".join(lines)), "tags")
     assert not marker.exists()
