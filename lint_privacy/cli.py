@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 
@@ -316,15 +316,25 @@ def _check_json(findings: Sequence[Finding], sups: Sequence[object], baseline: s
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _graph(args: argparse.Namespace) -> int:
+def _data_map(args: argparse.Namespace) -> tuple[Result, Any, Policy] | None:
+    """The judged run and its data map, for graph and report (None: the run cannot start)."""
     from .outputs import graph_export
 
     setup = _setup(args)
     if setup is None:
-        return EXIT_UNTRUSTED
+        return None
     config, policy, catalog = setup
     result = _analyse(args, config, policy, catalog, need_context=True)
-    graph = graph_export.condensed_graph(result)
+    return result, graph_export.condensed_graph(result), policy
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .outputs import graph_export
+
+    judged = _data_map(args)
+    if judged is None:
+        return EXIT_UNTRUSTED
+    result, graph, policy = judged
     _write(args.output, graph_export.export(graph, args.format, policy=policy))
     if args.output not in ("-", ""):
         sys.stderr.write(f"lint-privacy: wrote {graph.number_of_nodes()} nodes, "
@@ -333,15 +343,13 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .outputs import graph_export, report
+    from .outputs import report
     from .outputs import suppressions as noqa
 
-    setup = _setup(args)
-    if setup is None:
+    judged = _data_map(args)
+    if judged is None:
         return EXIT_UNTRUSTED
-    config, policy, catalog = setup
-    result = _analyse(args, config, policy, catalog, need_context=True)
-    graph = graph_export.condensed_graph(result)
+    result, graph, policy = judged
     sups = noqa.collect(result.files)
     findings = noqa.apply(result.findings, sups)
     model = report.build(graph, policy, result.files, findings, sups, getattr(result.context, "symbols", None))
