@@ -4,9 +4,8 @@ flake8 options and CLI flags layered over it. Everything here is about judging, 
 
 from __future__ import annotations
 
-import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +113,16 @@ def load_config(root: Path, **overrides: Any) -> Config:
             values[key] = value
     if values.get("policy") is not None:
         values["policy"] = Path(values["policy"])
-    return Config(root=root, **values)
+    config = Config(root=root, **values)
+    for source_root in config.source_roots:
+        # A missing folder, or a link out of the project, would be a silently empty project.
+        folder = (root / source_root).resolve()
+        if not folder.is_dir():
+            raise ConfigError(f"{pyproject}: source root '{source_root}' is not a folder of the project at {root}")
+        if folder != root and root not in folder.parents:
+            raise ConfigError(f"{pyproject}: source root '{source_root}' leads outside the project ({folder}); "
+                              "name a folder inside it, or set the project root")
+    return config
 
 
 def _from_section(section: dict[str, Any], path: Path, root: Path) -> dict[str, Any]:
@@ -152,11 +160,3 @@ def _strings(value: Any, key: str, path: Path) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
     raise ConfigError(f"{path}: [tool.lint-privacy] {key} must be a list of strings")
-
-
-def with_overrides(config: Config, **overrides: Any) -> Config:
-    return replace(config, **{k: v for k, v in overrides.items() if v is not None})
-
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")

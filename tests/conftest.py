@@ -157,3 +157,22 @@ def project(tmp_path: Path):
 
     _run.root = tmp_path  # type: ignore[attr-defined]
     return _run
+
+
+# A small app of the acme-example policy with one finding of each family on known lines
+# (the reliability tests judge it next to broken and fuzzed files).
+RIDER_MODELS = textwrap.dedent('''\
+    from django.db import models
+    import requests
+    import logging
+    log = logging.getLogger(__name__)
+
+    class Rider(models.Model):
+        email = models.EmailField()
+        phone = models.CharField(max_length=20)  # privacy: rider_account
+        passport_number = models.CharField(max_length=20)
+
+    def send(rider):
+        requests.post("https://api.mailchimp.com/3.0/lists", json={"email": rider.email})
+        log.info("rider %s", rider.email)
+''')

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx

@@ -20,12 +20,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lint_privacy.engine import analyse
 from lint_privacy.extract import extract
 from lint_privacy.session import load_setup
+
+from conftest import RIDER_MODELS as MODELS
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY = REPO / "policies" / "acme-example.yaml"
@@ -71,21 +73,6 @@ def deadline(seconds: float) -> Iterator[None]:
 
 # ------------------------------------------------------------------------------- the pipeline
 
-MODELS = textwrap.dedent('''\
-    from django.db import models
-    import requests
-    import logging
-    log = logging.getLogger(__name__)
-
-    class Rider(models.Model):
-        email = models.EmailField()
-        phone = models.CharField(max_length=20)  # privacy: rider_account
-        passport_number = models.CharField(max_length=20)
-
-    def send(rider):
-        requests.post("https://api.mailchimp.com/3.0/lists", json={"email": rider.email})
-        log.info("rider %s", rider.email)
-''')
 
 
 @pytest.fixture(scope="module")

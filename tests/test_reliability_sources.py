@@ -23,27 +23,12 @@ from lint_privacy.extract import extract
 from lint_privacy.findings import Finding
 from lint_privacy.session import Session, load_setup
 
-from conftest import REPO, run_cli, run_flake8, write_project
+from conftest import RIDER_MODELS as MODELS, REPO, run_cli, run_flake8, write_project
 
 POLICY = REPO / "policies" / "acme-example.yaml"
 SETUP_CFG = f"[flake8]\nprivacy-policy = {POLICY}\n"
 
 # A small app with one finding of each family on known lines (acme-example policy).
-MODELS = textwrap.dedent('''\
-    from django.db import models
-    import requests
-    import logging
-    log = logging.getLogger(__name__)
-
-    class Rider(models.Model):
-        email = models.EmailField()
-        phone = models.CharField(max_length=20)  # privacy: rider_account
-        passport_number = models.CharField(max_length=20)
-
-    def send(rider):
-        requests.post("https://api.mailchimp.com/3.0/lists", json={"email": rider.email})
-        log.info("rider %s", rider.email)
-''')
 MODELS_EXPECTED = {
     (7, "PRV103"), (8, "PRV201"), (9, "PRV106"), (12, "PRV302"), (12, "PRV401"), (13, "PRV601"),
 }
@@ -574,3 +559,18 @@ def test_a_bug_while_the_flake8_plugin_sets_up_is_a_message_and_exit_2(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "internal error (RuntimeError: catalog exploded)" in err and "report" in err
+
+
+@pytest.mark.parametrize(("roots", "says"), [
+    ('["srcx"]', "source root 'srcx' is not a folder of the project"),
+    ('["outside"]', "source root 'outside' leads outside the project"),
+])
+def test_a_source_root_that_is_no_folder_of_the_project_stops_the_run(tmp_path: Path, roots: str, says: str) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "models.py").write_text(MODELS, encoding="utf-8")
+    project = tmp_path / "project"
+    write_project(project, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\nsource-roots = {roots}\n'}, None)
+    (project / "outside").symlink_to(elsewhere, target_is_directory=True)
+    r = run_cli(project, "check")
+    assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r
