@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
@@ -68,6 +70,11 @@ class Plugin:
                              f"in lint-privacy {__version__}: please report it with the command that triggers it\n")
             raise SystemExit(2) from None
         cls._session = Session(config, policy, catalog)
+        if multiprocessing.get_context().get_start_method() == "fork":
+            # Analysed once here, before flake8 forks its workers: they inherit the result instead
+            # of each loading every file's facts again. A failure is met again, and reported, in run().
+            with contextlib.suppress(Exception):
+                cls._session.result()
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         session = type(self)._session
