@@ -16,12 +16,10 @@ import tokenize
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import FactsCache, ResultCache, gc_paused, result_key, stat_key, stats_wanted
 from .catalog import Catalog
-from .checks import Context, run_checks
-from .checks.tool import PRV002
-from .checks.base import finding
 from .config import Config
 from .extract import extract
 from .facts import FileFacts
@@ -29,6 +27,9 @@ from .findings import Finding
 from .lineage.symbols import Symbols
 from .policy.model import Policy
 from .project import project_files
+
+if TYPE_CHECKING:  # the checks (every family, the lineage) are imported only when a run judges
+    from .checks import Context
 
 Progress = Callable[[int, int], None]
 
@@ -153,7 +154,7 @@ def load_files(
     if stats_wanted():
         sys.stderr.write(store.stats.line())
     files = {path: found[path] for path in paths if path in found}
-    failed = [finding(PRV002, path, 1, 0, reason=errors[path]) for path in paths if path in errors]
+    failed = [not_analysed(path, errors[path]) for path in paths if path in errors]
     return files, failed
 
 
@@ -296,8 +297,18 @@ def _pool_batch(args: tuple[str, str | None, list[tuple[str, object]]]) -> list[
     return out
 
 
+def not_analysed(path: str, reason: str) -> Finding:
+    """The PRV002 finding of a file that could not be analysed."""
+    from .checks.base import finding
+    from .checks.tool import PRV002
+
+    return finding(PRV002, path, 1, 0, reason=reason)
+
+
 def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, FileFacts]) -> tuple[list[Finding], Context]:
     """Findings for a set of facts: symbols and lineage joined, every check run."""
+    from .checks import Context, run_checks
+
     with gc_paused():  # the graph is many small long-lived objects: cyclic collection only slows it
         ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files)
         return run_checks(ctx), ctx

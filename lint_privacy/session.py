@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .catalog import Catalog, CatalogError, load_catalog
 from .config import Config, ConfigError, load_config
-from .engine import Result, SourceError, analyse, facts_of, judge
+from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed
 from .extract import content_hash
 from .findings import Finding
 from .cache import load_policy_cached
@@ -80,10 +80,7 @@ class Session:
                 facts = facts_of(path, source, tree)
             except SourceError as e:
                 # flake8 parsed the file (or reports E999 and never calls us): what failed is ours.
-                from .checks.base import finding
-                from .checks.tool import PRV002
-
-                return [finding(PRV002, path, 1, 0, reason=str(e))]
+                return [not_analysed(path, str(e))]
             files = dict(base.files)
             files[path] = facts
             findings, _ = judge(self.config, self.policy, self.catalog, files)

@@ -492,7 +492,9 @@ def test_a_bug_in_the_checks_is_a_message_in_flake8_and_exit_2_in_the_cli(
     def broken(ctx):
         raise ZeroDivisionError("division by zero in a check")
 
-    monkeypatch.setattr(engine, "run_checks", broken)
+    import lint_privacy.checks
+
+    monkeypatch.setattr(lint_privacy.checks, "run_checks", broken)  # judge() imports it when it runs
     config, policy, catalog = setup(tmp_path)
     monkeypatch.setattr(Plugin, "_session", Session(config, policy, catalog))
     out = list(Plugin(ast.parse(MODELS), str(tmp_path / "ok.py"), MODELS.splitlines(True)).run())
