@@ -148,25 +148,30 @@ def _class_at(facts: FileFacts, line: int):
     return None
 
 
-def scope_value(ctx: Context, fn: _Fn, key: str, include_def: bool = True) -> Declared | None:
-    """``key`` as the code around ``fn`` declares it: the def's own annotation, the enclosing
-    class's ``# privacy-defaults:``, the module's ``# privacy-defaults:``."""
-    facts = ctx.files.get(fn.path)
-    f = fn.fact
-    if include_def and f.annotation is not None and f.annotation.get(key):
-        return Declared(f.annotation.get(key) or "", f"on def {f.qualname}() at {fn.path}:{f.span.line}")
+def defaults_value(facts: FileFacts | None, path: str, class_name: str, key: str) -> Declared | None:
+    """``key`` as ``# privacy-defaults:`` declare it for code in ``class_name`` (innermost class
+    first, then its enclosing classes) of a file, else the module's defaults."""
     if facts is None:
         return None
-    owner = f.class_name
+    owner = class_name
     while owner:
         c = _class_fact(facts, owner)
         if c is not None and c.defaults is not None and c.defaults.get(key):
-            return Declared(c.defaults.get(key) or "", f"default of class {c.qualname} at {fn.path}:{c.span.line}")
+            return Declared(c.defaults.get(key) or "", f"default of class {c.qualname} at {path}:{c.span.line}")
         owner = owner.rpartition(".")[0]
     d = facts.module_defaults
     if d is not None and d.get(key):
-        return Declared(d.get(key) or "", f"module default at {fn.path}:{d.line}")
+        return Declared(d.get(key) or "", f"module default at {path}:{d.line}")
     return None
+
+
+def scope_value(ctx: Context, fn: _Fn, key: str, include_def: bool = True) -> Declared | None:
+    """``key`` as the code around ``fn`` declares it: the def's own annotation, the enclosing
+    class's ``# privacy-defaults:``, the module's ``# privacy-defaults:``."""
+    f = fn.fact
+    if include_def and f.annotation is not None and f.annotation.get(key):
+        return Declared(f.annotation.get(key) or "", f"on def {f.qualname}() at {fn.path}:{f.span.line}")
+    return defaults_value(ctx.files.get(fn.path), fn.path, f.class_name, key)
 
 
 def definition_annotation(ctx: Context, source: Source) -> Annotation | None:
@@ -194,31 +199,15 @@ def _source_value(ctx: Context, source: Source, key: str) -> Declared | None:
     if ann is not None and ann.get(key):
         return Declared(ann.get(key) or "", f"on the definition at {source.path}:{source.line}")
     facts = ctx.files.get(source.path)
-    if facts is None:
-        return None
-    if source.node.startswith("field|"):
-        c = _class_at(facts, source.line)
-        if c is not None and c.defaults is not None and c.defaults.get(key):
-            return Declared(c.defaults.get(key) or "", f"default of class {c.qualname} at {source.path}:{c.span.line}")
-    d = facts.module_defaults
-    if d is not None and d.get(key):
-        return Declared(d.get(key) or "", f"module default at {source.path}:{d.line}")
-    return None
+    c = _class_at(facts, source.line) if facts is not None and source.node.startswith("field|") else None
+    return defaults_value(facts, source.path, c.qualname if c is not None else "", key)
 
 
 def code_jurisdiction(ctx: Context, path: str, class_name: str = "") -> Declared | None:
     """The jurisdiction the code at ``path`` (inside ``class_name``) declares, or its package maps to."""
-    facts = ctx.files.get(path)
-    if facts is not None:
-        owner = class_name
-        while owner:
-            c = _class_fact(facts, owner)
-            if c is not None and c.defaults is not None and c.defaults.get("jurisdiction"):
-                return Declared(c.defaults.get("jurisdiction") or "", f"default of class {c.qualname} at {path}:{c.span.line}")
-            owner = owner.rpartition(".")[0]
-        d = facts.module_defaults
-        if d is not None and d.get("jurisdiction"):
-            return Declared(d.get("jurisdiction") or "", f"module default at {path}:{d.line}")
+    declared = defaults_value(ctx.files.get(path), path, class_name, "jurisdiction")
+    if declared is not None:
+        return declared
     mapped = lineage(ctx).package_jurisdiction(path)
     if mapped:
         return Declared(mapped, f"package mapping in [tool.lint-privacy.jurisdictions] for {path}")
