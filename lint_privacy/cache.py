@@ -20,12 +20,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .config import Config
-from .facts import FACTS_FORMAT, FileFacts
 
+if TYPE_CHECKING:  # the facts' classes are imported only by a run that reads or writes facts
+    from .facts import FileFacts
+
+T = TypeVar("T")
 _MAGIC = b"LPF1"
 _LOCK_TIMEOUT = 300.0
 # A file modified less than this long ago is not put in the stat index: a second write inside
@@ -54,7 +57,7 @@ def _code_stamp(*names: str) -> str:
 
 _PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 _SALT = (
-    f"{__version__}|{_PY}|{FACTS_FORMAT}|"
+    f"{__version__}|{_PY}|"
     + _code_stamp("extract", "facts.py", "annotations.py", "durations.py", "iso3166.py")
 ).encode()
 
@@ -66,19 +69,21 @@ def stats_wanted() -> bool:
 @dataclass
 class Stats:
     """What one run's cache did: ``hits`` served from the cache (``index_hits`` of them without
-    reading the source), ``misses`` extracted by this process."""
+    reading the source), ``misses`` extracted by this process, ``unpickled`` facts entries read
+    from disk (0 on a warm run whose findings were in the results cache)."""
 
     files: int = 0
     hits: int = 0
     index_hits: int = 0
     misses: int = 0
+    unpickled: int = 0
     failed: int = 0
     workers: int = 0
     load_ms: int = 0  # wall time of loading every file's facts
 
     def line(self) -> str:
         return (f"lint-privacy stats: pid={os.getpid()} files={self.files} hits={self.hits} "
-                f"index_hits={self.index_hits} misses={self.misses} failed={self.failed} "
+                f"index_hits={self.index_hits} misses={self.misses} unpickled={self.unpickled} failed={self.failed} "
                 f"workers={self.workers} load_ms={self.load_ms}\n")
 
 
@@ -163,20 +168,18 @@ class FactsCache:
         return h.hexdigest()
 
     # ------------------------------------------------------------------ entries
-    def get_or_extract(self, path: str, source: str, extract: Callable[[], FileFacts]) -> FileFacts:
-        key = self.key(path, source)
-        facts = self.lookup(path, key)
-        if facts is None:
-            facts = extract()
-            self.store(key, facts)
-        return facts
-
     def lookup(self, path: str, key: str) -> FileFacts | None:
         """The facts stored under ``key`` (counted as a hit), or None."""
+        facts = self.fetch(path, key)
+        if facts is not None:
+            self.stats.hits += 1
+        return facts
+
+    def fetch(self, path: str, key: str) -> FileFacts | None:
+        """The facts stored under ``key``, or None (not counted: the caller counted it already)."""
         facts = self.memory.get(key) or self._read(key, path)
         if facts is not None:
             self.memory[key] = facts
-            self.stats.hits += 1
         return facts
 
     def store(self, key: str, facts: FileFacts) -> bytes:
@@ -190,6 +193,8 @@ class FactsCache:
 
     def adopt(self, path: str, key: str, payload: bytes) -> FileFacts | None:
         """Facts another process extracted and stored (a pool worker's payload)."""
+        from .facts import FileFacts
+
         try:
             facts = pickle.loads(payload)
         except Exception:
@@ -204,6 +209,8 @@ class FactsCache:
         return self.directory / key[:2] / f"{key}.pkl"
 
     def _read(self, key: str, path: str) -> FileFacts | None:
+        from .facts import FileFacts
+
         if self.directory is None:
             return None
         try:
@@ -217,7 +224,10 @@ class FactsCache:
             facts = pickle.loads(payload)
         except Exception:  # a corrupt entry of any shape is rebuilt, not trusted
             return None
-        return facts if isinstance(facts, FileFacts) and facts.path == path else None
+        if not isinstance(facts, FileFacts) or facts.path != path:
+            return None
+        self.stats.unpickled += 1
+        return facts
 
     # ------------------------------------------------------------------ stat index
     def _load_index(self) -> dict[str, tuple[StatKey, str]]:
@@ -298,66 +308,40 @@ class FactsCache:
             with contextlib.suppress(OSError):
                 lock.release()
 
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Serialise concurrent runs on one project (kept for callers outside the engine; the
-        engine itself shares work through :meth:`claim`)."""
-        if self.directory is None:
-            yield
-            return
-        from filelock import FileLock, Timeout
 
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(self.directory / ".lock"), timeout=_LOCK_TIMEOUT)
-            lock.acquire()
-        except (OSError, Timeout):
-            yield  # no lock to be had: correct, only maybe slower
-            return
-        try:
-            yield
-        finally:
-            lock.release()
+# ---------------------------------------------------------------------- policy and catalog
+_LOADED_SALT = f"{__version__}|{_PY}|".encode()
 
 
-# ---------------------------------------------------------------------- the policy
-_POLICY_SALT = f"{__version__}|{_PY}|".encode()
-
-
-def load_policy_cached(path: str | os.PathLike[str], cache_dir: Path | None) -> Any:
-    """``lint_privacy.policy.load_policy(path)``, from a pickle keyed by the file's bytes, the tool
-    version and the policy code when one is in ``cache_dir``. A policy with problems is never
-    cached: loading it again reports them again."""
-    from .policy import load_policy
-
+def load_cached(cache_dir: Path | None, inputs: Iterable[str | os.PathLike[str]], code: tuple[str, ...],
+                load: Callable[[], T], kind: type[T]) -> T:
+    """``load()``, or its pickle from ``cache_dir`` keyed by the ``inputs``' paths and bytes, the
+    tool version and the ``code`` that loads them (package modules, see :func:`_code_stamp`).
+    A load that raises (a policy with problems) is never cached: loading again reports them again."""
     if cache_dir is None:
-        return load_policy(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError:
-        return load_policy(path)  # it says what is wrong with the path
-    h = hashlib.sha256(_POLICY_SALT)
-    h.update(_code_stamp("policy", "durations.py", "iso3166.py").encode())
-    h.update(b"\0" + os.fspath(path).encode("utf-8", "surrogatepass") + b"\0")
-    h.update(raw)
-    entry = cache_dir / "policy" / f"{h.hexdigest()}.pkl"
+        return load()
+    h = hashlib.sha256(_LOADED_SALT + _code_stamp(*code).encode())
+    for path in inputs:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            return load()  # it says what is wrong with the path
+        h.update(b"\0" + os.fspath(path).encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(raw).digest())
+    entry = cache_dir / f"{h.hexdigest()}.pkl"
     try:
         payload = _unseal(entry.read_bytes())
-        if payload is not None:
-            from .policy.model import Policy
-
-            policy = pickle.loads(payload)
-            if isinstance(policy, Policy):
-                return policy
+        value = pickle.loads(payload) if payload is not None else None
+        if isinstance(value, kind):
+            return value
     except Exception:  # missing or corrupt: load it afresh
         pass
-    policy = load_policy(path)
+    value = load()
     try:
-        payload = pickle.dumps(policy, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # a model that cannot be pickled is loaded every time, not wrongly
-        return policy
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a value that cannot be pickled is loaded every time, not wrongly
+        return value
     _write_atomic(entry, _seal(payload))
-    return policy
+    return value
 
 
 # ---------------------------------------------------------------------- whole-project results
@@ -370,7 +354,8 @@ _RESULT_SALT = (
 ).encode()
 
 
-def result_key(config: Config, files: Mapping[str, FileFacts], failed: Iterable[Any]) -> str:
+def result_key(config: Config, keys: Mapping[str, str], failed: Iterable[Any]) -> str:
+    """``keys``: every analysed file's content key (:meth:`FactsCache.key`), by path."""
     h = hashlib.sha256(_RESULT_SALT)
     h.update(config.fingerprint().encode("utf-8", "surrogatepass"))
     for p in (config.policy, *config.catalog):
@@ -378,8 +363,8 @@ def result_key(config: Config, files: Mapping[str, FileFacts], failed: Iterable[
             h.update(b"\0" + hashlib.sha256(Path(p).read_bytes()).digest())
         except (OSError, TypeError):
             h.update(b"\0missing")
-    for path in sorted(files):
-        h.update(f"\0{path}\0{files[path].content_hash}".encode("utf-8", "surrogatepass"))
+    for path in sorted(keys):
+        h.update(f"\0{path}\0{keys[path]}".encode("utf-8", "surrogatepass"))
     for f in failed:
         h.update(f"\0!{f.path}\0{f.message}".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
@@ -398,27 +383,33 @@ class ResultCache:
     def for_config(cls, config: Config) -> ResultCache:
         return cls(None if config.no_cache else config.cache_path() / "results")
 
-    def get_or_compute(self, key: str, compute: Callable[[], list[Any]]) -> list[Any]:
+    def get_or_compute(self, key: str, compute: Callable[[], tuple[T, bool]], kind: type[T]) -> T:
+        """The value stored under ``key``, else ``compute()``'s value, stored when it says so
+        (False: it was computed from files that changed during the run)."""
         if self.directory is None:
-            return compute()
+            return compute()[0]
+        entry = self.directory / f"{key}.pkl"
+        cached = self._read(entry)  # entries are written whole (rename): no lock needed to read one
+        if isinstance(cached, kind):
+            return cached
         from filelock import FileLock, Timeout
 
-        entry = self.directory / f"{key}.pkl"
         lock = FileLock(str(self.directory / f"{key}.lock"), timeout=_LOCK_TIMEOUT)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         except (OSError, Timeout):
-            return compute()  # no lock to be had: correct, only slower
+            return compute()[0]  # no lock to be had: correct, only slower
         try:
-            cached = self._read(entry)
-            if cached is not None:
+            cached = self._read(entry)  # computed by another process while we waited for the lock
+            if isinstance(cached, kind):
                 return cached
-            findings = compute()
-            with contextlib.suppress(Exception):  # unpicklable: computed every time, never wrong
-                _write_atomic(entry, _seal(pickle.dumps(findings, protocol=pickle.HIGHEST_PROTOCOL)))
-            self._prune(keep=entry)
-            return findings
+            value, keep = compute()
+            if keep:
+                with contextlib.suppress(Exception):  # unpicklable: computed every time, never wrong
+                    _write_atomic(entry, _seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+                self._prune(keep=entry)
+            return value
         finally:
             with contextlib.suppress(OSError):
                 lock.release()
@@ -434,10 +425,9 @@ class ResultCache:
                     old.with_suffix(".lock").unlink(missing_ok=True)
 
     @staticmethod
-    def _read(entry: Path) -> list[Any] | None:
+    def _read(entry: Path) -> object:
         try:
             payload = _unseal(entry.read_bytes())
-            found = pickle.loads(payload) if payload is not None else None
+            return pickle.loads(payload) if payload is not None else None
         except Exception:  # missing or corrupt: judged afresh
             return None
-        return found if isinstance(found, list) else None

@@ -271,7 +271,7 @@ def _check(args: argparse.Namespace) -> int:
     def selected(path: str) -> bool:
         return not wanted or any(_under(path, w) for w in wanted)
 
-    sups = [s for s in noqa.collect(result.files) if selected(s.path)]
+    sups = [s for s in noqa.collect(result.noqa) if selected(s.path)]
     findings = noqa.apply((f for f in result.findings if selected(f.path)), sups)
 
     if args.write_baseline:
@@ -350,7 +350,7 @@ def _report(args: argparse.Namespace) -> int:
     if judged is None:
         return EXIT_UNTRUSTED
     result, graph, policy = judged
-    sups = noqa.collect(result.files)
+    sups = noqa.collect(result.noqa)
     findings = noqa.apply(result.findings, sups)
     model = report.build(graph, policy, result.files, findings, sups, getattr(result.context, "symbols", None))
     _write(args.output, report.render(model, args.format, args.view))

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 import tokenize
@@ -21,33 +23,105 @@ from typing import TYPE_CHECKING
 from .cache import FactsCache, ResultCache, gc_paused, result_key, stat_key, stats_wanted
 from .catalog import Catalog
 from .config import Config
-from .extract import extract
-from .facts import FileFacts
 from .findings import Finding
-from .lineage.symbols import Symbols
 from .policy.model import Policy
 from .project import project_files
 
-if TYPE_CHECKING:  # the checks (every family, the lineage) are imported only when a run judges
+if TYPE_CHECKING:  # the checks (every family, the lineage) and facts are imported only when needed
     from .checks import Context
+    from .facts import FileFacts
 
 Progress = Callable[[int, int], None]
 
 
 @dataclass
-class Result:
-    findings: list[Finding]
-    not_analysed: list[Finding]
-    files: dict[str, FileFacts]
-    context: Context | None = None
-    by_path: dict[str, list[Finding]] = field(default_factory=dict)
+class Project:
+    """Every analysed file's content key, and its facts, loaded only when a judgement needs them:
+    a warm run whose findings are in the results cache never unpickles a file's facts."""
 
-    def __post_init__(self) -> None:
-        for f in self.findings:
-            self.by_path.setdefault(f.path, []).append(f)
+    config: Config
+    keys: dict[str, str]  # path -> content key (FactsCache.key), every file that could be analysed
+    failed: list[Finding]  # PRV002 of the files that could not
+    store: FactsCache
+    loaded: dict[str, FileFacts] = field(default_factory=dict)
+    changed: bool = False  # a file changed on disk between its stat and its load: do not keep results
+
+    def facts(self) -> dict[str, FileFacts]:
+        """Every analysed file's facts, in path order (those known only by key are read now)."""
+        missing = [p for p in self.keys if p not in self.loaded]
+        if missing:
+            with gc_paused():
+                for path in missing:
+                    facts = self.store.fetch(path, self.keys[path])  # counted as a hit when keyed
+                    if facts is None:  # the entry went missing or is corrupt: extract again
+                        facts = self._reload(path)
+                    if facts is not None:
+                        self.loaded[path] = facts
+        return {p: self.loaded[p] for p in self.keys if p in self.loaded}
+
+    def _reload(self, path: str) -> FileFacts | None:
+        got = _attempt(self.store, self.config.root, _Job(path), blocking=True)
+        if got is None or got.facts is None or got.key != self.keys[path]:
+            self.changed = True  # judged as it is now, but the results cache must not keep it
+        return got.facts if got is not None else None
+
+    def report_stats(self) -> None:
+        """``LINT_PRIVACY_STATS=1``: what the cache did in this process, on stderr."""
+        if stats_wanted():
+            sys.stderr.write(self.store.stats.line())
+
+    def forget_facts(self) -> None:
+        """Drop the loaded facts (they are read again from the cache if a judgement needs them)."""
+        if self.store.directory is not None:
+            self.loaded.clear()
+            self.store.memory.clear()
+
+
+@dataclass
+class Judgement:
+    """What the results cache keeps for a project: each file's findings, pickled apart so that
+    one file's are read without the others' (an editor asks for one file), and every noqa comment."""
+
+    pickled: dict[str, bytes]  # path -> its findings, pickled; in the findings' order
+    noqa: list[tuple[str, int, str]]  # (path, line, comment)
+
+    @classmethod
+    def of(cls, findings: list[Finding], noqa: list[tuple[str, int, str]]) -> Judgement:
+        by_path: dict[str, list[Finding]] = {}
+        for f in findings:
+            by_path.setdefault(f.path, []).append(f)
+        return cls({p: pickle.dumps(fs, protocol=pickle.HIGHEST_PROTOCOL) for p, fs in by_path.items()}, noqa)
 
     def for_path(self, path: str) -> list[Finding]:
-        return self.by_path.get(path, [])
+        data = self.pickled.get(path)
+        return pickle.loads(data) if data is not None else []
+
+    def findings(self) -> list[Finding]:
+        return [f for path in self.pickled for f in self.for_path(path)]
+
+
+@dataclass
+class Result:
+    judged: Judgement
+    not_analysed: list[Finding]
+    project: Project
+    context: Context | None = None
+
+    @functools.cached_property
+    def findings(self) -> list[Finding]:
+        """Every finding, the files not analysed (PRV002) last."""
+        return self.judged.findings() + self.not_analysed
+
+    @property
+    def noqa(self) -> list[tuple[str, int, str]]:
+        return self.judged.noqa
+
+    @property
+    def files(self) -> dict[str, FileFacts]:
+        return self.project.facts()
+
+    def for_path(self, path: str) -> list[Finding]:
+        return self.judged.for_path(path) + [f for f in self.not_analysed if f.path == path]
 
 
 class SourceError(Exception):
@@ -83,6 +157,8 @@ def decode_source(raw: bytes) -> str:
 
 def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFacts:
     """Extract one file, turning every failure into a SourceError that says what went wrong."""
+    from .extract import extract  # not needed by a run that finds every file in the cache
+
     try:
         return extract(path, source, tree)
     except SyntaxError as e:
@@ -97,32 +173,37 @@ def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFact
         raise SourceError(internal_error(e).removeprefix("this file was not analysed: ")) from None
 
 
-def load_files(
+def load_project(
     config: Config,
     overrides: Mapping[str, tuple[str, ast.Module | None]] | None = None,
     progress: Progress | None = None,
-) -> tuple[dict[str, FileFacts], list[Finding]]:
-    """Facts of every project file (``overrides``: path -> unsaved source, e.g. stdin).
+    lazy: bool = False,
+) -> Project:
+    """Every project file's content key and facts (``overrides``: path -> unsaved source, e.g. stdin).
 
-    Files the cache knows are not read at all (stat index) or only hashed; the others are
-    extracted in a process pool when there are many (the same facts as one by one), each under
-    a claim, so that concurrent runs (flake8 workers) extract each file once.
+    Files the cache knows are not read at all (stat index; with ``lazy`` their facts are not even
+    unpickled until :meth:`Project.facts`) or only hashed; the others are extracted in a process
+    pool when there are many (the same facts as one by one), each under a claim, so that
+    concurrent runs (flake8 workers) extract each file once.
     ``LINT_PRIVACY_STATS=1`` prints what the cache did to stderr.
     """
     started = time.perf_counter()
     store = FactsCache.for_config(config)
     overrides = dict(overrides or {})
     paths = sorted(set(project_files(config)) | set(overrides))
+    keys: dict[str, str] = {}
     found: dict[str, FileFacts] = {}
     errors: dict[str, str] = {}
     done = 0
 
-    def finished(path: str, facts: FileFacts | None, error: str | None) -> None:
+    def finished(path: str, key: str, facts: FileFacts | None, error: str | None) -> None:
         nonlocal done
-        if facts is not None:
-            found[path] = facts
+        if error is None:
+            keys[path] = key
+            if facts is not None:
+                found[path] = facts
         else:
-            errors[path] = error or "it could not be analysed"
+            errors[path] = error
         done += 1
         if progress is not None:
             progress(done, len(paths))
@@ -135,27 +216,36 @@ def load_files(
                 job = _Job(path, source=source, tree=tree)
             else:
                 job = _Job(path)
-                facts = _known(store, config.root, job)
+                key = _known_key(store, config.root, job)
+                if key is not None and lazy:  # its facts are read only if a judgement needs them
+                    store.stats.hits += 1
+                    store.stats.index_hits += 1
+                    finished(path, key, None, None)
+                    continue
+                facts = store.lookup(path, key) if key is not None else None
                 if facts is not None:
-                    finished(path, facts, None)
+                    store.stats.index_hits += 1
+                    finished(path, key, facts, None)  # type: ignore[arg-type]
                     continue
             todo.append(job)
         on_disk = [job for job in todo if job.source is None]
         if _parallel_jobs(len(on_disk)) > 1:
             todo = [job for job in todo if job.source is not None]
-            for path, facts, error in _extract_in_pool(store, config, on_disk):
-                finished(path, facts, error)
-        for path, facts, error in _extract_all(store, config.root, todo):
-            finished(path, facts, error)
+            for path, got in _extract_in_pool(store, config, on_disk):
+                finished(path, got.key, got.facts, got.error)
+        for path, got in _extract_all(store, config.root, todo):
+            finished(path, got.key, got.facts, got.error)
         store.save_index(keep=set(paths))
     store.stats.files = len(paths)
     store.stats.failed = len(errors)
     store.stats.load_ms = round((time.perf_counter() - started) * 1000)
-    if stats_wanted():
-        sys.stderr.write(store.stats.line())
-    files = {path: found[path] for path in paths if path in found}
-    failed = [not_analysed(path, errors[path]) for path in paths if path in errors]
-    return files, failed
+    return Project(
+        config=config,
+        keys={p: keys[p] for p in paths if p in keys},
+        failed=[not_analysed(path, errors[path]) for path in paths if path in errors],
+        store=store,
+        loaded=found,
+    )
 
 
 # Fewer files than this to extract: a pool costs more than it saves.
@@ -171,8 +261,8 @@ class _Job:
     stat: tuple[int, int, int, int, int] | None = None
 
 
-def _known(store: FactsCache, root: Path, job: _Job) -> FileFacts | None:
-    """The cached facts of an unchanged file, found by its stat alone, or None (``job`` then
+def _known_key(store: FactsCache, root: Path, job: _Job) -> str | None:
+    """The content key of an unchanged file, found by its stat alone, or None (``job`` then
     remembers the stat, taken before any read, for the index)."""
     if store.directory is None:
         return None
@@ -181,13 +271,7 @@ def _known(store: FactsCache, root: Path, job: _Job) -> FileFacts | None:
     except OSError:
         return None  # reading it will say why
     job.stat = stat_key(st)
-    key = store.key_by_stat(job.path, st)
-    if key is None:
-        return None
-    facts = store.lookup(job.path, key)
-    if facts is not None:
-        store.stats.index_hits += 1
-    return facts
+    return store.key_by_stat(job.path, st)
 
 
 @dataclass
@@ -229,7 +313,7 @@ def _attempt(store: FactsCache, root: Path, job: _Job, blocking: bool) -> _Got |
     return _Got(facts, key=key, hit=True)
 
 
-def _extract_all(store: FactsCache, root: Path, jobs: list[_Job]) -> Iterator[tuple[str, FileFacts | None, str | None]]:
+def _extract_all(store: FactsCache, root: Path, jobs: list[_Job]) -> Iterator[tuple[str, _Got]]:
     """Facts of each job in this process: files another process is busy with are left for last."""
     later: list[_Job] = []
     for job in jobs:
@@ -237,10 +321,9 @@ def _extract_all(store: FactsCache, root: Path, jobs: list[_Job]) -> Iterator[tu
         if got is None:
             later.append(job)
             continue
-        yield job.path, got.facts, got.error
+        yield job.path, got
     for job in later:
-        got = _attempt(store, root, job, blocking=True) or _Got(error="it could not be analysed")
-        yield job.path, got.facts, got.error
+        yield job.path, _attempt(store, root, job, blocking=True) or _Got(error="it could not be analysed")
 
 
 def _parallel_jobs(count: int) -> int:
@@ -255,7 +338,7 @@ def _parallel_jobs(count: int) -> int:
     return min(jobs, count // 8 or 1)
 
 
-def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Iterator[tuple[str, FileFacts | None, str | None]]:
+def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Iterator[tuple[str, _Got]]:
     """Extract in a process pool; whatever the pool could not do is done here, one by one."""
     count = _parallel_jobs(len(jobs))
     size = max(4, min(32, len(jobs) // (count * 8) or 1))
@@ -275,7 +358,10 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
                         store.stats.hits += 1
                     if facts is not None:
                         store.note_stat(path, stat, got.key)
-                    yield path, facts, got.error if facts is None else None
+                    got.facts, got.payload = facts, None
+                    if facts is None:
+                        got.error = got.error or "it could not be analysed"
+                    yield path, got
         store.stats.workers = count
     except Exception:  # no pool here (no /dev/shm, a sandbox) or a worker died: carry on alone
         pass
@@ -308,6 +394,7 @@ def not_analysed(path: str, reason: str) -> Finding:
 def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, FileFacts]) -> tuple[list[Finding], Context]:
     """Findings for a set of facts: symbols and lineage joined, every check run."""
     from .checks import Context, run_checks
+    from .lineage.symbols import Symbols
 
     with gc_paused():  # the graph is many small long-lived objects: cyclic collection only slows it
         ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files)
@@ -323,17 +410,21 @@ def analyse(
     need_context: bool = False,
 ) -> Result:
     """The project's findings. Unless the caller needs the judged context (graph, report) or
-    judges unsaved text, they come from the results cache when nothing they depend on changed."""
-    files, failed = load_files(config, overrides, progress)
+    judges unsaved text, they come from the results cache when nothing they depend on changed
+    (and then no file's facts are loaded)."""
+    from .outputs.suppressions import comments_of
+
+    project = load_project(config, overrides, progress, lazy=not (need_context or overrides))
     if need_context or overrides:
-        findings, ctx = judge(config, policy, catalog, files)
-        return Result(findings=findings + failed, not_analysed=failed, files=files, context=ctx)
-    judged: list[Context] = []
+        findings, ctx = judge(config, policy, catalog, project.facts())
+        project.report_stats()
+        return Result(Judgement.of(findings, comments_of(project.facts())), project.failed, project, context=ctx)
 
-    def compute() -> list[Finding]:
-        found, ctx = judge(config, policy, catalog, files)
-        judged.append(ctx)
-        return found
+    def compute() -> tuple[Judgement, bool]:
+        findings, _ = judge(config, policy, catalog, project.facts())
+        return Judgement.of(findings, comments_of(project.facts())), not project.changed
 
-    findings = ResultCache.for_config(config).get_or_compute(result_key(config, files, failed), compute)
-    return Result(findings=findings + failed, not_analysed=failed, files=files, context=judged[0] if judged else None)
+    cache = ResultCache.for_config(config)
+    judged = cache.get_or_compute(result_key(config, project.keys, project.failed), compute, Judgement)
+    project.report_stats()
+    return Result(judged, project.failed, project)

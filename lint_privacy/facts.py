@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from .annotations import Annotation
 
-FACTS_FORMAT = 1
-
 # Local node ids inside one function's flow graph (strings keep the cache format plain):
 #   p:NAME   parameter         v:NAME   local variable (module-level code: a global)
 #   g:NAME   free name (a global, import or builtin), resolved in the lineage stage

@@ -55,9 +55,9 @@ class Stub:
 
 def plan(config: Config, policy: Policy, catalog: Catalog, files: dict, symbols) -> list[Stub]:
     """The stubs to write: one per unannotated personal field that some category covers."""
-    from .outputs.suppressions import collect
+    from .outputs.suppressions import collect, comments_of
 
-    suppressed = {(s.path, s.line) for s in collect(files) if s.covers("PRV103")}
+    suppressed = {(s.path, s.line) for s in collect(comments_of(files)) if s.covers("PRV103")}
     stubs: list[Stub] = []
     for info in symbols.all_classes():
         qual = info.fact.qualname
@@ -146,12 +146,14 @@ def _selected(path: str, wanted: Sequence[str]) -> bool:
 
 def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], dry_run: bool,
         out: TextIO, err: TextIO, progress=None) -> int:
-    from .engine import load_files
+    from .engine import load_project
     from .lineage.symbols import Symbols
     from .project import relative_path
 
     try:
-        files, failed = load_files(config, progress=progress)
+        project = load_project(config, progress=progress)
+        files, failed = project.facts(), project.failed
+        project.report_stats()
     finally:
         if progress is not None and hasattr(progress, "done"):
             progress.done()

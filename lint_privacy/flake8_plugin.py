@@ -75,6 +75,7 @@ class Plugin:
             # of each loading every file's facts again. A failure is met again, and reported, in run().
             with contextlib.suppress(Exception):
                 cls._session.result()
+                cls._session.shed()
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         session = type(self)._session

@@ -6,7 +6,10 @@ Symlinked folders are not followed (no loops); excluded folders are not entered.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import Config
@@ -16,24 +19,30 @@ def project_files(config: Config) -> list[str]:
     """Paths of every Python file of the project, relative to the root, sorted."""
     found: set[str] = set()
     root = config.root
+    excluded = _matcher(config.exclude)
     for source_root in config.source_roots:
         base = (root / source_root).resolve()
         if not base.is_dir():
             continue
         for folder, dirs, files in os.walk(base, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not _excluded(d, config.exclude))
-            for name in files:
-                if name.endswith(".py") and not _excluded(name, config.exclude):
-                    full = Path(folder, name)
-                    try:
-                        found.add(full.relative_to(root).as_posix())
-                    except ValueError:
-                        continue
+            dirs[:] = sorted(d for d in dirs if not excluded(d))
+            try:
+                prefix = Path(folder).relative_to(root).as_posix()
+            except ValueError:
+                continue
+            prefix = "" if prefix == "." else prefix + "/"
+            found.update(prefix + name for name in files if name.endswith(".py") and not excluded(name))
     return sorted(found)
 
 
-def _excluded(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(name, p) for p in patterns)
+@functools.lru_cache(maxsize=8)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a file or folder name matches one of the fnmatch ``patterns`` (one regex for all:
+    a project walk tests every name against every pattern)."""
+    if not patterns:
+        return lambda name: False
+    regex = re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(p))})" for p in patterns))
+    return lambda name: regex.match(os.path.normcase(name)) is not None
 
 
 def relative_path(config: Config, path: str | os.PathLike[str]) -> str:

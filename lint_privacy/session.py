@@ -5,16 +5,15 @@ analysed once, and files whose text differs from disk (an editor's buffer) judge
 from __future__ import annotations
 
 import ast
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog, CatalogError, load_catalog
+from .catalog import SHIPPED, Catalog
 from .config import Config, ConfigError, load_config
 from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed
-from .extract import content_hash
 from .findings import Finding
-from .cache import load_policy_cached
-from .policy import PolicyError
+from .cache import FactsCache, load_cached
 from .policy.model import Policy
 from .project import relative_path
 
@@ -38,16 +37,32 @@ def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> tu
             "no policy given: pass --privacy-policy (flake8) or --policy (lint-privacy), "
             "or set policy in [tool.lint-privacy] of pyproject.toml"
         ])
+    cache = None if config.no_cache else config.cache_path()
+    policy_path = config.policy
+    # Both from a pickle in the cache dir when these exact files were loaded by this code before.
+    policy_obj = load_cached(cache and cache / "policy", [policy_path], ("policy", "durations.py", "iso3166.py"),
+                             lambda: _load_policy(policy_path), Policy)
+    catalog = load_cached(cache and cache / "catalog", [*SHIPPED, *config.catalog], ("catalog",),
+                          lambda: _load_catalog(config.catalog), Catalog)
+    return config, policy_obj, catalog
+
+
+def _load_policy(path: Path) -> Policy:
+    from .policy import PolicyError, load_policy
+
     try:
-        # From the cache dir when this exact policy (bytes, tool version) was loaded before.
-        policy_obj = load_policy_cached(config.policy, None if config.no_cache else config.cache_path())
+        return load_policy(path)
     except PolicyError as e:
         raise SetupError([f"PRV001 {p}" for p in e.problems]) from None
+
+
+def _load_catalog(extra: tuple[Path, ...]) -> Catalog:
+    from .catalog import CatalogError, load_catalog
+
     try:
-        catalog = load_catalog(config.catalog)
+        return load_catalog(extra)
     except CatalogError as e:
         raise SetupError([str(e)]) from None
-    return config, policy_obj, catalog
 
 
 @dataclass
@@ -56,12 +71,22 @@ class Session:
     policy: Policy
     catalog: Catalog
     _result: Result | None = None
-    _overlays: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
+    _overlays: dict[str, list[Finding]] = field(default_factory=dict)  # by the buffer's content key
 
     def result(self) -> Result:
         if self._result is None:
             self._result = analyse(self.config, self.policy, self.catalog)
         return self._result
+
+    def shed(self) -> None:
+        """Keep only the findings and content keys (before flake8 forks its workers, so that each
+        does not inherit every file's facts and the judged graph). Facts are read from the
+        cache again if an unsaved buffer needs a judgement."""
+        project = self.result().project
+        if project.loaded and project.store.directory is not None:
+            project.forget_facts()
+            gc.unfreeze()  # the judgement's objects were frozen (gc_paused); some are cycles
+            gc.collect()
 
     def findings_for(self, filename: str, source: str, tree: ast.Module | None = None) -> list[Finding]:
         """Findings of one file, judged with the whole project as context.
@@ -71,17 +96,16 @@ class Session:
         """
         path = relative_path(self.config, filename)
         base = self.result()
-        known = base.files.get(path)
-        if known is not None and known.content_hash == content_hash(source):
+        key = FactsCache.key(path, source)
+        if base.project.keys.get(path) == key:
             return base.for_path(path)
-        key = (path, content_hash(source))
         if key not in self._overlays:
             try:
                 facts = facts_of(path, source, tree)
             except SourceError as e:
                 # flake8 parsed the file (or reports E999 and never calls us): what failed is ours.
                 return [not_analysed(path, str(e))]
-            files = dict(base.files)
+            files = dict(base.project.facts())
             files[path] = facts
             findings, _ = judge(self.config, self.policy, self.catalog, files)
             self._overlays[key] = [f for f in findings if f.path == path]

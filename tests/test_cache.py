@@ -115,6 +115,7 @@ def test_warm_run_reports_what_the_cold_run_reported_without_extracting(app: Pat
     assert total(warm.stderr, "misses") == 0
     assert total(warm.stderr, "hits") == files
     assert total(warm.stderr, "index_hits") == files  # not even read
+    assert total(warm.stderr, "unpickled") == 0  # the judged findings are cached: no facts needed
 
 
 def test_corrupt_or_truncated_entries_are_rebuilt_not_trusted(app: Path, reference: str) -> None:
@@ -220,6 +221,7 @@ def test_editing_the_policy_rejudges_without_extracting(app: Path, tmp_path: Pat
     second = subprocess.run(cmd, cwd=app, capture_output=True, text=True, env=_env(), timeout=600)
     assert second.stdout == first.stdout
     assert total(second.stderr, "misses") == 0
+    assert total(second.stderr, "unpickled") == stats(second.stderr)[0]["files"]  # judging needs every file
     assert len(list((app / CACHE / "policy").glob("*.pkl"))) == 2
 
 
@@ -233,6 +235,15 @@ def test_unchanged_project_reuses_its_judged_findings_and_a_change_rejudges(app:
     assert sorted(results.glob("*.pkl")) == judged and judged[0].stat().st_mtime_ns == stamp  # read, not rewritten
     judged[0].write_bytes(b"LPF1" + b"\0" * 40)  # corrupt: judged afresh, same findings
     assert check(app).stdout == reference
+    for entry in entries(app):
+        entry.unlink()  # the facts are gone but the stat index and the results are not: still served
+    served = check(app)
+    assert served.stdout == reference and total(served.stderr, "unpickled") == 0
+    for judged_entry in results.glob("*.pkl"):
+        judged_entry.unlink()  # now judging needs the facts: the missing entries are extracted again
+    rejudged = check(app)
+    assert rejudged.stdout == reference
+    assert total(rejudged.stderr, "misses") == stats(rejudged.stderr)[0]["files"]
     target = sorted(app.rglob("models*.py"))[0]
     target.write_text(target.read_text(encoding="utf-8") + "\nextra_email = 'x'\n", encoding="utf-8")
     check(app)

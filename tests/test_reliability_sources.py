@@ -468,14 +468,16 @@ def test_an_unreadable_file_is_reported_even_as_root(tmp_path: Path, monkeypatch
 
 
 def test_a_bug_in_extraction_costs_one_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = engine.extract
+    import lint_privacy.extract
+
+    real = lint_privacy.extract.extract
 
     def buggy(path, source, tree=None):
         if path == "bad.py":
             raise KeyError("boom")
         return real(path, source, tree)
 
-    monkeypatch.setattr(engine, "extract", buggy)
+    monkeypatch.setattr(lint_privacy.extract, "extract", buggy)
     result = run(tmp_path, {"bad.py": "x = 1\n", "ok.py": MODELS})
     msg = not_analysed(result, "bad.py").message
     assert "internal error (KeyError" in msg and "report" in msg

@@ -14,9 +14,9 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
+from . import SHIPPED
 from ._yaml import CatalogError, YList, YMap, from_plain, load_yaml
 from .names import Kind, Names, split_words
 from .regions import PROVIDERS, Regions
@@ -32,8 +32,6 @@ from .sinks import (
     Vendor,
 )
 
-HERE = Path(__file__).parent
-SHIPPED = tuple(HERE / n for n in ("names.yaml", "sinks.yaml", "regions.yaml"))
 CONFIG_SOURCE = "lint-privacy config"
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -354,7 +352,7 @@ class _Builder:
                 domains=tuple(e["domains"]), modules=tuple(e["modules"]),
                 local_calls=tuple(e["local_calls"]), region_provider=e["region_provider"],
                 region_keywords=tuple(e["region_keywords"]),
-                host_countries=MappingProxyType(dict(e["host_countries"])),
+                host_countries=dict(e["host_countries"]),  # a plain dict: the catalog is pickled (cache)
             )
             for vid, e in self.vendors.items()
         }

@@ -57,14 +57,19 @@ def parse_noqa(path: str, line: int, comment: str) -> Suppression | None:
     return Suppression(path=path, line=line, codes=codes, justification=justification, comment=comment.strip())
 
 
-def collect(files: Mapping[str, FileFacts]) -> list[Suppression]:
-    """Every noqa comment naming a PRV code, in path and line order."""
+def comments_of(files: Mapping[str, FileFacts]) -> list[tuple[str, int, str]]:
+    """Every noqa comment of ``files`` as ``(path, line, comment)`` (kept with cached results)."""
+    return [(path, line, comment) for path, facts in files.items() for line, comment in facts.noqa]
+
+
+def collect(comments: Iterable[tuple[str, int, str]]) -> list[Suppression]:
+    """Every noqa comment naming a PRV code, in path and line order, from the project's
+    ``(path, line, comment)`` noqa comments."""
     found: list[Suppression] = []
-    for path in sorted(files):
-        for line, comment in files[path].noqa:
-            s = parse_noqa(path, line, comment)
-            if s is not None and any(c.startswith("PRV") for c in s.codes):
-                found.append(s)
+    for path, line, comment in sorted(comments):
+        s = parse_noqa(path, line, comment)
+        if s is not None and any(c.startswith("PRV") for c in s.codes):
+            found.append(s)
     return found
 
 
