@@ -134,11 +134,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield finding(PRV107, path, line, col, problem=problem)
         for site in facts.annotations:
             yield from _annotation(ctx, path, site)
+    covering: dict[str, list[str]] = {}  # name kind -> the categories covering it (asked per field)
     for info in ctx.symbols.all_classes():
         if info.fact.qualname.endswith(".Meta") or info.fact.qualname == "Meta":
             continue
         for field in info.fact.fields:
-            yield from _field(ctx, info, field)
+            yield from _field(ctx, info, field, covering)
 
 
 def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Finding]:
@@ -174,7 +175,7 @@ def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Findi
                               hint=f"; the categories here name: {', '.join(known)}")
 
 
-def _field(ctx: Context, info: ClassInfo, field: FieldFact) -> Iterator[Finding]:
+def _field(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Iterator[Finding]:
     name = field.name
     if name.startswith("__") or (name.isupper() and len(name) > 1):
         return
@@ -182,8 +183,7 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact) -> Iterator[Finding]
     kind = ctx.catalog.names.kinds.get(match.kind) if match else None
     owner = info.fact.qualname
     line, col = field.span.line, field.span.col
-    kinds = ctx.catalog.names.covered_by(match.kind) if match else ()
-    covering = [c.id for c in ctx.policy.categories.values() if any(k in c.elements for k in kinds)]
+    covering = _covering(ctx, match.kind, covering_of) if match else []
     ann = field.annotation
     if ann is None:
         if kind is None or not kind.personal:
@@ -198,10 +198,18 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact) -> Iterator[Finding]
         return
     for cid in _confirmed(ann):
         category = ctx.category(cid)
-        if category is None or match is None or any(k in category.elements for k in kinds):
+        if category is None or match is None or cid in covering:
             continue
         yield finding(PRV105, info.path, line, col, owner=owner, field=name, kind=kind.label, category=cid,
                       section=category.section, elements=join(category.elements, 8))
+
+
+def _covering(ctx: Context, kind: str, known: dict[str, list[str]]) -> list[str]:
+    """The policy categories whose elements cover a name kind (or a broader kind it is within)."""
+    if kind not in known:
+        kinds = ctx.catalog.names.covered_by(kind)
+        known[kind] = [c.id for c in ctx.policy.categories.values() if any(k in c.elements for k in kinds)]
+    return known[kind]
 
 
 def _confirmed(ann: Annotation) -> tuple[str, ...]:
