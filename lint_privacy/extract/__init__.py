@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ..annotations import Annotation, parse_comment
 from ..facts import AnnotationSite, ClassFact, FieldFact, FileFacts, FunctionFact, ImportFact, ParamFact, Span
 from .comments import Comments, PrivacyComment, read_comments
-from .flows import FunctionWalker, assigned_names, statement_span
+from .flows import FunctionWalker, statement_span, walk
 from .markers import marker_annotation
 from .spelling import spell, type_spelling
 
@@ -63,7 +63,7 @@ def _header_code_end(stmt: ast.stmt) -> int:
         return stmt.end_lineno or stmt.lineno
     ends = [stmt.lineno]
     for part in parts:
-        ends.extend(n.end_lineno for n in ast.walk(part) if getattr(n, "end_lineno", None))
+        ends.extend(n.end_lineno for n in walk(part) if getattr(n, "end_lineno", None))
     return max(ends)
 
 
@@ -166,7 +166,7 @@ class _FileExtractor:
 
     def run(self) -> FileFacts:
         module_defaults = self._module_defaults()
-        imports = self._imports()
+        imports, dotted_strings = self._walk_file()
         constants = self._constants()
         module_walker = FunctionWalker(
             "<module>", "", self.tree.body, (), (), self._lookup("scope"), {}, {}, ""
@@ -191,17 +191,31 @@ class _FileExtractor:
             age_checks=tuple(self.age_checks),
             line_count=self.source.count("\n") + self.source.count("\r") - self.source.count("\r\n") + 1,  # as Python counts
             noqa=tuple(self.comments.noqa),
-            dotted_strings=self._dotted_strings(),
+            dotted_strings=dotted_strings,
         )
 
-    def _dotted_strings(self) -> tuple[tuple[str, int], ...]:
-        """String literals that name a Python object (``"loggly.handlers.HTTPSHandler"``)."""
-        found: dict[str, int] = {}
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and 3 < len(node.value) < 200:
-                if _DOTTED.match(node.value):
-                    found.setdefault(node.value, node.lineno)
-        return tuple(sorted(found.items()))
+    def _walk_file(self) -> tuple[tuple[ImportFact, ...], tuple[tuple[str, int], ...]]:
+        """The file's imports, and the string literals that name a Python object
+        (``"loggly.handlers.HTTPSHandler"``) with the line of the first (in ``ast.walk`` order)."""
+        imports: list[ImportFact] = []
+        dotted: dict[str, int] = {}
+        for node in walk(self.tree):
+            t = type(node)
+            if t is ast.Constant:
+                if isinstance(node.value, str) and 3 < len(node.value) < 200 and _DOTTED.match(node.value):
+                    dotted.setdefault(node.value, node.lineno)
+            elif t is ast.Import:
+                for alias in node.names:
+                    if alias.asname:
+                        imports.append(ImportFact(alias.asname, alias.name, "", 0, node.lineno))
+                    else:
+                        top = alias.name.split(".")[0]
+                        imports.append(ImportFact(top, top, "", 0, node.lineno))
+            elif t is ast.ImportFrom:
+                for alias in node.names:
+                    if alias.name != "*":
+                        imports.append(ImportFact(alias.asname or alias.name, node.module or "", alias.name, node.level, node.lineno))
+        return tuple(imports), tuple(sorted(dotted.items()))
 
     def _lookup(self, place: str):
         def annotation_of(stmt: ast.stmt, _hint: str) -> Annotation | None:
@@ -220,22 +234,6 @@ class _FileExtractor:
                 return self.attacher.parse(c, "defaults", line, c.column)
         return None
 
-    def _imports(self) -> tuple[ImportFact, ...]:
-        found: list[ImportFact] = []
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        found.append(ImportFact(alias.asname, alias.name, "", 0, node.lineno))
-                    else:
-                        top = alias.name.split(".")[0]
-                        found.append(ImportFact(top, top, "", 0, node.lineno))
-            elif isinstance(node, ast.ImportFrom):
-                for alias in node.names:
-                    if alias.name != "*":
-                        found.append(ImportFact(alias.asname or alias.name, node.module or "", alias.name, node.level, node.lineno))
-        return tuple(found)
-
     def _constants(self) -> tuple[tuple[str, str, int], ...]:
         found: list[tuple[str, str, int]] = []
         for stmt in self.tree.body:
@@ -253,7 +251,6 @@ class _FileExtractor:
 
     def _scopes(self, module_origins: dict[str, str]) -> None:
         """Every class and function at any depth, outermost first (a work list, not recursion)."""
-        module_locals, _ = assigned_names(self.tree.body)
         work: list[tuple[ast.stmt, str, str, tuple[tuple[str, set[str]], ...], dict[str, str]]] = []
         for stmt in self._defs_in(self.tree.body):
             work.append((stmt, "", "", (), {}))
@@ -359,8 +356,8 @@ class _FileExtractor:
             if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or not stmt.args.args:
                 continue
             self_name = stmt.args.args[0].arg
-            for sub in ast.walk(stmt):
-                if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.value, ast.Call):
+            for sub in walk(stmt):
+                if type(sub) is ast.Assign and len(sub.targets) == 1 and isinstance(sub.value, ast.Call):
                     t = sub.targets[0]
                     if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == self_name:
                         s = spell(sub.value)

@@ -17,6 +17,7 @@ REQUEST_CONTAINERS = {"POST", "GET", "data", "form", "args", "json", "values", "
 VALIDATED_CONTAINERS = {"cleaned_data", "validated_data"}
 _AGE_WORDS = ("age", "birth", "dob", "born")
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 # Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
@@ -47,38 +48,136 @@ def statement_span(stmt: ast.stmt) -> Span:
     return Span(stmt.lineno, stmt.col_offset, stmt.end_lineno or stmt.lineno)
 
 
-def assigned_names(body: Sequence[ast.stmt]) -> tuple[set[str], set[str]]:
-    """Names a scope assigns (its locals) and names it declares global/nonlocal.
+# Fields that never hold a node any pass here looks at: names, flags and numbers, and the
+# context and operator singletons (Load, Add, Eq...). Leaving them out makes walking a tree
+# several times cheaper than with ``ast.iter_child_nodes``.
+_LEAF_FIELDS = frozenset({
+    "id", "attr", "arg", "asname", "module", "level", "conversion", "kind", "type_comment",
+    "is_async", "simple", "tag", "rest", "kwd_attrs", "ctx", "op", "ops",
+})
 
-    Walks the scope's statements and expressions without entering nested functions/classes.
+
+class _ChildFields(dict):
+    """node type -> the fields of its instances that can hold child nodes, in ``_fields`` order."""
+
+    def __missing__(self, cls: type) -> tuple[str, ...]:
+        if cls in (ast.Constant, ast.MatchSingleton):
+            fields: tuple[str, ...] = ()  # the value is a Python constant, never a node
+        else:
+            # ``name`` is a string except in ``type X = ...`` (3.12), where it is a Name.
+            leaves = _LEAF_FIELDS if cls is getattr(ast, "TypeAlias", None) else _LEAF_FIELDS | {"name"}
+            if cls in (ast.Global, ast.Nonlocal):
+                leaves = leaves | {"names"}
+            fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in leaves)
+        self[cls] = fields
+        return fields
+
+
+_CHILD_FIELDS = _ChildFields()
+
+
+def child_nodes(node: object) -> list:
+    """The child nodes of ``node`` in ``ast.iter_child_nodes`` order, without the leaf fields.
+
+    A list field may contain None (a ``**`` entry of a dict's keys, a keyword-only argument
+    without default), which has no children.
+    """
+    out: list = []
+    for name in _CHILD_FIELDS[type(node)]:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            out.extend(value)
+        elif value is not None:
+            out.append(value)
+    return out
+
+
+def walk(root: ast.AST):
+    """``ast.walk`` over :func:`child_nodes`: breadth first, in the same order."""
+    level = [root]
+    while level:
+        below: list = []
+        for node in level:
+            if node is not None:
+                yield node
+                below.extend(child_nodes(node))
+        level = below
+
+
+def _stored_names(exprs: Sequence[ast.expr], local: set[str]) -> None:
+    """Add the names that expressions assign (walrus, comprehension targets) to ``local``."""
+    stack: list = list(exprs)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Name:
+            if not isinstance(node.ctx, ast.Load):
+                local.add(node.id)
+        elif t is not ast.Lambda:
+            stack.extend(child_nodes(node))
+
+
+def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple[str, str]]]:
+    """One walk of a scope's statements and expressions, without entering nested functions,
+    classes and lambdas: the names it assigns (its locals), the names it declares
+    global/nonlocal, and its origin candidates ``(name, spelling)`` in walk order.
+
+    An origin candidate is an assignment ``x = Callee(...)`` (the spelling of what made ``x``),
+    ``x: User`` (``User()``) or a loop ``for x in items`` (``items[]``).
     """
     local: set[str] = set()
     declared: set[str] = set()
-    stack: list[ast.AST] = list(body)
+    candidates: list[tuple[str, str]] = []
+    stack: list = list(body)
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        t = type(node)
+        if t is ast.Name:  # the commonest node first
+            if not isinstance(node.ctx, ast.Load):
+                local.add(node.id)
+            continue
+        if t in _DEF_TYPES:
             local.add(node.name)
-            stack.extend(node.decorator_list)
+            _stored_names(node.decorator_list, local)  # decorators run in this scope
             continue
-        if isinstance(node, ast.Lambda):
+        if t is ast.Lambda:
             continue
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
+        if t is ast.Global or t is ast.Nonlocal:
             declared.update(node.names)
             continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            local.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        target: ast.expr | None = None
+        value: ast.expr | None = None
+        if t is ast.Assign:
+            if len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+        elif t is ast.AnnAssign:
+            target, value = node.target, node.value
+            if isinstance(target, ast.Name):
+                cls = type_spelling(node.annotation)
+                if cls:
+                    candidates.append((target.id, cls + "()"))
+        elif t is ast.withitem:
+            target, value = node.optional_vars, node.context_expr
+        elif t is ast.For or t is ast.AsyncFor or t is ast.comprehension:
+            if isinstance(node.target, ast.Name):
+                it = spell(node.iter)
+                if it:
+                    candidates.append((node.target.id, it + "[]"))
+        elif t is ast.Import or t is ast.ImportFrom:
             for alias in node.names:
                 local.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            local.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            local.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            local.add(node.rest)
-        stack.extend(ast.iter_child_nodes(node))
-    return local - declared, declared
+        elif t is ast.ExceptHandler or t is ast.MatchAs or t is ast.MatchStar:
+            if node.name:
+                local.add(node.name)
+        elif t is ast.MatchMapping:
+            if node.rest:
+                local.add(node.rest)
+        if isinstance(target, ast.Name) and value is not None and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
+            s = spell(value)
+            if s and (isinstance(value, ast.Call) or head(s) != target.id):
+                candidates.append((target.id, s))
+        stack.extend(child_nodes(node))
+    return local - declared, declared, candidates
 
 
 class FunctionWalker:
@@ -105,7 +204,7 @@ class FunctionWalker:
         self.class_origins = class_origins
         self.module_origins = module_origins
         self.self_name = self_name
-        local, self.declared = assigned_names(body)
+        local, self.declared, self._candidates = scan_scope(body)
         self.param_names = {p.name for p in params}
         self.locals = (local | self.param_names) - self.declared
         self.calls: list[CallFact] = []
@@ -182,33 +281,8 @@ class FunctionWalker:
 
     def _origins_pass(self) -> None:
         """First assignments ``x = Callee(...)`` give ``x`` the spelling of what made it."""
-        stack: list[ast.AST] = list(self.body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                continue
-            target: ast.expr | None = None
-            value: ast.expr | None = None
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target, value = node.targets[0], node.value
-            elif isinstance(node, ast.AnnAssign):
-                target, value = node.target, node.value
-                if isinstance(target, ast.Name):
-                    cls = type_spelling(node.annotation)
-                    if cls:
-                        self.origins.setdefault(self.ref(target.id), cls + "()")
-            elif isinstance(node, ast.withitem):
-                target, value = node.optional_vars, node.context_expr
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                if isinstance(node.target, ast.Name):
-                    it = spell(node.iter)
-                    if it:
-                        self.origins.setdefault(self.ref(node.target.id), it + "[]")
-            if isinstance(target, ast.Name) and value is not None and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
-                s = spell(value)
-                if s and (isinstance(value, ast.Call) or head(s) != target.id):
-                    self.origins.setdefault(self.ref(target.id), s)
-            stack.extend(ast.iter_child_nodes(node))
+        for name, spelling in self._candidates:
+            self.origins.setdefault(self.ref(name), spelling)
         # Resolve chains (b = a.x(); a = Client()) to a fixed point, bounded by the count.
         for _ in range(len(self.origins)):
             changed = False
