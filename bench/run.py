@@ -8,8 +8,9 @@
 Every figure is the median of ``--repeats`` runs; runs of one repeat are interleaved (baseline,
 then each variant) so that load from other processes hits them alike. For each run it records
 wall time, CPU time of the whole process tree (``getrusage(RUSAGE_CHILDREN)``) and peak memory
-summed over the process tree (RSS of every descendant, polled from /proc every 20 ms: an upper
-bound, since pages shared after fork are counted in each worker).
+summed over the process tree, polled from /proc every 20 ms: PSS (a page shared by n processes,
+such as a forked worker's inherited pages, counts 1/n in each) and, in the JSON, the RSS sum
+(which counts shared pages in every process: an upper bound).
 
 Baselines: flake8 without the plugin is ``bench/flake8_without_plugin.py`` (flake8 with our entry
 point filtered out of plugin discovery; pycodestyle and pyflakes run as usual); plain parsing is
@@ -55,20 +56,24 @@ PARSE_ALL = [PY, str(HERE / "parse_all.py")]
 class Run:
     wall: float
     cpu: float
-    peak_mb: float
+    peak_mb: float  # PSS summed over the process tree
+    peak_rss_mb: float  # RSS summed over the process tree (counts shared pages in every process)
     rc: int
     out: str = field(default="", repr=False)
     err: str = field(default="", repr=False)
 
 
-def _tree_rss(root: int) -> int:
-    """Bytes of RSS of ``root`` and all its descendants (one scan of /proc)."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Bytes of memory of ``root`` and all its descendants: (PSS summed, RSS summed). PSS counts a
+    page shared by n processes (a forked worker's inherited pages) as 1/n in each, so its sum is
+    the memory the tree really holds; the RSS sum counts such pages in every process (an upper
+    bound). Where /proc/PID/smaps_rollup cannot be read (kernels before 4.14), PSS is the RSS."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     try:
         names = os.listdir("/proc")
     except OSError:
-        return 0
+        return 0, 0
     for name in names:
         if not name.isdigit():
             continue
@@ -83,12 +88,24 @@ def _tree_rss(root: int) -> int:
         pid = int(name)
         children.setdefault(ppid, []).append(pid)
         rss[pid] = pages * PAGE
-    total, stack = 0, [root]
+    total_rss, total_pss, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total_rss += rss.get(pid, 0)
+        total_pss += _pss(pid, rss.get(pid, 0))
         stack.extend(children.get(pid, ()))
-    return total
+    return total_pss, total_rss
+
+
+def _pss(pid: int, rss: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss
 
 
 def measure(cmd: list[str], cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> Run:
@@ -97,13 +114,14 @@ def measure(cmd: list[str], cwd: Path, stdin: str | None = None, env: dict[str, 
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
-    peak = 0
+    peak = peak_rss = 0
     done = threading.Event()
 
     def poll() -> None:
-        nonlocal peak
+        nonlocal peak, peak_rss
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            pss, rss = _tree_memory(proc.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             done.wait(0.02)
 
     poller = threading.Thread(target=poll, daemon=True)
@@ -114,7 +132,7 @@ def measure(cmd: list[str], cwd: Path, stdin: str | None = None, env: dict[str, 
     poller.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, peak / 2**20, proc.returncode, out, err)
+    return Run(wall, cpu, peak / 2**20, peak_rss / 2**20, proc.returncode, out, err)
 
 
 @dataclass
@@ -181,6 +199,7 @@ def bench(root: Path, policy: Path, repeats: int, jobs: int, stdin_rel: str, ver
             run = cs[name].run(cache)
             sys.stderr.write(f"  {name:36} {run.wall:7.2f} s wall {run.cpu:7.2f} s cpu {run.peak_mb:7.0f} MB\n")
     g = {n: {"wall": c.median("wall"), "cpu": c.median("cpu"), "peak_mb": c.median("peak_mb"),
+             "peak_rss_mb": c.median("peak_rss_mb"),
              "runs": [asdict(r) | {"out": None, "err": None} for r in c.runs], "command": c.command()}
          for n, c in cs.items()}
     base, base_cpu = g["flake8 (no plugin)"]["wall"], g["flake8 (no plugin)"]["cpu"]
@@ -242,7 +261,7 @@ def print_table(res: dict) -> None:
     w = sys.stdout.write
     w(f"\n{res['root']}: {res['lines']} lines; policy {res['policy']}; -j{res['jobs']}; "
       f"median of {res['repeats']}; machine: {os.cpu_count()} cores\n\n")
-    w(f"{'measure':40} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}\n")
+    w(f"{'measure':40} {'wall s':>8} {'cpu s':>8} {'peak MB (PSS, tree)':>8}\n")
     for name, c in res["cases"].items():
         w(f"{name:40} {c['wall']:8.2f} {c['cpu']:8.2f} {c['peak_mb']:8.0f}\n")
     w("\n")
@@ -284,7 +303,7 @@ def curve(sizes: list[int], policy: Path, jobs: int, repeats: int, workdir: Path
     w = sys.stdout.write
     names = [c.name for c in cs]
     w(f"\n{'lines':>8} " + " ".join(f"{n[:24]:>24}" for n in names)
-      + "   (wall s / cpu s / peak MB summed over the process tree)\n")
+      + "   (wall s / cpu s / peak MB: PSS summed over the process tree)\n")
     for row in rows:
         w(f"{row['lines']:8d} " + " ".join(
             f"{row[n + ' wall']:7.1f}/{row[n + ' cpu']:6.1f}/{row[n + ' MB']:5.0f}MB" for n in names) + "\n")
