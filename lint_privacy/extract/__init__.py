@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from ..annotations import Annotation, parse_comment
 from ..facts import AnnotationSite, ClassFact, FieldFact, FileFacts, FunctionFact, ImportFact, ParamFact, Span
 from .comments import Comments, PrivacyComment, read_comments
-from .flows import FunctionWalker, statement_span, walk
+from .flows import FunctionWalker, child_nodes, statement_span, walk
 from .markers import marker_annotation
 from .spelling import spell, type_spelling
 
@@ -67,6 +67,22 @@ def _header_code_end(stmt: ast.stmt) -> int:
     return max(ends)
 
 
+def _import_facts(node: ast.Import | ast.ImportFrom) -> list[ImportFact]:
+    found: list[ImportFact] = []
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                found.append(ImportFact(alias.asname, alias.name, "", 0, node.lineno))
+            else:
+                top = alias.name.split(".")[0]
+                found.append(ImportFact(top, top, "", 0, node.lineno))
+    else:
+        for alias in node.names:
+            if alias.name != "*":
+                found.append(ImportFact(alias.asname or alias.name, node.module or "", alias.name, node.level, node.lineno))
+    return found
+
+
 def _literal(node: ast.expr) -> str:
     if isinstance(node, ast.Constant):
         return repr(node.value) if isinstance(node.value, str) else str(node.value)
@@ -92,16 +108,20 @@ class _Attacher:
 
     def lines_of(self, stmt: ast.stmt, skip: set[int] = frozenset()) -> list[PrivacyComment]:
         first, last = _first_line(stmt), _header_end(stmt)
-        code_end = _header_code_end(stmt)
-        # A comment alone on its line after the header's code belongs to the body's first statement.
-        found = [self.comments[n] for n in range(first, last + 1)
-                 if n in self.comments and n not in skip and (n <= code_end or not self.comments[n].alone)]
+        lines = [n for n in range(first, last + 1) if n in self.comments and n not in skip]
+        found = []
+        if lines:  # most statements have no comment: spare them the walk of their header
+            code_end = _header_code_end(stmt)
+            # A comment alone on its line after the header's code belongs to the body's first statement.
+            found = [self.comments[n] for n in lines if n <= code_end or not self.comments[n].alone]
         above = self.comments.get(first - 1)
         if above is not None and above.alone and above.kind == "privacy" and above.line not in self.used:
             found.insert(0, above)
         return found
 
     def annotation_of(self, stmt: ast.stmt, place: str, skip: set[int] = frozenset()) -> Annotation | None:
+        if not self.comments:  # a file without privacy comments (most files): nothing to attach
+            return None
         key = id(stmt)
         if key in self.cache:
             return self.cache[key]
@@ -199,22 +219,21 @@ class _FileExtractor:
         (``"loggly.handlers.HTTPSHandler"``) with the line of the first (in ``ast.walk`` order)."""
         imports: list[ImportFact] = []
         dotted: dict[str, int] = {}
-        for node in walk(self.tree):
-            t = type(node)
-            if t is ast.Constant:
-                if isinstance(node.value, str) and 3 < len(node.value) < 200 and _DOTTED.match(node.value):
-                    dotted.setdefault(node.value, node.lineno)
-            elif t is ast.Import:
-                for alias in node.names:
-                    if alias.asname:
-                        imports.append(ImportFact(alias.asname, alias.name, "", 0, node.lineno))
-                    else:
-                        top = alias.name.split(".")[0]
-                        imports.append(ImportFact(top, top, "", 0, node.lineno))
-            elif t is ast.ImportFrom:
-                for alias in node.names:
-                    if alias.name != "*":
-                        imports.append(ImportFact(alias.asname or alias.name, node.module or "", alias.name, node.level, node.lineno))
+        level: list = [self.tree]
+        while level:  # flows.walk, unrolled: leaves are not even yielded
+            below: list = []
+            for node in level:
+                t = type(node)
+                if t is ast.Constant:
+                    if isinstance(node.value, str) and 3 < len(node.value) < 200 and _DOTTED.match(node.value):
+                        dotted.setdefault(node.value, node.lineno)
+                    continue
+                if t is ast.Name:
+                    continue
+                if t is ast.Import or t is ast.ImportFrom:
+                    imports.extend(_import_facts(node))
+                below.extend(child_nodes(node))
+            level = below
         return tuple(imports), tuple(sorted(dotted.items()))
 
     def _lookup(self, place: str):

@@ -5,7 +5,7 @@ calls, attributes, returns and variables. Flow-insensitive, iterative (no recurs
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..annotations import Annotation
 from ..facts import AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span
@@ -18,6 +18,7 @@ VALIDATED_CONTAINERS = {"cleaned_data", "validated_data"}
 _AGE_WORDS = ("age", "birth", "dob", "born")
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 
 # Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
@@ -117,6 +118,14 @@ def _stored_names(exprs: Sequence[ast.expr], local: set[str]) -> None:
             stack.extend(child_nodes(node))
 
 
+# The nodes scan_scope looks at (other than names).
+_SCOPE_NODES = frozenset({
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Global, ast.Nonlocal,
+    ast.Assign, ast.AnnAssign, ast.withitem, ast.For, ast.AsyncFor, ast.comprehension,
+    ast.Import, ast.ImportFrom, ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping,
+})
+
+
 def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple[str, str]]]:
     """One walk of a scope's statements and expressions, without entering nested functions,
     classes and lambdas: the names it assigns (its locals), the names it declares
@@ -135,6 +144,9 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
         if t is ast.Name:  # the commonest node first
             if not isinstance(node.ctx, ast.Load):
                 local.add(node.id)
+            continue
+        if t not in _SCOPE_NODES:  # then the many that need no look
+            stack.extend(child_nodes(node))
             continue
         if t in _DEF_TYPES:
             local.add(node.name)
@@ -245,8 +257,9 @@ class FunctionWalker:
             if origin:
                 return origin + rest[1 + len(attr):]
             return spelling
-        origin = self.origins.get(self.ref(first))
-        if origin is None and self.ref(first).startswith("g:"):
+        ref = self.ref(first)
+        origin = self.origins.get(ref)
+        if origin is None and ref.startswith("g:"):
             origin = self.module_origins.get(first)
         return origin + rest if origin else spelling
 
@@ -254,16 +267,15 @@ class FunctionWalker:
 
     def run(self, span: Span, decorators: tuple[str, ...], annotation: Annotation | None) -> FunctionFact:
         self._origins_pass()
-        frames: list[tuple[Sequence[ast.stmt], list[int], list[str], Span | None]] = [(self.body, [0], [], None)]
+        # Blocks still running, innermost last: (its statements left, the guards of its code).
+        frames: list[tuple[Iterator[ast.stmt], list[str]]] = [(iter(self.body), [])]
         while frames:
-            stmts, index, guards, _ = frames[-1]
-            if index[0] >= len(stmts):
+            stmts, guards = frames[-1]
+            stmt = next(stmts, None)
+            if stmt is None:
                 frames.pop()
-                continue
-            stmt = stmts[index[0]]
-            index[0] += 1
-            for child in self._statement(stmt, guards):
-                frames.append(child)
+            else:
+                frames.extend(self._statement(stmt, guards))
         return FunctionFact(
             qualname=self.qualname,
             span=span,
@@ -294,10 +306,10 @@ class FunctionWalker:
             if not changed:
                 break
 
-    def _statement(self, stmt: ast.stmt, guards: list[str]) -> Iterable[tuple[Sequence[ast.stmt], list[int], list[str], Span | None]]:
+    def _statement(self, stmt: ast.stmt, guards: list[str]) -> list[tuple[Iterator[ast.stmt], list[str]]]:
         span = statement_span(stmt)
         annotation = self.annotation_of(stmt, "call")
-        children: list[tuple[Sequence[ast.stmt], list[int], list[str], Span | None]] = []
+        children: list[tuple[Iterator[ast.stmt], list[str]]] = []  # blocks inside the statement
 
         def ev(expr: ast.expr | None) -> tuple[str, ...]:
             return self.eval(expr, span, annotation, guards) if expr is not None else ()
@@ -338,30 +350,30 @@ class FunctionWalker:
         elif isinstance(stmt, ast.If):
             ev(stmt.test)
             positive, negative = self._guards_of(stmt.test)
-            children.append((stmt.body, [0], guards + positive, span))
-            children.append((stmt.orelse, [0], guards + negative, span))
+            children.append((iter(stmt.body), guards + positive))
+            children.append((iter(stmt.orelse), guards + negative))
             if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
                 guards.extend(negative)  # `if not check(): return` guards what follows
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self.assign(stmt.target, ev(stmt.iter), span, annotation, guards)
-            children.append((stmt.body, [0], list(guards), span))
-            children.append((stmt.orelse, [0], list(guards), span))
+            children.append((iter(stmt.body), list(guards)))
+            children.append((iter(stmt.orelse), list(guards)))
         elif isinstance(stmt, ast.While):
             ev(stmt.test)
-            children.append((stmt.body, [0], list(guards), span))
-            children.append((stmt.orelse, [0], list(guards), span))
+            children.append((iter(stmt.body), list(guards)))
+            children.append((iter(stmt.orelse), list(guards)))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 value = ev(item.context_expr)
                 if item.optional_vars is not None:
                     self.assign(item.optional_vars, value, span, annotation, guards)
-            children.append((stmt.body, [0], list(guards), span))
+            children.append((iter(stmt.body), list(guards)))
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             for block in (stmt.body, stmt.orelse, stmt.finalbody):
-                children.append((block, [0], list(guards), span))
+                children.append((iter(block), list(guards)))
             for handler in stmt.handlers:
                 ev(handler.type)
-                children.append((handler.body, [0], list(guards), span))
+                children.append((iter(handler.body), list(guards)))
         elif isinstance(stmt, ast.Match):
             subject = ev(stmt.subject)
             for case in stmt.cases:
@@ -371,7 +383,7 @@ class FunctionWalker:
                         for n in subject:
                             self.edges.add((n, self.ref(name)))
                 ev(case.guard)
-                children.append((case.body, [0], list(guards), span))
+                children.append((iter(case.body), list(guards)))
         elif isinstance(stmt, ast.Assert):
             ev(stmt.test)
             ev(stmt.msg)
@@ -449,40 +461,60 @@ class FunctionWalker:
         raised: bool = False,
     ) -> tuple[str, ...]:
         """The local nodes whose data the expression's value carries."""
-        results: dict[int, tuple[str, ...]] = {}
-        stack: list[tuple[ast.AST, bool]] = [(root, False)]
+        t = type(root)
+        if t is ast.Name:  # the commonest expressions, answered without the walk below
+            return (self.ref(root.id),) if isinstance(root.ctx, ast.Load) else ()
+        if t is ast.Constant:
+            return ()
+        # Children before their parent, and a node's children right to left (the order in which
+        # calls, attribute reads and sources are numbered): the reverse of a pre-order walk.
+        order: list[ast.AST] = []
+        stack: list[ast.AST] = [root]
         while stack:
-            node, done = stack.pop()
-            if not done:
-                stack.append((node, True))
-                stack.extend((c, False) for c in self._children(node))
-                continue
-            results[id(node)] = self._value(node, results, span, annotation, guards, raised and node is root)
+            node = stack.pop()
+            order.append(node)
+            kids = self._children(node)
+            if kids:
+                kids.reverse()
+                stack.extend(kids)
+        results: dict[int, tuple[str, ...]] = {}
+        ref = self.ref
+        for node in reversed(order):
+            t = type(node)
+            if t is ast.Name:
+                if isinstance(node.ctx, ast.Load):
+                    results[id(node)] = (ref(node.id),)
+            elif t is not ast.Constant:  # a constant carries nothing (a missing result is ())
+                results[id(node)] = self._value(node, results, span, annotation, guards, raised and node is root)
         return results.get(id(root), ())
 
     @staticmethod
     def _children(node: ast.AST) -> list[ast.AST]:
-        if isinstance(node, ast.Lambda):
+        t = type(node)
+        if t is ast.Name or t is ast.Constant or t is ast.Lambda:
             return []
-        if isinstance(node, ast.Call):
+        if t is ast.Call:
             kids: list[ast.AST] = []
-            if isinstance(node.func, ast.Attribute):
-                kids.append(node.func.value)
-            elif not isinstance(node.func, ast.Name):
-                kids.append(node.func)
+            func = node.func
+            if type(func) is ast.Attribute:
+                kids.append(func.value)
+            elif type(func) is not ast.Name:
+                kids.append(func)
             kids.extend(node.args)
-            kids.extend(k.value for k in node.keywords)
+            kids.extend([k.value for k in node.keywords])
             return kids
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        if t is ast.Attribute:
+            return [node.value]
+        if t in _COMPREHENSIONS:
             kids = []
             for gen in node.generators:
                 kids.append(gen.iter)
                 kids.extend(gen.ifs)
-            kids.extend([node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt])
+            kids.extend([node.key, node.value] if t is ast.DictComp else [node.elt])
             return kids
-        if isinstance(node, ast.BinOp):
+        if t is ast.BinOp:
             return _operands(node)
-        return [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+        return [c for c in child_nodes(node) if isinstance(c, ast.expr)]
 
     def _value(
         self,
@@ -493,55 +525,55 @@ class FunctionWalker:
         guards: Sequence[str],
         raised: bool,
     ) -> tuple[str, ...]:
+        """The value of an expression other than a name or a constant, its operands' known."""
         def of(child: ast.AST | None) -> tuple[str, ...]:
             return results.get(id(child), ()) if child is not None else ()
 
-        if isinstance(node, ast.Name):
-            return (self.ref(node.id),) if isinstance(node.ctx, ast.Load) else ()
-        if isinstance(node, ast.Constant) or isinstance(node, ast.Lambda):
-            return ()
-        if isinstance(node, ast.Call):
+        t = type(node)
+        if t is ast.Call:
             return (self._call(node, results, span, annotation, guards, raised),)
-        if isinstance(node, ast.Attribute):
+        if t is ast.Attribute:
             index = len(self.attrs)
             recv_text = self.resolve_spelling(spell(node.value))
             self.attrs.append(AttrFact(node.attr, of(node.value), recv_text, node.lineno))
             return (f"a:{index}",)
-        if isinstance(node, ast.Subscript):
+        if t is ast.Lambda:
+            return ()
+        if t is ast.Subscript:
             source = self._request_read(node.value, node.slice, node.lineno)
             return source if source else of(node.value)
-        if isinstance(node, ast.Compare):
+        if t is ast.Compare:
             self._age_check(node, span)
             return ()
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        if t is ast.UnaryOp and isinstance(node.op, ast.Not):
             return ()
-        if isinstance(node, ast.IfExp):
+        if t is ast.IfExp:
             return of(node.body) + of(node.orelse)
-        if isinstance(node, ast.Dict):
+        if t is ast.Dict:
             return tuple(n for v in node.values for n in of(v))
-        if isinstance(node, ast.DictComp):
+        if t is ast.DictComp:
             self._comprehension_targets(node, results)
             return of(node.key) + of(node.value)
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        if t in _COMPREHENSIONS:
             self._comprehension_targets(node, results)
             return of(node.elt)
-        if isinstance(node, ast.NamedExpr):
+        if t is ast.NamedExpr:
             value = of(node.value)
             dst = self.ref(node.target.id)
             for n in value:
                 self.edges.add((n, dst))
             return value
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+        if t is ast.Yield or t is ast.YieldFrom:
             for n in of(node.value):
                 self.edges.add((n, "r"))
             return ()
-        if isinstance(node, ast.Slice):
+        if t is ast.Slice:
             return ()
-        if isinstance(node, ast.BinOp):  # `a + b + ...` as one node: linear, not quadratic, in its length
+        if t is ast.BinOp:  # `a + b + ...` as one node: linear, not quadratic, in its length
             return tuple(dict.fromkeys(n for operand in _operands(node) for n in of(operand)))
         # BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
         out: list[str] = []
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             out.extend(of(child))
         return tuple(dict.fromkeys(out))
 

@@ -7,7 +7,9 @@ stage resolves its first segment through the file's imports. Loops, not recursio
 from __future__ import annotations
 
 import ast
+import re
 
+_HEAD = re.compile(r"[^.(\[]*")  # what head() keeps
 _MAX_PARTS = 256  # a longer chain is no name anyone wrote by hand; spelling it would be quadratic
 # An annotation names the class of its instances through these (list[User] holds Users: the
 # elements are what attribute reads reach, so a collection is typed by its element).
@@ -44,12 +46,7 @@ def spell(node: ast.expr) -> str:
 
 def head(spelling: str) -> str:
     """The first name of a spelling: ``a.b().c`` -> ``a``."""
-    end = len(spelling)
-    for i, ch in enumerate(spelling):
-        if ch in ".([":
-            end = i
-            break
-    return spelling[:end]
+    return _HEAD.match(spelling).group()
 
 
 def type_spelling(node: ast.expr | None) -> str:
