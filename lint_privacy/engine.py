@@ -15,7 +15,7 @@ import pickle
 import sys
 import time
 import tokenize
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from .project import project_files
 if TYPE_CHECKING:  # the checks (every family, the lineage) and facts are imported only when needed
     from .checks import Context
     from .facts import FileFacts
+    from .lineage.scope import Outline
 
 Progress = Callable[[int, int], None]
 
@@ -46,9 +47,11 @@ class Project:
     loaded: dict[str, FileFacts] = field(default_factory=dict)
     changed: bool = False  # a file changed on disk between its stat and its load: do not keep results
 
-    def facts(self) -> dict[str, FileFacts]:
-        """Every analysed file's facts, in path order (those known only by key are read now)."""
-        missing = [p for p in self.keys if p not in self.loaded]
+    def facts(self, only: Collection[str] | None = None) -> dict[str, FileFacts]:
+        """Every analysed file's facts (``only``: those of these paths), in path order (those
+        known only by key are read now)."""
+        wanted = self.keys if only is None else [p for p in self.keys if p in only]
+        missing = [p for p in wanted if p not in self.loaded]
         if missing:
             with gc_paused():
                 for path in missing:
@@ -57,7 +60,7 @@ class Project:
                         facts = self._reload(path)
                     if facts is not None:
                         self.loaded[path] = facts
-        return {p: self.loaded[p] for p in self.keys if p in self.loaded}
+        return {p: self.loaded[p] for p in wanted if p in self.loaded}
 
     def _reload(self, path: str) -> FileFacts | None:
         got = _attempt(self.store, self.config.root, _Job(path), blocking=True)
@@ -80,17 +83,23 @@ class Project:
 @dataclass
 class Judgement:
     """What the results cache keeps for a project: each file's findings, pickled apart so that
-    one file's are read without the others' (an editor asks for one file), and every noqa comment."""
+    one file's are read without the others' (an editor asks for one file), every noqa comment,
+    and the outline of how the files depend on each other (read only to judge an edited buffer)."""
 
     pickled: dict[str, bytes]  # path -> its findings, pickled; in the findings' order
     noqa: list[tuple[str, int, str]]  # (path, line, comment)
+    pickled_outline: bytes | None = None  # lineage.scope.Outline; None when not recorded (graph, report)
 
     @classmethod
-    def of(cls, findings: list[Finding], noqa: list[tuple[str, int, str]]) -> Judgement:
+    def of(cls, findings: list[Finding], noqa: list[tuple[str, int, str]], outline: Outline | None = None) -> Judgement:
         by_path: dict[str, list[Finding]] = {}
         for f in findings:
             by_path.setdefault(f.path, []).append(f)
-        return cls({p: pickle.dumps(fs, protocol=pickle.HIGHEST_PROTOCOL) for p, fs in by_path.items()}, noqa)
+        return cls({p: pickle.dumps(fs, protocol=pickle.HIGHEST_PROTOCOL) for p, fs in by_path.items()}, noqa,
+                   pickle.dumps(outline, protocol=pickle.HIGHEST_PROTOCOL) if outline is not None else None)
+
+    def outline(self) -> Outline | None:
+        return pickle.loads(self.pickled_outline) if self.pickled_outline is not None else None
 
     def for_path(self, path: str) -> list[Finding]:
         data = self.pickled.get(path)
@@ -421,8 +430,10 @@ def analyse(
         return Result(Judgement.of(findings, comments_of(project.facts())), project.failed, project, context=ctx)
 
     def compute() -> tuple[Judgement, bool]:
-        findings, _ = judge(config, policy, catalog, project.facts())
-        return Judgement.of(findings, comments_of(project.facts())), not project.changed
+        from .lineage.scope import outline
+
+        findings, ctx = judge(config, policy, catalog, project.facts())
+        return Judgement.of(findings, comments_of(project.facts()), outline(ctx)), not project.changed
 
     cache = ResultCache.for_config(config)
     judged = cache.get_or_compute(result_key(config, project.keys, project.failed), compute, Judgement)

@@ -8,6 +8,7 @@ import ast
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalog import SHIPPED, Catalog
 from .config import Config, ConfigError, load_config
@@ -16,6 +17,9 @@ from .findings import Finding
 from .cache import FactsCache, load_cached
 from .policy.model import Policy
 from .project import relative_path
+
+if TYPE_CHECKING:
+    from .facts import FileFacts
 
 
 class SetupError(Exception):
@@ -92,7 +96,8 @@ class Session:
         """Findings of one file, judged with the whole project as context.
 
         When ``source`` differs from the file on disk (stdin, an unsaved buffer), that text
-        replaces the file for this judgement.
+        replaces the file for this judgement, made with only the files that can change the
+        file's findings (lineage/scope.py).
         """
         path = relative_path(self.config, filename)
         base = self.result()
@@ -105,8 +110,23 @@ class Session:
             except SourceError as e:
                 # flake8 parsed the file (or reports E999 and never calls us): what failed is ours.
                 return [not_analysed(path, str(e))]
-            files = dict(base.project.facts())
-            files[path] = facts
-            findings, _ = judge(self.config, self.policy, self.catalog, files)
-            self._overlays[key] = [f for f in findings if f.path == path]
+            self._overlays[key] = self._judge_buffer(facts)
         return self._overlays[key]
+
+    def _judge_buffer(self, facts: FileFacts) -> list[Finding]:
+        """The findings of a buffer, judged with the files its outline scope names (every file
+        when the project's outline does not know the file: a new one)."""
+        from .lineage.scope import files_for, unseen_fields
+
+        project = self.result().project
+        outline = self.result().judged.outline()
+        widen: set[str] = set()
+        while True:
+            scope = files_for(outline, self.config, facts, widen) if outline is not None else None
+            files = project.facts(scope - {facts.path} if scope is not None else None)
+            files[facts.path] = facts
+            findings, ctx = judge(self.config, self.policy, self.catalog, dict(sorted(files.items())))
+            more = unseen_fields(outline, ctx, scope) if outline is not None and scope is not None else set()
+            if not more:
+                return [f for f in findings if f.path == facts.path]
+            widen |= more

@@ -1,0 +1,198 @@
+"""The files an edited buffer's findings depend on, so that the editor judges only those.
+
+A whole-project judgement records an :class:`Outline` of the project (:func:`outline`): for
+each file, the project files its names can resolve into, the files with a lineage edge into it,
+the files that call its functions, and which field names its classes hold as personal data or
+not. For a file whose text differs from disk, :func:`files_for` gives the files to judge with the
+buffer so that the file gets the findings a judgement of the whole project with the buffer would
+give it (tests/test_editor_scope.py checks this for every file of the examples):
+
+- the file itself, every file its new text's names resolve into (transitively), and every file
+  that imports it (transitively: their calls reach its functions, new ones included);
+- the files holding a personal field of a name the buffer reads (matched by name alone);
+- every file from which data can flow into any of these (lineage edges, transitively): where
+  the data of the file's findings comes from and through which functions it goes;
+- every caller of any of those, transitively (a consent check in a caller guards the call);
+- the files every judgement reads: settings modules (constants naming where sinks send data) and
+  the files configuring log shippers (they make each log call a transfer);
+- for every file so far, the files its names resolve into (imports, re-exports, submodules), and
+  the files whose plain field shares its name with a personal field of one of them (the name
+  then identifies no field by name alone: ``Lineage.name_index``).
+
+The buffer may make a field personal whose name other files hold: :func:`unseen_fields` tells,
+after the judgement, which files that leaves out, to judge again with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..config import Config
+from ..facts import FileFacts
+from ..project import module_name
+from .symbols import Symbols
+
+if TYPE_CHECKING:
+    from ..checks.base import Context
+
+Relation = Mapping[str, frozenset[str]]  # path -> paths
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a judgement of the whole project says about how its files depend on each other."""
+
+    imports: dict[str, frozenset[str]]  # path -> the files its names can resolve into
+    feeds: dict[str, frozenset[str]]  # path -> the files with a lineage edge into it
+    callers: dict[str, frozenset[str]]  # path -> the files calling one of its functions
+    personal: dict[str, frozenset[str]]  # field name -> files with a class holding it as personal data
+    plain: dict[str, frozenset[str]]  # field name -> files with a class holding it as something else
+    needed: frozenset[str]  # files every judgement reads: settings, log shipper configuration
+
+
+def outline(ctx: Context) -> Outline:
+    """The outline of a judged project (its lineage built by the checks)."""
+    from ..checks.flows import lineage
+
+    lin = lineage(ctx)
+    symbols = ctx.symbols
+    interned = {p: p for p in ctx.files}  # one string per path: the pickled outline stays small
+    modules = _Modules(symbols.module_of_path)
+    imports = {p: frozenset(interned[q] for q in modules.referenced(_references(symbols, p)) if q != p) for p in ctx.files}
+
+    def file_of(node: str) -> str | None:
+        if node.startswith("field|"):
+            owner = symbols.classes.get(node[6:].rpartition(".")[0])
+            return interned.get(owner[0]) if owner is not None else None
+        return interned.get(node.partition("::")[0])
+
+    succ = lin.full._succ
+    where = {node: file_of(node) for node in succ}
+    feeds: dict[str, set[str]] = {}
+    for a, nexts in succ.items():
+        fa = where[a]
+        for b in nexts:
+            fb = where[b]
+            if fa is not None and fb is not None and fa != fb:
+                feeds.setdefault(fb, set()).add(fa)
+    callers: dict[str, set[str]] = {}
+    for node, data in lin.full.nodes(data=True):
+        callee = data.get("callee")
+        if callee:
+            caller, called = where[node], file_of(callee)
+            if caller is not None and called is not None and caller != called:
+                callers.setdefault(called, set()).add(caller)
+
+    sources = {s.node for s in lin.sources}
+    personal: dict[str, set[str]] = {}
+    plain: dict[str, set[str]] = {}
+    for info in symbols.all_classes():
+        for f in info.fact.fields:
+            kind = personal if f"field|{info.qualname}.{f.name}" in sources else plain
+            kind.setdefault(f.name, set()).add(interned[info.path])
+
+    needed = {p for p, module in symbols.module_of_path.items()
+              if any("settings" in f"{module}.{name}" for name, _, _ in ctx.files[p].constants)}
+    shippers = [s for s in ctx.catalog.log_shippers() if s.vendor]
+    calls = {s.target for s in shippers}
+    handlers = {s.target for s in shippers if s.how == "handler"}
+    needed.update(fn.path for fn in lin.functions.values() if any(lin.resolve_call(fn, c.func) in calls for c in fn.fact.calls))
+    needed.update(p for p, facts in ctx.files.items() if any(text in handlers for text, _ in facts.dotted_strings))
+    return Outline(imports, _frozen(feeds), _frozen(callers), _frozen(personal), _frozen(plain),
+                   frozenset(interned[p] for p in needed))
+
+
+def files_for(outline: Outline, config: Config, facts: FileFacts, widen: Iterable[str] = ()) -> set[str] | None:
+    """The files to judge ``facts`` (a buffer's) with; ``widen``: files :func:`unseen_fields` asked
+    for. None when the outline does not know the file (a new one): then every file is needed."""
+    path = facts.path
+    if path not in outline.imports:
+        return None
+    modules = _Modules({p: module_name(config, p) for p in outline.imports})
+    imports = dict(outline.imports)
+    imports[path] = frozenset(q for q in modules.referenced(_references(Symbols([facts], config), path)) if q != path)
+    seeds = {path, *widen} | _closure(imports, {path}) | _closure(_inverse(imports), {path})
+    for name in {a.attr for fn in facts.functions for a in fn.attrs} & outline.personal.keys():
+        seeds |= outline.personal[name] | outline.plain.get(name, frozenset())
+    found = _closure(outline.callers, _closure(outline.feeds, seeds)) | outline.needed
+    while True:
+        found = _closure(imports, found)
+        blockers = {p for name, holders in outline.personal.items() if name in outline.plain and not holders.isdisjoint(found)
+                    for p in outline.plain[name]} - found
+        if not blockers:
+            return found
+        found |= blockers
+
+
+def unseen_fields(outline: Outline, ctx: Context, files: set[str]) -> set[str]:
+    """Files outside ``files`` holding a field of a name the judged lineage matches by name alone
+    although the project did not (the buffer made such a field personal): judge again with them."""
+    from ..checks.flows import lineage
+
+    unseen: set[str] = set()
+    for name in lineage(ctx).name_index:
+        if name in outline.personal and name not in outline.plain:
+            continue  # matched by name in the project too: its holders feed the files that read it
+        unseen |= (outline.personal.get(name, frozenset()) | outline.plain.get(name, frozenset())) - files
+    return unseen
+
+
+class _Modules:
+    """Project modules by name, and the modules inside each package."""
+
+    def __init__(self, module_of_path: Mapping[str, str]) -> None:
+        self.paths: dict[str, list[str]] = {}
+        self.inside: dict[str, list[str]] = {}
+        for path, module in module_of_path.items():
+            self.paths.setdefault(module, []).append(path)
+            parts = module.split(".")
+            for i in range(1, len(parts)):
+                self.inside.setdefault(".".join(parts[:i]), []).append(path)
+
+    def referenced(self, names: Iterable[str]) -> set[str]:
+        """The files a qualified name can resolve into: its longest module prefix (the module
+        whose names ``Symbols.canonical`` looks up), and every module inside it (``pkg.sub.f``
+        spelled from ``import pkg``)."""
+        found: set[str] = set()
+        for name in names:
+            found.update(self.inside.get(name, ()))
+            head = name
+            while head:
+                if head in self.paths:
+                    found.update(self.paths[head])
+                    break
+                head = head.rpartition(".")[0]
+        return found
+
+
+def _references(symbols: Symbols, path: str) -> Iterator[str]:
+    """Qualified names a file's spellings start from: its imports' targets and its own top-level names."""
+    module = symbols.module_of_path[path]
+    yield from symbols.imports.get(module, {}).values()
+    for name in symbols.top_names.get(module, ()):
+        yield f"{module}.{name}"
+
+
+def _closure(relation: Relation, start: set[str]) -> set[str]:
+    found = set(start)
+    todo = list(start)
+    while todo:
+        for q in relation.get(todo.pop(), ()):
+            if q not in found:
+                found.add(q)
+                todo.append(q)
+    return found
+
+
+def _inverse(relation: Relation) -> dict[str, set[str]]:
+    inverse: dict[str, set[str]] = {}
+    for p, qs in relation.items():
+        for q in qs:
+            inverse.setdefault(q, set()).add(p)
+    return inverse
+
+
+def _frozen(relation: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in relation.items()}
