@@ -69,8 +69,9 @@ def stats_wanted() -> bool:
 @dataclass
 class Stats:
     """What one run's cache did: ``hits`` served from the cache (``index_hits`` of them without
-    reading the source), ``misses`` extracted by this process, ``unpickled`` facts entries read
-    from disk (0 on a warm run whose findings were in the results cache)."""
+    reading the source), ``misses`` extracted by this process or its pool, ``unpickled`` facts
+    unpickled here, from disk or from a pool worker (0 when the findings came from the results
+    cache, or were judged in a child process)."""
 
     files: int = 0
     hits: int = 0
@@ -134,11 +135,11 @@ def stat_key(st: os.stat_result) -> StatKey:
 
 
 class FactsCache:
-    """Facts by content. ``directory`` None: memory only (``--no-cache``)."""
+    """Facts by content, on disk; ``directory`` None: in memory only (``--no-cache``)."""
 
     def __init__(self, directory: Path | None, root: Path | None = None) -> None:
         self.directory = directory
-        self.memory: dict[str, FileFacts] = {}
+        self.memory: dict[str, FileFacts] = {}  # the store itself when there is no directory
         self.stats = Stats()
         self._index: dict[str, tuple[StatKey, str]] | None = None
         self._index_dirty = False
@@ -177,17 +178,15 @@ class FactsCache:
 
     def fetch(self, path: str, key: str) -> FileFacts | None:
         """The facts stored under ``key``, or None (not counted: the caller counted it already)."""
-        facts = self.memory.get(key) or self._read(key, path)
-        if facts is not None:
-            self.memory[key] = facts
-        return facts
+        return self.memory.get(key) if self.directory is None else self._read(key, path)
 
     def store(self, key: str, facts: FileFacts) -> bytes:
         """Remember freshly extracted facts (counted as a miss); returns the pickled payload."""
         self.stats.misses += 1
-        self.memory[key] = facts
         payload = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
-        if self.directory is not None:
+        if self.directory is None:
+            self.memory[key] = facts
+        else:
             _write_atomic(self._file(key), _seal(payload))
         return payload
 
@@ -201,7 +200,9 @@ class FactsCache:
             return None
         if not isinstance(facts, FileFacts) or facts.path != path:
             return None
-        self.memory[key] = facts
+        self.stats.unpickled += 1
+        if self.directory is None:
+            self.memory[key] = facts
         return facts
 
     def _file(self, key: str) -> Path:

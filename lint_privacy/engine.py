@@ -73,12 +73,6 @@ class Project:
         if stats_wanted():
             sys.stderr.write(self.store.stats.line())
 
-    def forget_facts(self) -> None:
-        """Drop the loaded facts (they are read again from the cache if a judgement needs them)."""
-        if self.store.directory is not None:
-            self.loaded.clear()
-            self.store.memory.clear()
-
 
 @dataclass
 class Judgement:
@@ -187,17 +181,20 @@ def load_project(
     overrides: Mapping[str, tuple[str, ast.Module | None]] | None = None,
     progress: Progress | None = None,
     lazy: bool = False,
+    hold: bool = True,
 ) -> Project:
     """Every project file's content key and facts (``overrides``: path -> unsaved source, e.g. stdin).
 
     Files the cache knows are not read at all (stat index; with ``lazy`` their facts are not even
     unpickled until :meth:`Project.facts`) or only hashed; the others are extracted in a process
     pool when there are many (the same facts as one by one), each under a claim, so that
-    concurrent runs (flake8 workers) extract each file once.
+    concurrent runs (flake8 workers) extract each file once. ``hold`` False (with a cache
+    directory): extracted facts are not kept in this process either, only their keys.
     ``LINT_PRIVACY_STATS=1`` prints what the cache did to stderr.
     """
     started = time.perf_counter()
     store = FactsCache.for_config(config)
+    hold = hold or store.directory is None
     overrides = dict(overrides or {})
     paths = sorted(set(project_files(config)) | set(overrides))
     keys: dict[str, str] = {}
@@ -209,7 +206,7 @@ def load_project(
         nonlocal done
         if error is None:
             keys[path] = key
-            if facts is not None:
+            if facts is not None and (hold or path in overrides):
                 found[path] = facts
         else:
             errors[path] = error
@@ -240,7 +237,7 @@ def load_project(
         on_disk = [job for job in todo if job.source is None]
         if _parallel_jobs(len(on_disk)) > 1:
             todo = [job for job in todo if job.source is not None]
-            for path, got in _extract_in_pool(store, config, on_disk):
+            for path, got in _extract_in_pool(store, config, on_disk, hold):
                 finished(path, got.key, got.facts, got.error)
         for path, got in _extract_all(store, config.root, todo):
             finished(path, got.key, got.facts, got.error)
@@ -347,8 +344,9 @@ def _parallel_jobs(count: int) -> int:
     return min(jobs, count // 8 or 1)
 
 
-def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Iterator[tuple[str, _Got]]:
-    """Extract in a process pool; whatever the pool could not do is done here, one by one."""
+def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job], hold: bool) -> Iterator[tuple[str, _Got]]:
+    """Extract in a process pool; whatever the pool could not do is done here, one by one.
+    ``hold`` False: the facts stay in the pool's entries on disk (only keys come back)."""
     count = _parallel_jobs(len(jobs))
     size = max(4, min(32, len(jobs) // (count * 8) or 1))
     batches = [[(j.path, j.stat) for j in jobs[i:i + size]] for i in range(0, len(jobs), size)]
@@ -356,20 +354,20 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
     left = {job.path: job for job in jobs}
     try:
         with multiprocessing.get_context().Pool(count) as pool:
-            for batch in pool.imap_unordered(_pool_batch, [(str(config.root), directory, b) for b in batches]):
+            work = [(str(config.root), directory, hold, b) for b in batches]
+            for batch in pool.imap_unordered(_pool_batch, work):
                 for path, stat, got in batch:
                     left.pop(path)
-                    facts = got.facts
-                    if got.payload is not None:
+                    if got.error is None and not got.hit:  # extracted by the pool
                         store.stats.misses += 1
-                        facts = store.adopt(path, got.key, got.payload)
+                        if hold:
+                            got.facts = store.adopt(path, got.key, got.payload)
+                            got.error = None if got.facts is not None else "it could not be analysed"
                     elif got.hit:
                         store.stats.hits += 1
-                    if facts is not None:
+                    if got.error is None:
                         store.note_stat(path, stat, got.key)
-                    got.facts, got.payload = facts, None
-                    if facts is None:
-                        got.error = got.error or "it could not be analysed"
+                    got.payload = None
                     yield path, got
         store.stats.workers = count
     except Exception:  # no pool here (no /dev/shm, a sandbox) or a worker died: carry on alone
@@ -377,17 +375,19 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
     yield from _extract_all(store, config.root, list(left.values()))
 
 
-def _pool_batch(args: tuple[str, str | None, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
+def _pool_batch(args: tuple[str, str | None, bool, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
     """In a pool worker: each file's stat and what :func:`_attempt` got (payload, not facts,
-    when extracted: the parent unpickles it once)."""
-    root, directory, batch = args
+    when extracted: the parent unpickles it once; neither when the parent does not ``hold`` them)."""
+    root, directory, hold, batch = args
     store = FactsCache(Path(directory) if directory else None)
     out = []
     for path, stat in batch:
         job = _Job(path, stat=stat)  # type: ignore[arg-type]
         got = _attempt(store, Path(root), job, blocking=True) or _Got(error="it could not be analysed")
-        if got.payload is not None:
+        if got.payload is not None or not hold:
             got.facts = None
+        if not hold:
+            got.payload = None
         out.append((path, job.stat, got))
     return out
 
@@ -417,25 +417,69 @@ def analyse(
     overrides: Mapping[str, tuple[str, ast.Module | None]] | None = None,
     progress: Progress | None = None,
     need_context: bool = False,
+    apart: bool = False,
 ) -> Result:
     """The project's findings. Unless the caller needs the judged context (graph, report) or
     judges unsaved text, they come from the results cache when nothing they depend on changed
-    (and then no file's facts are loaded)."""
-    from .outputs.suppressions import comments_of
+    (and then no file's facts are loaded).
 
-    project = load_project(config, overrides, progress, lazy=not (need_context or overrides))
+    ``apart``: a judgement is made in a forked child process, so that this one never holds the
+    facts or the graph (flake8 forks its workers from it next). Without ``fork`` or a cache
+    directory it is made here."""
+    apart = apart and not (need_context or overrides or config.no_cache) and "fork" in multiprocessing.get_all_start_methods()
+    project = load_project(config, overrides, progress, lazy=not (need_context or overrides), hold=not apart)
     if need_context or overrides:
         findings, ctx = judge(config, policy, catalog, project.facts())
         project.report_stats()
-        return Result(Judgement.of(findings, comments_of(project.facts())), project.failed, project, context=ctx)
+        return Result(_judgement(findings, ctx, project), project.failed, project, context=ctx)
 
     def compute() -> tuple[Judgement, bool]:
-        from .lineage.scope import outline
-
-        findings, ctx = judge(config, policy, catalog, project.facts())
-        return Judgement.of(findings, comments_of(project.facts()), outline(ctx)), not project.changed
+        judged = _judge_apart(config, policy, catalog, project) if apart else None
+        if judged is None:  # here: also where a failure of the child's is met again, and reported
+            judged = _judgement(*judge(config, policy, catalog, project.facts()), project, outlined=True)
+        return judged, not project.changed
 
     cache = ResultCache.for_config(config)
     judged = cache.get_or_compute(result_key(config, project.keys, project.failed), compute, Judgement)
     project.report_stats()
     return Result(judged, project.failed, project)
+
+
+def _judgement(findings: list[Finding], ctx: Context, project: Project, outlined: bool = False) -> Judgement:
+    """``outlined``: with the outline an edited buffer is judged with (lineage/scope.py)."""
+    from .lineage.scope import outline
+    from .outputs.suppressions import comments_of
+
+    return Judgement.of(findings, comments_of(project.facts()), outline(ctx) if outlined else None)
+
+
+def _judge_apart(config: Config, policy: Policy, catalog: Catalog, project: Project) -> Judgement | None:
+    """The judgement, made in a forked child that loads the facts and builds the graph and then
+    exits, taking that memory with it; None if the child could not make it."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def work() -> None:
+        try:
+            judged = _judgement(*judge(config, policy, catalog, project.facts()), project, outlined=True)
+            send.send_bytes(pickle.dumps((judged, project.changed), protocol=pickle.HIGHEST_PROTOCOL))
+        except BaseException:
+            os._exit(1)  # no traceback here: the parent judges again and reports what goes wrong
+
+    try:
+        child = context.Process(target=work, name="lint-privacy judge")
+        child.start()
+    except OSError:
+        return None
+    send.close()
+    try:
+        judged, changed = pickle.loads(receive.recv_bytes())
+    except Exception:  # the child died or sent nothing usable
+        judged = None
+    finally:
+        receive.close()
+        child.join()
+    if judged is None or child.exitcode != 0:
+        return None
+    project.changed = project.changed or changed
+    return judged

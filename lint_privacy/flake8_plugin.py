@@ -69,13 +69,14 @@ class Plugin:
             sys.stderr.write(f"lint-privacy: cannot run: internal error ({type(e).__name__}: {e}). This is a bug "
                              f"in lint-privacy {__version__}: please report it with the command that triggers it\n")
             raise SystemExit(2) from None
-        cls._session = Session(config, policy, catalog)
-        if multiprocessing.get_context().get_start_method() == "fork":
-            # Analysed once here, before flake8 forks its workers: they inherit the result instead
-            # of each loading every file's facts again. A failure is met again, and reported, in run().
+        fork = multiprocessing.get_context().get_start_method() == "fork"
+        cls._session = Session(config, policy, catalog, judge_apart=fork)
+        if fork:
+            # Analysed once here, before flake8 forks its workers: they inherit the findings instead
+            # of each loading every file's facts again; the judging is done in a child process, so
+            # that the workers do not inherit its memory. A failure is met again, and reported, in run().
             with contextlib.suppress(Exception):
                 cls._session.result()
-                cls._session.shed()
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         session = type(self)._session

@@ -5,7 +5,6 @@ analysed once, and files whose text differs from disk (an editor's buffer) judge
 from __future__ import annotations
 
 import ast
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,23 +73,14 @@ class Session:
     config: Config
     policy: Policy
     catalog: Catalog
+    judge_apart: bool = False  # judge in a forked child, so that this process stays small (flake8)
     _result: Result | None = None
     _overlays: dict[str, list[Finding]] = field(default_factory=dict)  # by the buffer's content key
 
     def result(self) -> Result:
         if self._result is None:
-            self._result = analyse(self.config, self.policy, self.catalog)
+            self._result = analyse(self.config, self.policy, self.catalog, apart=self.judge_apart)
         return self._result
-
-    def shed(self) -> None:
-        """Keep only the findings and content keys (before flake8 forks its workers, so that each
-        does not inherit every file's facts and the judged graph). Facts are read from the
-        cache again if an unsaved buffer needs a judgement."""
-        project = self.result().project
-        if project.loaded and project.store.directory is not None:
-            project.forget_facts()
-            gc.unfreeze()  # the judgement's objects were frozen (gc_paused); some are cycles
-            gc.collect()
 
     def findings_for(self, filename: str, source: str, tree: ast.Module | None = None) -> list[Finding]:
         """Findings of one file, judged with the whole project as context.

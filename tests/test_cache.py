@@ -248,3 +248,35 @@ def test_unchanged_project_reuses_its_judged_findings_and_a_change_rejudges(app:
     target.write_text(target.read_text(encoding="utf-8") + "\nextra_email = 'x'\n", encoding="utf-8")
     check(app)
     assert len(list(results.glob("*.pkl"))) == 2  # the edit made a new project state
+
+
+def test_flake8s_process_judges_in_a_child_and_falls_back_to_itself(app: Path, reference: str, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """With fork, the project is judged in a child process (flake8 then forks its workers from a
+    process that never held the facts or the graph); if the child fails, the judgement is made here."""
+    from lint_privacy import engine
+    from lint_privacy.session import Session, load_setup
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork start method here")
+    where = tmp_path / "judged-in"
+    real = engine.judge
+
+    def judge(*args, **kwargs):
+        with where.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "judge", judge)
+    session = Session(*load_setup(app, str(POLICY)), judge_apart=True)
+    findings = session.result().findings
+    pids = [int(p) for p in where.read_text().split()]
+    assert len(pids) == 1 and pids[0] != os.getpid()
+    assert findings == Session(*load_setup(app, str(POLICY), no_cache=True)).result().findings
+
+    shutil.rmtree(app / CACHE)
+    where.unlink()
+    monkeypatch.setattr(engine, "_judge_apart", lambda *a: None)  # the child could not judge
+    again = Session(*load_setup(app, str(POLICY)), judge_apart=True).result().findings
+    assert again == findings
+    assert [int(p) for p in where.read_text().split()] == [os.getpid()]
