@@ -108,12 +108,12 @@ class Session:
         when the project's outline does not know the file: a new one)."""
         from .lineage.scope import files_for, unseen_fields
 
-        project = self.result().project
-        outline = self.result().judged.outline()
+        base = self.result()
+        outline = base.judged.outline()
         widen: set[str] = set()
         while True:
             scope = files_for(outline, self.config, facts, widen) if outline is not None else None
-            files = project.facts(scope - {facts.path} if scope is not None else None)
+            files = base.project.facts(scope - {facts.path} if scope is not None else None)
             files[facts.path] = facts
             findings, ctx = judge(self.config, self.policy, self.catalog, dict(sorted(files.items())))
             more = unseen_fields(outline, ctx, scope) if outline is not None and scope is not None else set()

@@ -220,8 +220,8 @@ def test_every_edited_file_gets_the_findings_of_the_whole_project(example: Path)
     ("examples/messaging", "app/age_gates.py", {"app/views.py", "app/services.py", "app/regions/quebec.py"}),
     ("crossings", "app/wrapper_use.py", {"app/report.py", "app/helpers.py"}),
 ])
-def test_a_leaf_file_is_judged_without_the_files_it_cannot_reach(tmp_path: Path, source: str, path: str,
-                                                                  unrelated: set[str]) -> None:
+def test_a_leaf_file_is_judged_without_the_files_it_cannot_reach(
+        tmp_path: Path, source: str, path: str, unrelated: set[str]) -> None:
     root = tmp_path / "project"
     if source == "crossings":
         write_project(root, CROSSINGS)
