@@ -58,23 +58,21 @@ _LEAF_FIELDS = frozenset({
 })
 
 
-class _ChildFields(dict):
-    """node type -> the fields of its instances that can hold child nodes, in ``_fields`` order."""
-
-    def __missing__(self, cls: type) -> tuple[str, ...]:
-        if cls in (ast.Constant, ast.MatchSingleton):
-            fields: tuple[str, ...] = ()  # the value is a Python constant, never a node
-        else:
-            # ``name`` is a string except in ``type X = ...`` (3.12), where it is a Name.
-            leaves = _LEAF_FIELDS if cls is getattr(ast, "TypeAlias", None) else _LEAF_FIELDS | {"name"}
-            if cls in (ast.Global, ast.Nonlocal):
-                leaves = leaves | {"names"}
-            fields = tuple(f for f in getattr(cls, "_fields", ()) if f not in leaves)
-        self[cls] = fields
-        return fields
+def _child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node type's instances that can hold child nodes, in ``_fields`` order."""
+    if cls in (ast.Constant, ast.MatchSingleton):
+        return ()  # the value is a Python constant, never a node
+    # ``name`` is a string except in ``type X = ...`` (3.12), where it is a Name.
+    leaves = _LEAF_FIELDS if cls is getattr(ast, "TypeAlias", None) else _LEAF_FIELDS | {"name"}
+    if cls in (ast.Global, ast.Nonlocal):
+        leaves = leaves | {"names"}
+    return tuple(f for f in getattr(cls, "_fields", ()) if f not in leaves)
 
 
-_CHILD_FIELDS = _ChildFields()
+# A plain dict, filled in for every node type up front: the fastest lookup there is.
+_CHILD_FIELDS = {
+    cls: _child_fields(cls) for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
+}
 
 
 def child_nodes(node: object) -> list:
@@ -83,8 +81,11 @@ def child_nodes(node: object) -> list:
     A list field may contain None (a ``**`` entry of a dict's keys, a keyword-only argument
     without default), which has no children.
     """
+    fields = _CHILD_FIELDS.get(type(node))
+    if fields is None:  # None, or a node type of someone else's making
+        fields = _CHILD_FIELDS[type(node)] = _child_fields(type(node))
     out: list = []
-    for name in _CHILD_FIELDS[type(node)]:
+    for name in fields:
         value = getattr(node, name, None)
         if type(value) is list:
             out.extend(value)
@@ -141,9 +142,11 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
     while stack:
         node = stack.pop()
         t = type(node)
-        if t is ast.Name:  # the commonest node first
+        if t is ast.Name:  # the commonest nodes first
             if not isinstance(node.ctx, ast.Load):
                 local.add(node.id)
+            continue
+        if t is ast.Constant:
             continue
         if t not in _SCOPE_NODES:  # then the many that need no look
             stack.extend(child_nodes(node))
@@ -227,6 +230,7 @@ class FunctionWalker:
         self.attr_stores: list[tuple[str, str, tuple[str, ...]]] = []
         self.age_checks: list[AgeCheck] = []
         self.marker_sites: list[AnnotationSite] = []
+        self._span_of: tuple[ast.stmt | None, Span | None] = (None, None)
         for p in params:
             cls = p.type_text
             if cls:
@@ -307,12 +311,11 @@ class FunctionWalker:
                 break
 
     def _statement(self, stmt: ast.stmt, guards: list[str]) -> list[tuple[Iterator[ast.stmt], list[str]]]:
-        span = statement_span(stmt)
         annotation = self.annotation_of(stmt, "call")
         children: list[tuple[Iterator[ast.stmt], list[str]]] = []  # blocks inside the statement
 
         def ev(expr: ast.expr | None) -> tuple[str, ...]:
-            return self.eval(expr, span, annotation, guards) if expr is not None else ()
+            return self.eval(expr, stmt, annotation, guards) if expr is not None else ()
 
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for d in stmt.decorator_list:
@@ -321,19 +324,19 @@ class FunctionWalker:
         if isinstance(stmt, ast.Assign) and _pairwise(stmt.targets, stmt.value):
             # a, b = x, y: each target gets its own element, not the whole tuple.
             for t, v in zip(stmt.targets[0].elts, stmt.value.elts):  # type: ignore[attr-defined]
-                self.assign(t, ev(v), span, annotation, guards)
+                self.assign(t, ev(v), stmt, annotation, guards)
         elif isinstance(stmt, ast.Assign):
             value = ev(stmt.value)
             for t in stmt.targets:
-                self.assign(t, value, span, annotation, guards)
+                self.assign(t, value, stmt, annotation, guards)
             self._annotated_variable(stmt, stmt.targets)
         elif isinstance(stmt, ast.AugAssign):
             value = ev(stmt.value)
-            self.assign(stmt.target, value, span, annotation, guards)
+            self.assign(stmt.target, value, stmt, annotation, guards)
         elif isinstance(stmt, ast.AnnAssign):
             value = ev(stmt.value)
             if stmt.value is not None:
-                self.assign(stmt.target, value, span, annotation, guards)
+                self.assign(stmt.target, value, stmt, annotation, guards)
             self._annotated_variable(stmt, [stmt.target])
         elif isinstance(stmt, ast.Return):
             for n in ev(stmt.value):
@@ -345,7 +348,7 @@ class FunctionWalker:
                     self.edges.add((n, "r"))
         elif isinstance(stmt, ast.Raise):
             if stmt.exc is not None:
-                self.eval(stmt.exc, span, annotation, guards, raised=True)
+                self.eval(stmt.exc, stmt, annotation, guards, raised=True)
             ev(stmt.cause)
         elif isinstance(stmt, ast.If):
             ev(stmt.test)
@@ -355,7 +358,7 @@ class FunctionWalker:
             if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
                 guards.extend(negative)  # `if not check(): return` guards what follows
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self.assign(stmt.target, ev(stmt.iter), span, annotation, guards)
+            self.assign(stmt.target, ev(stmt.iter), stmt, annotation, guards)
             children.append((iter(stmt.body), list(guards)))
             children.append((iter(stmt.orelse), list(guards)))
         elif isinstance(stmt, ast.While):
@@ -366,7 +369,7 @@ class FunctionWalker:
             for item in stmt.items:
                 value = ev(item.context_expr)
                 if item.optional_vars is not None:
-                    self.assign(item.optional_vars, value, span, annotation, guards)
+                    self.assign(item.optional_vars, value, stmt, annotation, guards)
             children.append((iter(stmt.body), list(guards)))
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             for block in (stmt.body, stmt.orelse, stmt.finalbody):
@@ -390,6 +393,12 @@ class FunctionWalker:
         # Import, Global, Nonlocal, Delete, Pass, Break, Continue, type aliases: no data flow.
         # Children run before the statements after this one: push them in reverse.
         return list(reversed(children))
+
+    def _span(self, stmt: ast.stmt) -> Span:
+        """The span of the statement being walked, made once it is needed (most need none)."""
+        if self._span_of[0] is not stmt:
+            self._span_of = (stmt, statement_span(stmt))
+        return self._span_of[1]
 
     def _annotated_variable(self, stmt: ast.stmt, targets: Sequence[ast.expr]) -> None:
         """``email = ...  # privacy: account_user_data`` makes the variable a source."""
@@ -424,7 +433,7 @@ class FunctionWalker:
                     (positive if polarity else negative).append(s)
         return positive, negative
 
-    def assign(self, target: ast.expr, value: tuple[str, ...], span: Span, annotation: Annotation | None, guards: list[str]) -> None:
+    def assign(self, target: ast.expr, value: tuple[str, ...], stmt: ast.stmt, annotation: Annotation | None, guards: list[str]) -> None:
         stack = [target]
         while stack:
             t = stack.pop()
@@ -438,13 +447,13 @@ class FunctionWalker:
                 stack.append(t.value)
             elif isinstance(t, ast.Attribute):
                 recv = spell(t.value)
-                self.eval(t.value, span, annotation, guards)
+                self.eval(t.value, stmt, annotation, guards)
                 if value:
                     self.attr_stores.append((self.resolve_spelling(recv), t.attr, value))
             elif isinstance(t, ast.Subscript):
                 # d["k"] = v puts v's data into d.
                 base = t.value
-                self.eval(t.slice, span, annotation, guards)
+                self.eval(t.slice, stmt, annotation, guards)
                 while isinstance(base, ast.Subscript):
                     base = base.value
                 if isinstance(base, (ast.Name, ast.Attribute)):
@@ -455,7 +464,7 @@ class FunctionWalker:
     def eval(
         self,
         root: ast.expr,
-        span: Span,
+        stmt: ast.stmt,
         annotation: Annotation | None,
         guards: Sequence[str],
         raised: bool = False,
@@ -485,7 +494,7 @@ class FunctionWalker:
                 if isinstance(node.ctx, ast.Load):
                     results[id(node)] = (ref(node.id),)
             elif t is not ast.Constant:  # a constant carries nothing (a missing result is ())
-                results[id(node)] = self._value(node, results, span, annotation, guards, raised and node is root)
+                results[id(node)] = self._value(node, results, stmt, annotation, guards, raised and node is root)
         return results.get(id(root), ())
 
     @staticmethod
@@ -520,7 +529,7 @@ class FunctionWalker:
         self,
         node: ast.AST,
         results: dict[int, tuple[str, ...]],
-        span: Span,
+        stmt: ast.stmt,
         annotation: Annotation | None,
         guards: Sequence[str],
         raised: bool,
@@ -531,7 +540,7 @@ class FunctionWalker:
 
         t = type(node)
         if t is ast.Call:
-            return (self._call(node, results, span, annotation, guards, raised),)
+            return (self._call(node, results, stmt, annotation, guards, raised),)
         if t is ast.Attribute:
             index = len(self.attrs)
             recv_text = self.resolve_spelling(spell(node.value))
@@ -543,7 +552,7 @@ class FunctionWalker:
             source = self._request_read(node.value, node.slice, node.lineno)
             return source if source else of(node.value)
         if t is ast.Compare:
-            self._age_check(node, span)
+            self._age_check(node, stmt)
             return ()
         if t is ast.UnaryOp and isinstance(node.op, ast.Not):
             return ()
@@ -595,7 +604,7 @@ class FunctionWalker:
         self,
         node: ast.Call,
         results: dict[int, tuple[str, ...]],
-        span: Span,
+        stmt: ast.stmt,
         annotation: Annotation | None,
         guards: Sequence[str],
         raised: bool,
@@ -621,7 +630,7 @@ class FunctionWalker:
         self.calls.append(
             CallFact(
                 func=self.resolve_spelling(spell(func)),
-                span=span,
+                span=self._span(stmt),
                 line=node.lineno,
                 args=tuple(args),
                 receiver=receiver,
@@ -682,7 +691,7 @@ class FunctionWalker:
             return self._request_read(func.value, node.args[0], node.lineno)
         return ()
 
-    def _age_check(self, node: ast.Compare, span: Span) -> None:
+    def _age_check(self, node: ast.Compare, stmt: ast.stmt) -> None:
         if len(node.ops) != 1:
             return
         left, right = node.left, node.comparators[0]
@@ -694,5 +703,5 @@ class FunctionWalker:
                     op = type(node.ops[0]).__name__
                     if subject is right:
                         op = {"Lt": "Gt", "Gt": "Lt", "LtE": "GtE", "GtE": "LtE"}.get(op, op)
-                    self.age_checks.append(AgeCheck(span, text, op, const.value, self.qualname))
+                    self.age_checks.append(AgeCheck(self._span(stmt), text, op, const.value, self.qualname))
                     return
