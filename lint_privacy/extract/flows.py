@@ -534,7 +534,7 @@ class FunctionWalker:
         guards: Sequence[str],
         raised: bool,
     ) -> tuple[str, ...]:
-        """The value of an expression other than a name or a constant, its operands' known."""
+        """The value of an expression other than a name or a constant, once its operands are known."""
         def of(child: ast.AST | None) -> tuple[str, ...]:
             return results.get(id(child), ()) if child is not None else ()
 
