@@ -47,12 +47,19 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
 
 def relative_path(config: Config, path: str | os.PathLike[str]) -> str:
     """A path as the project names it (relative to the root, forward slashes)."""
-    p = Path(path)
-    full = p if p.is_absolute() else (Path.cwd() / p)
+    full = os.path.abspath(path)
+    folder, name = os.path.split(full)
+    # flake8 asks for every file: resolving each folder once (not each file's every component)
+    resolved = Path(full).resolve() if os.path.islink(full) else _resolved(folder) / name
     try:
-        return full.resolve().relative_to(config.root).as_posix()
+        return resolved.relative_to(config.root).as_posix()
     except ValueError:
-        return full.resolve().as_posix()
+        return resolved.as_posix()
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def module_name(config: Config, path: str) -> str:
