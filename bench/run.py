@@ -12,6 +12,11 @@ summed over the process tree, polled from /proc every 20 ms: PSS (a page shared 
 such as a forked worker's inherited pages, counts 1/n in each) and, in the JSON, the RSS sum
 (which counts shared pages in every process: an upper bound).
 
+A third flake8 run, with ``bench/report_only_plugin.py`` instead of ours, prints the very findings
+ours prints without analysing anything: what flake8 itself pays to report them (it tokenizes every
+file with a finding again, to map ``# noqa`` comments), so the plugin's own overhead can be told
+apart from it.
+
 Baselines: flake8 without the plugin is ``bench/flake8_without_plugin.py`` (flake8 with our entry
 point filtered out of plugin discovery; pycodestyle and pyflakes run as usual); plain parsing is
 ``ast.parse`` of every project file, serially, in one process. "cold" runs start with the
@@ -163,7 +168,27 @@ class Case:
         return f"cd {shlex.quote(str(self.cwd))} && {prefix}{shlex.join(self.cmd)}{redirect}"
 
 
-def cases(root: Path, policy: Path, jobs: int, stdin_rel: str) -> dict[str, Case]:
+REPORT_ONLY_CFG = """[flake8:local-plugins]
+extension =
+    PRV = report_only_plugin:ReportOnly
+paths = {here}
+"""
+
+
+def report_only_setup(root: Path, policy: Path, workdir: Path) -> dict[str, str]:
+    """The appended config and environment that make flake8 run bench/report_only_plugin.py with
+    the findings ``lint-privacy check`` reports for ``root`` (as flake8 would print them)."""
+    r = subprocess.run([CLI, "check", "--root", str(root), "--policy", str(policy), "--format", "json"],
+                       cwd=root, capture_output=True, text=True)
+    found: dict[str, list[list[object]]] = {}
+    for f in json.loads(r.stdout)["findings"]:
+        found.setdefault(f["path"], []).append([f["line"], f["column"] - 1, f"{f['code']} {f['message']}"])
+    (workdir / "findings.json").write_text(json.dumps(found), encoding="utf-8")
+    (workdir / "report-only.cfg").write_text(REPORT_ONLY_CFG.format(here=HERE), encoding="utf-8")
+    return {"cfg": str(workdir / "report-only.cfg"), "findings": str(workdir / "findings.json")}
+
+
+def cases(root: Path, policy: Path, jobs: int, stdin_rel: str, report_only: dict[str, str]) -> dict[str, Case]:
     plugin = [FLAKE8, f"-j{jobs}", "--extend-select", "PRV", "--privacy-policy", str(policy),
               "--privacy-root", str(root), "."]
     base = [*WITHOUT, f"-j{jobs}", "."]
@@ -175,6 +200,8 @@ def cases(root: Path, policy: Path, jobs: int, stdin_rel: str) -> dict[str, Case
     stdin_base = [*WITHOUT, "--stdin-display-name", stdin_rel, "-"]
     c = [
         Case("flake8 (no plugin)", base, root),
+        Case("flake8 + report-only plugin", [*WITHOUT, f"-j{jobs}", "--append-config", report_only["cfg"], "."], root,
+             env={"LINT_PRIVACY_BENCH_FINDINGS": report_only["findings"]}),
         Case("flake8 + plugin, cold", plugin, root, cold=True),
         Case("flake8 + plugin, warm", plugin, root),
         Case("ast.parse every file", [*PARSE_ALL, "."], root),
@@ -187,12 +214,12 @@ def cases(root: Path, policy: Path, jobs: int, stdin_rel: str) -> dict[str, Case
     return {x.name: x for x in c}
 
 
-def bench(root: Path, policy: Path, repeats: int, jobs: int, stdin_rel: str, verify: bool) -> dict:
+def bench(root: Path, policy: Path, repeats: int, jobs: int, stdin_rel: str, verify: bool, workdir: Path) -> dict:
     cache = root / CACHE
-    cs = cases(root, policy, jobs, stdin_rel)
+    cs = cases(root, policy, jobs, stdin_rel, report_only_setup(root, policy, workdir))
     for r in range(repeats):
         sys.stderr.write(f"repeat {r + 1}/{repeats}\n")
-        for name in ("flake8 (no plugin)", "flake8 + plugin, cold", "flake8 + plugin, warm",
+        for name in ("flake8 (no plugin)", "flake8 + report-only plugin", "flake8 + plugin, cold", "flake8 + plugin, warm",
                      "ast.parse every file", "lint-privacy check, cold", "lint-privacy check, warm",
                      "stdin: flake8 - (no plugin)", "stdin: + plugin, warm, same text",
                      "stdin: + plugin, warm, edited"):
@@ -211,6 +238,12 @@ def bench(root: Path, policy: Path, repeats: int, jobs: int, stdin_rel: str, ver
         ch = g[f"lint-privacy check, {kind}"]
         derived[f"check {kind} (x flake8)"] = ch["wall"] / base
         derived[f"check {kind} (x ast.parse)"] = ch["wall"] / g["ast.parse every file"]["wall"]
+    ro = g["flake8 + report-only plugin"]
+    derived["flake8 reporting the findings alone (x flake8)"] = (ro["wall"] - base) / base
+    derived["flake8 reporting the findings alone, cpu (x flake8)"] = (ro["cpu"] - base_cpu) / base_cpu
+    for kind in ("cold", "warm"):
+        p = g[f"flake8 + plugin, {kind}"]
+        derived[f"plugin overhead {kind} beyond reporting, cpu (x flake8)"] = (p["cpu"] - ro["cpu"]) / base_cpu
     sb = g["stdin: flake8 - (no plugin)"]["wall"]
     derived["stdin overhead, same text (ms)"] = (g["stdin: + plugin, warm, same text"]["wall"] - sb) * 1000
     derived["stdin overhead, edited (ms)"] = (g["stdin: + plugin, warm, edited"]["wall"] - sb) * 1000
@@ -235,7 +268,9 @@ def verify_runs(root: Path, policy: Path, cs: dict[str, Case]) -> dict:
     cold_outs = {r.out for r in cs["flake8 + plugin, cold"].runs}
     warm_outs = {r.out for r in cs["flake8 + plugin, warm"].runs}
     check_outs = {r.out for c in ("lint-privacy check, cold", "lint-privacy check, warm") for r in cs[c].runs}
+    report_only_outs = {r.out for r in cs["flake8 + report-only plugin"].runs}
     return {
+        "report_only_prints_the_plugins_findings": report_only_outs == warm_outs,
         "j1_equals_j2": warm1.out == cold2.out,
         "plugin_cold_equals_warm": len(cold_outs | warm_outs) == 1,
         "check_cold_equals_warm": len(check_outs) == 1,
@@ -345,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         root = workdir / f"corpus-{args.lines}"
         make_corpus.generate(args.lines, root, policy=policy)
     stdin_rel = args.stdin_file or _pick_stdin_file(root)
-    res = bench(root, policy, args.repeats, args.jobs, stdin_rel, not args.no_verify)
+    res = bench(root, policy, args.repeats, args.jobs, stdin_rel, not args.no_verify, workdir)
     print_table(res)
     if args.json:
         args.json.write_text(json.dumps(res, indent=2))
