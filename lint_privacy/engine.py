@@ -181,20 +181,17 @@ def load_project(
     overrides: Mapping[str, tuple[str, ast.Module | None]] | None = None,
     progress: Progress | None = None,
     lazy: bool = False,
-    hold: bool = True,
 ) -> Project:
     """Every project file's content key and facts (``overrides``: path -> unsaved source, e.g. stdin).
 
     Files the cache knows are not read at all (stat index; with ``lazy`` their facts are not even
     unpickled until :meth:`Project.facts`) or only hashed; the others are extracted in a process
     pool when there are many (the same facts as one by one), each under a claim, so that
-    concurrent runs (flake8 workers) extract each file once. ``hold`` False (with a cache
-    directory): extracted facts are not kept in this process either, only their keys.
+    concurrent runs (flake8 workers) extract each file once.
     ``LINT_PRIVACY_STATS=1`` prints what the cache did to stderr.
     """
     started = time.perf_counter()
     store = FactsCache.for_config(config)
-    hold = hold or store.directory is None
     overrides = dict(overrides or {})
     paths = sorted(set(project_files(config)) | set(overrides))
     keys: dict[str, str] = {}
@@ -206,7 +203,7 @@ def load_project(
         nonlocal done
         if error is None:
             keys[path] = key
-            if facts is not None and (hold or path in overrides):
+            if facts is not None:
                 found[path] = facts
         else:
             errors[path] = error
@@ -237,7 +234,7 @@ def load_project(
         on_disk = [job for job in todo if job.source is None]
         if _parallel_jobs(len(on_disk)) > 1:
             todo = [job for job in todo if job.source is not None]
-            for path, got in _extract_in_pool(store, config, on_disk, hold):
+            for path, got in _extract_in_pool(store, config, on_disk):
                 finished(path, got.key, got.facts, got.error)
         for path, got in _extract_all(store, config.root, todo):
             finished(path, got.key, got.facts, got.error)
@@ -344,9 +341,8 @@ def _parallel_jobs(count: int) -> int:
     return min(jobs, count // 8 or 1)
 
 
-def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job], hold: bool) -> Iterator[tuple[str, _Got]]:
-    """Extract in a process pool; whatever the pool could not do is done here, one by one.
-    ``hold`` False: the facts stay in the pool's entries on disk (only keys come back)."""
+def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Iterator[tuple[str, _Got]]:
+    """Extract in a process pool; whatever the pool could not do is done here, one by one."""
     count = _parallel_jobs(len(jobs))
     size = max(4, min(32, len(jobs) // (count * 8) or 1))
     batches = [[(j.path, j.stat) for j in jobs[i:i + size]] for i in range(0, len(jobs), size)]
@@ -354,15 +350,13 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job], hold: 
     left = {job.path: job for job in jobs}
     try:
         with multiprocessing.get_context().Pool(count) as pool:
-            work = [(str(config.root), directory, hold, b) for b in batches]
-            for batch in pool.imap_unordered(_pool_batch, work):
+            for batch in pool.imap_unordered(_pool_batch, [(str(config.root), directory, b) for b in batches]):
                 for path, stat, got in batch:
                     left.pop(path)
                     if got.error is None and not got.hit:  # extracted by the pool
                         store.stats.misses += 1
-                        if hold:
-                            got.facts = store.adopt(path, got.key, got.payload)
-                            got.error = None if got.facts is not None else "it could not be analysed"
+                        got.facts = store.adopt(path, got.key, got.payload)
+                        got.error = None if got.facts is not None else "it could not be analysed"
                     elif got.hit:
                         store.stats.hits += 1
                     if got.error is None:
@@ -377,17 +371,15 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job], hold: 
 
 def _pool_batch(args: tuple[str, str | None, bool, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
     """In a pool worker: each file's stat and what :func:`_attempt` got (payload, not facts,
-    when extracted: the parent unpickles it once; neither when the parent does not ``hold`` them)."""
-    root, directory, hold, batch = args
+    when extracted: the parent unpickles it once)."""
+    root, directory, batch = args
     store = FactsCache(Path(directory) if directory else None)
     out = []
     for path, stat in batch:
         job = _Job(path, stat=stat)  # type: ignore[arg-type]
         got = _attempt(store, Path(root), job, blocking=True) or _Got(error="it could not be analysed")
-        if got.payload is not None or not hold:
+        if got.payload is not None:
             got.facts = None
-        if not hold:
-            got.payload = None
         out.append((path, job.stat, got))
     return out
 
@@ -423,20 +415,21 @@ def analyse(
     judges unsaved text, they come from the results cache when nothing they depend on changed
     (and then no file's facts are loaded).
 
-    ``apart``: a judgement is made in a forked child process, so that this one never holds the
-    facts or the graph (flake8 forks its workers from it next). Without ``fork`` or a cache
-    directory it is made here."""
-    apart = apart and not (need_context or overrides or config.no_cache) and "fork" in multiprocessing.get_all_start_methods()
-    project = load_project(config, overrides, progress, lazy=not (need_context or overrides), hold=not apart)
+    ``apart``: the analysis is made in a forked child process, so that this one never holds the
+    facts or the graph (flake8 forks its workers from it next); this one gets the findings and
+    the files' keys. Without ``fork`` or a cache directory, or if the child fails, it is made here."""
+    if apart and not (need_context or overrides or config.no_cache) and "fork" in multiprocessing.get_all_start_methods():
+        result = _analyse_apart(config, policy, catalog)
+        if result is not None:
+            return result
+    project = load_project(config, overrides, progress, lazy=not (need_context or overrides))
     if need_context or overrides:
         findings, ctx = judge(config, policy, catalog, project.facts())
         project.report_stats()
         return Result(_judgement(findings, ctx, project), project.failed, project, context=ctx)
 
     def compute() -> tuple[Judgement, bool]:
-        judged = _judge_apart(config, policy, catalog, project) if apart else None
-        if judged is None:  # here: also where a failure of the child's is met again, and reported
-            judged = _judgement(*judge(config, policy, catalog, project.facts()), project, outlined=True)
+        judged = _judgement(*judge(config, policy, catalog, project.facts()), project, outlined=True)
         return judged, not project.changed
 
     cache = ResultCache.for_config(config)
@@ -453,27 +446,30 @@ def _judgement(findings: list[Finding], ctx: Context, project: Project, outlined
     return Judgement.of(findings, comments_of(project.facts()), outline(ctx) if outlined else None)
 
 
-def _judge_apart(config: Config, policy: Policy, catalog: Catalog, project: Project) -> Judgement | None:
-    """The judgement, made in a forked child that loads the facts and builds the graph and then
-    exits, taking that memory with it; None if the child could not make it."""
+def _analyse_apart(config: Config, policy: Policy, catalog: Catalog) -> Result | None:
+    """:func:`analyse`, made in a forked child that extracts (with its pool), loads the facts and
+    builds the graph, sends back the judgement and the files' keys, and exits, taking that memory
+    with it. None if the child could not make it (the caller analyses here, meeting and reporting
+    whatever went wrong)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
     def work() -> None:
         try:
-            judged = _judgement(*judge(config, policy, catalog, project.facts()), project, outlined=True)
-            send.send_bytes(pickle.dumps((judged, project.changed), protocol=pickle.HIGHEST_PROTOCOL))
+            result = analyse(config, policy, catalog)
+            answer = (result.project.keys, result.not_analysed, result.judged)
+            send.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:
-            os._exit(1)  # no traceback here: the parent judges again and reports what goes wrong
+            os._exit(1)  # no traceback here: the parent analyses again and reports what goes wrong
 
     try:
-        child = context.Process(target=work, name="lint-privacy judge")
+        child = context.Process(target=work, name="lint-privacy analysis")
         child.start()
     except OSError:
         return None
     send.close()
     try:
-        judged, changed = pickle.loads(receive.recv_bytes())
+        keys, failed, judged = pickle.loads(receive.recv_bytes())
     except Exception:  # the child died or sent nothing usable
         judged = None
     finally:
@@ -481,5 +477,4 @@ def _judge_apart(config: Config, policy: Policy, catalog: Catalog, project: Proj
         child.join()
     if judged is None or child.exitcode != 0:
         return None
-    project.changed = project.changed or changed
-    return judged
+    return Result(judged, failed, Project(config, keys, failed, FactsCache.for_config(config)))

@@ -276,7 +276,7 @@ def test_flake8s_process_judges_in_a_child_and_falls_back_to_itself(app: Path, r
 
     shutil.rmtree(app / CACHE)
     where.unlink()
-    monkeypatch.setattr(engine, "_judge_apart", lambda *a: None)  # the child could not judge
+    monkeypatch.setattr(engine, "_analyse_apart", lambda *a: None)  # the child could not analyse
     again = Session(*load_setup(app, str(POLICY)), judge_apart=True).result().findings
     assert again == findings
     assert [int(p) for p in where.read_text().split()] == [os.getpid()]
