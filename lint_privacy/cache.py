@@ -451,11 +451,12 @@ class ResultCache:
         (False: it was computed from files that changed during the run)."""
         if self.directory is None:
             return compute()[0]
-        entry = self.directory / f"{key}.pkl"
-        cached = self._read(entry)  # entries are written whole (rename): no lock needed to read one
-        if isinstance(cached, kind):
+        cached = self.get(key, kind)
+        if cached is not None:
             return cached
         from filelock import FileLock, Timeout
+
+        entry = self.directory / f"{key}.pkl"
 
         lock = FileLock(str(self.directory / f"{key}.lock"), timeout=_LOCK_TIMEOUT)
         try:
@@ -476,6 +477,14 @@ class ResultCache:
         finally:
             with contextlib.suppress(OSError):
                 lock.release()
+
+    def get(self, key: str, kind: type[T]) -> T | None:
+        """The value stored under ``key``, or None. Entries are written whole (temp file and
+        rename): no lock is needed to read one."""
+        if self.directory is None:
+            return None
+        cached = self._read(self.directory / f"{key}.pkl")
+        return cached if isinstance(cached, kind) else None
 
     def _prune(self, keep: Path) -> None:
         """Only the newest results are worth keeping: older ones describe code that has changed."""

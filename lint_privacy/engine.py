@@ -251,6 +251,22 @@ def load_project(
     )
 
 
+def indexed_project(config: Config) -> Project | None:
+    """The project's files and content keys when the stat index knows every one of them (no file
+    is read, no facts loaded); None when any file is new, changed or not analysable."""
+    store = FactsCache.for_config(config)
+    if store.directory is None:
+        return None
+    keys: dict[str, str] = {}
+    for path in project_files(config):
+        key = _known_key(store, config.root, _Job(path))
+        if key is None:
+            return None
+        keys[path] = key
+    store.stats.files = store.stats.hits = store.stats.index_hits = len(keys)
+    return Project(config, keys, [], store)
+
+
 # Fewer files than this to extract: a pool costs more than it saves.
 _PARALLEL_MIN_FILES = 48
 JOBS_ENV = "LINT_PRIVACY_JOBS"
@@ -418,7 +434,13 @@ def analyse(
     ``apart``: the analysis is made in a forked child process, so that this one never holds the
     facts or the graph (flake8 forks its workers from it next); this one gets the findings and
     the files' keys. Without ``fork`` or a cache directory, or if the child fails, it is made here."""
+    cache = ResultCache.for_config(config)
     if apart and not (need_context or overrides or config.no_cache) and "fork" in multiprocessing.get_all_start_methods():
+        known = indexed_project(config)  # warm: answered here, no child needed
+        judged = cache.get(result_key(config, known.keys, []), Judgement) if known is not None else None
+        if known is not None and judged is not None:
+            known.report_stats()
+            return Result(judged, [], known)
         result = _analyse_apart(config, policy, catalog)
         if result is not None:
             return result
@@ -432,7 +454,6 @@ def analyse(
         judged = _judgement(*judge(config, policy, catalog, project.facts()), project, outlined=True)
         return judged, not project.changed
 
-    cache = ResultCache.for_config(config)
     judged = cache.get_or_compute(result_key(config, project.keys, project.failed), compute, Judgement)
     project.report_stats()
     return Result(judged, project.failed, project)

@@ -280,3 +280,21 @@ def test_flake8s_process_judges_in_a_child_and_falls_back_to_itself(app: Path, r
     again = Session(*load_setup(app, str(POLICY)), judge_apart=True).result().findings
     assert again == findings
     assert [int(p) for p in where.read_text().split()] == [os.getpid()]
+
+
+def test_a_warm_flake8_run_answers_in_flake8s_process_and_a_cold_one_in_a_child(app: Path) -> None:
+    """The stats line names the process that analysed: on a warm cache flake8's own (the stat
+    index and the results cache answer; forking a child would only cost), on a cold one a child."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork start method here")
+    cmd = [FLAKE8, "-j2", "--extend-select", "PRV", "--privacy-policy", str(POLICY), "."]
+    pids = []
+    for _ in ("cold", "warm"):
+        proc = subprocess.Popen(cmd, cwd=app, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 1 and "PRV" in out, err
+        (line,) = stats(err)
+        pids.append((line["pid"], proc.pid, line["unpickled"]))
+    (cold_pid, cold_flake8, _), (warm_pid, warm_flake8, warm_unpickled) = pids
+    assert cold_pid != cold_flake8
+    assert warm_pid == warm_flake8 and warm_unpickled == 0
