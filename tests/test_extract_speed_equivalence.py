@@ -82,6 +82,7 @@ def test_comment_scanner_on_real_files(path: Path) -> None:
 FRAGMENTS = ["#", "# privacy: x", "'", '"', "'''", '"""', "\\", "\\\n", "\r\n", "\n", "\t", "\x0c", " ", "f'", "rb'", "é"]
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::SyntaxWarning")  # mutated escapes ("\\e")
 def test_comment_scanner_on_mutated_files() -> None:
     """Insert quotes, hashes, backslashes and line breaks at random places; whatever still
     parses must scan as it tokenizes."""
