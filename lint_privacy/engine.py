@@ -15,7 +15,7 @@ import pickle
 import sys
 import time
 import tokenize
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -176,13 +176,8 @@ def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFact
         raise SourceError(internal_error(e).removeprefix("this file was not analysed: ")) from None
 
 
-def load_project(
-    config: Config,
-    overrides: Mapping[str, tuple[str, ast.Module | None]] | None = None,
-    progress: Progress | None = None,
-    lazy: bool = False,
-) -> Project:
-    """Every project file's content key and facts (``overrides``: path -> unsaved source, e.g. stdin).
+def load_project(config: Config, progress: Progress | None = None, lazy: bool = False) -> Project:
+    """Every project file's content key and facts.
 
     Files the cache knows are not read at all (stat index; with ``lazy`` their facts are not even
     unpickled until :meth:`Project.facts`) or only hashed; the others are extracted in a process
@@ -192,8 +187,7 @@ def load_project(
     """
     started = time.perf_counter()
     store = FactsCache.for_config(config)
-    overrides = dict(overrides or {})
-    paths = sorted(set(project_files(config)) | set(overrides))
+    paths = project_files(config)
     keys: dict[str, str] = {}
     found: dict[str, FileFacts] = {}
     errors: dict[str, str] = {}
@@ -214,29 +208,21 @@ def load_project(
     with gc_paused():
         todo: list[_Job] = []
         for path in paths:
-            if path in overrides:
-                source, tree = overrides[path]
-                job = _Job(path, source=source, tree=tree)
-            else:
-                job = _Job(path)
-                key = _known_key(store, config.root, job)
-                if key is not None and lazy:  # its facts are read only if a judgement needs them
-                    store.stats.hits += 1
-                    store.stats.index_hits += 1
-                    finished(path, key, None, None)
-                    continue
-                facts = store.lookup(path, key) if key is not None else None
-                if facts is not None:
-                    store.stats.index_hits += 1
-                    finished(path, key, facts, None)  # type: ignore[arg-type]
-                    continue
+            job = _Job(path)
+            key = _known_key(store, config.root, job)
+            if key is not None and lazy:  # its facts are read only if a judgement needs them
+                store.stats.hits += 1
+                store.stats.index_hits += 1
+                finished(path, key, None, None)
+                continue
+            facts = store.lookup(path, key) if key is not None else None
+            if facts is not None:
+                store.stats.index_hits += 1
+                finished(path, key, facts, None)  # type: ignore[arg-type]
+                continue
             todo.append(job)
-        on_disk = [job for job in todo if job.source is None]
-        if _parallel_jobs(len(on_disk)) > 1:
-            todo = [job for job in todo if job.source is not None]
-            for path, got in _extract_in_pool(store, config, on_disk):
-                finished(path, got.key, got.facts, got.error)
-        for path, got in _extract_all(store, config.root, todo):
+        pooled = _parallel_jobs(len(todo)) > 1
+        for path, got in _extract_in_pool(store, config, todo) if pooled else _extract_all(store, config.root, todo):
             finished(path, got.key, got.facts, got.error)
         store.save_index(keep=set(paths))
     store.stats.files = len(paths)
@@ -276,7 +262,6 @@ JOBS_ENV = "LINT_PRIVACY_JOBS"
 class _Job:
     path: str
     source: str | None = None  # None: not read yet
-    tree: ast.Module | None = None
     stat: tuple[int, int, int, int, int] | None = None
 
 
@@ -322,7 +307,7 @@ def _attempt(store: FactsCache, root: Path, job: _Job, blocking: bool) -> _Got |
             facts = store.lookup(job.path, key)  # written while we waited for the claim
             if facts is None:
                 try:
-                    facts = facts_of(job.path, job.source, job.tree)
+                    facts = facts_of(job.path, job.source)
                 except SourceError as e:
                     return _Got(error=str(e), key=key)
                 payload = store.store(key, facts)
@@ -385,7 +370,7 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
     yield from _extract_all(store, config.root, list(left.values()))
 
 
-def _pool_batch(args: tuple[str, str | None, bool, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
+def _pool_batch(args: tuple[str, str | None, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
     """In a pool worker: each file's stat and what :func:`_attempt` got (payload, not facts,
     when extracted: the parent unpickles it once)."""
     root, directory, batch = args
@@ -422,20 +407,19 @@ def analyse(
     config: Config,
     policy: Policy,
     catalog: Catalog,
-    overrides: Mapping[str, tuple[str, ast.Module | None]] | None = None,
     progress: Progress | None = None,
     need_context: bool = False,
     apart: bool = False,
 ) -> Result:
-    """The project's findings. Unless the caller needs the judged context (graph, report) or
-    judges unsaved text, they come from the results cache when nothing they depend on changed
-    (and then no file's facts are loaded).
+    """The project's findings. Unless the caller needs the judged context (graph, report), they
+    come from the results cache when nothing they depend on changed (and then no file's facts are
+    loaded). An unsaved buffer is judged by :class:`lint_privacy.session.Session`.
 
     ``apart``: the analysis is made in a forked child process, so that this one never holds the
     facts or the graph (flake8 forks its workers from it next); this one gets the findings and
     the files' keys. Without ``fork`` or a cache directory, or if the child fails, it is made here."""
     cache = ResultCache.for_config(config)
-    if apart and not (need_context or overrides or config.no_cache) and "fork" in multiprocessing.get_all_start_methods():
+    if apart and not (need_context or config.no_cache) and "fork" in multiprocessing.get_all_start_methods():
         known = indexed_project(config)  # warm: answered here, no child needed
         judged = cache.get(result_key(config, known.keys, []), Judgement) if known is not None else None
         if known is not None and judged is not None:
@@ -444,8 +428,8 @@ def analyse(
         result = _analyse_apart(config, policy, catalog)
         if result is not None:
             return result
-    project = load_project(config, overrides, progress, lazy=not (need_context or overrides))
-    if need_context or overrides:
+    project = load_project(config, progress, lazy=not need_context)
+    if need_context:
         findings, ctx = judge(config, policy, catalog, project.facts())
         project.report_stats()
         return Result(_judgement(findings, ctx, project), project.failed, project, context=ctx)
