@@ -149,7 +149,6 @@ class AnnotationSite:
 @dataclass(frozen=True)
 class FileFacts:
     path: str  # relative to the project root, with forward slashes
-    content_hash: str
     module_defaults: Annotation | None
     imports: tuple[ImportFact, ...]
     constants: tuple[tuple[str, str, int], ...]  # module-level NAME = "string" or int, with its line

@@ -7,7 +7,6 @@ for why this is not libcst.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from collections.abc import Sequence
 
@@ -21,10 +20,6 @@ from .spelling import spell, type_spelling
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
-
-
-def content_hash(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def extract(path: str, source: str, tree: ast.Module | None = None) -> FileFacts:
@@ -199,7 +194,6 @@ class _FileExtractor:
         self.attacher.leftovers()
         return FileFacts(
             path=self.path,
-            content_hash=content_hash(self.source),
             module_defaults=module_defaults,
             imports=imports,
             constants=constants,
