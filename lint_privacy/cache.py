@@ -40,12 +40,13 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _code_stamp(*names: str) -> str:
-    """Size and mtime of the modules a cached value is computed by, so that a changed checkout
-    (or an editable install being worked on) never reads values the old code computed."""
+    """Size and mtime of the modules and data files (the shipped catalog's YAML, the policy
+    schema) a cached value is computed by, so that a changed checkout (or an editable install
+    being worked on) never reads values the old code or data computed."""
     parts = []
     for name in names:
         base = _PACKAGE / name
-        files = sorted(base.glob("*.py")) + sorted(base.glob("*.json")) if base.is_dir() else [base]
+        files = sorted(p for ext in ("py", "json", "yaml") for p in base.glob(f"*.{ext}")) if base.is_dir() else [base]
         for f in files:
             try:
                 st = f.stat()
@@ -457,7 +458,6 @@ class ResultCache:
         from filelock import FileLock, Timeout
 
         entry = self.directory / f"{key}.pkl"
-
         lock = FileLock(str(self.directory / f"{key}.lock"), timeout=_LOCK_TIMEOUT)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -465,8 +465,8 @@ class ResultCache:
         except (OSError, Timeout):
             return compute()[0]  # no lock to be had: correct, only slower
         try:
-            cached = self._read(entry)  # computed by another process while we waited for the lock
-            if isinstance(cached, kind):
+            cached = self.get(key, kind)  # computed by another process while we waited for the lock
+            if cached is not None:
                 return cached
             value, keep = compute()
             if keep:

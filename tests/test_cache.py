@@ -298,3 +298,21 @@ def test_a_warm_flake8_run_answers_in_flake8s_process_and_a_cold_one_in_a_child(
     (cold_pid, cold_flake8, _), (warm_pid, warm_flake8, warm_unpickled) = pids
     assert cold_pid != cold_flake8
     assert warm_pid == warm_flake8 and warm_unpickled == 0
+
+
+def test_editing_the_shipped_catalog_rejudges(app: Path, reference: str) -> None:
+    """The judged findings depend on the catalog shipped with the tool too (an editable checkout
+    being worked on): a changed sinks.yaml is not answered from the results cache."""
+    from lint_privacy.catalog import SHIPPED
+
+    assert check(app).stdout == reference
+    assert total(check(app).stderr, "unpickled") == 0  # warm: answered from the results cache
+    sinks = next(p for p in SHIPPED if p.name == "sinks.yaml")
+    before = sinks.stat()
+    try:
+        os.utime(sinks, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+        again = check(app)
+    finally:
+        os.utime(sinks, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert again.stdout == reference
+    assert total(again.stderr, "unpickled") == stats(again.stderr)[0]["files"]  # judged again
