@@ -73,8 +73,9 @@ class Plugin:
         cls._session = Session(config, policy, catalog, judge_apart=fork)
         if fork:
             # Analysed once here, before flake8 forks its workers: they inherit the findings instead
-            # of each loading every file's facts again; the judging is done in a child process, so
-            # that the workers do not inherit its memory. A failure is met again, and reported, in run().
+            # of each loading every file's facts again. A run that must extract or judge does so in
+            # a child process, so that the workers do not inherit its memory. A failure is met
+            # again, and reported, in run().
             with contextlib.suppress(Exception):
                 cls._session.result()
 

@@ -314,29 +314,28 @@ class ConsentEvidence:
         path = reach.path
         fids: list[str] = []
         for i, node in enumerate(path):
-            fid, _, local = node.partition("|")
+            fid = node.partition("|")[0]
             if fid not in fids and fid in lin.functions:
                 fids.append(fid)
-            fn = lin.functions.get(fid)
-            if fn is not None and local.startswith("c:"):
-                try:
-                    if self._call_guarded(fn, fn.fact.calls[int(local[2:])]):
-                        return True
-                except (ValueError, IndexError):
-                    pass
+            if self._call_node_guarded(node):
+                return True
             if i + 1 < len(path):
                 attrs = lin.full.get_edge_data(node, path[i + 1]) or {}
                 site = attrs.get("site")
-                if attrs.get("kind") == _CALL and site:
-                    sfid, _, slocal = str(site).partition("|")
-                    sfn = lin.functions.get(sfid)
-                    if sfn is not None and slocal.startswith("c:"):
-                        try:
-                            if self._call_guarded(sfn, sfn.fact.calls[int(slocal[2:])]):
-                                return True
-                        except (ValueError, IndexError):
-                            pass
+                if attrs.get("kind") == _CALL and site and self._call_node_guarded(str(site)):
+                    return True
         return any(self.function_guarded(fid) for fid in fids)
+
+    def _call_node_guarded(self, node: str) -> bool:
+        """Whether ``node`` is a call's node (``function|c:N``) and that call is consent-gated."""
+        fid, _, local = node.partition("|")
+        fn = self.lin.functions.get(fid)
+        if fn is None or not local.startswith("c:"):
+            return False
+        try:
+            return self._call_guarded(fn, fn.fact.calls[int(local[2:])])
+        except (ValueError, IndexError):
+            return False
 
 
 # ------------------------------------------------------------------ policy questions
