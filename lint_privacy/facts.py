@@ -159,6 +159,5 @@ class FileFacts:
     global_origins: tuple[tuple[str, str], ...] = ()  # module NAME = Callee(...) -> callee spelling
     age_checks: tuple[AgeCheck, ...] = ()
     line_count: int = 0
-    noqa: tuple[tuple[int, str], ...] = ()
-    dotted_strings: tuple[tuple[str, int], ...] = ()  # "pkg.mod.Class" literals (logging dictConfig)  # (line, text after "# noqa") for the suppression report
-
+    noqa: tuple[tuple[int, str], ...] = ()  # (line, the noqa comment naming a PRV code): the suppression report
+    dotted_strings: tuple[tuple[str, int], ...] = ()  # "pkg.mod.Class" literals (logging dictConfig)
