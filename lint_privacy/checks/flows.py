@@ -111,23 +111,32 @@ def log_shippers(ctx: Context) -> tuple[Destination, ...]:
     cached = getattr(ctx, "_log_shippers", None)
     if cached is not None:
         return cached
-    lin = lineage(ctx)
     found: dict[str, Destination] = {}
-    shippers = ctx.catalog.log_shippers()
+    for vendor, _, via in shipper_sites(ctx):
+        if vendor not in found:
+            found[vendor] = _shipped(ctx, vendor, via)
+    result = tuple(found.values())
+    ctx._log_shippers = result  # type: ignore[attr-defined]
+    return result
+
+
+def shipper_sites(ctx: Context) -> Iterator[tuple[str, str, str]]:
+    """Every place the project's logging configuration names a log shipper of the catalog, as
+    ``(vendor, path, where: "sentry_sdk.init at app/settings.py:40")``: a call (Sentry's, an
+    integration) or a handler's dotted name in a logging dictConfig."""
+    lin = lineage(ctx)
+    shippers = [s for s in ctx.catalog.log_shippers() if s.vendor]
     for fn in lin.functions.values():
         for call in fn.fact.calls:
             qualified = lin.resolve_call(fn, call.func)
             for s in shippers:
-                if s.vendor and s.target == qualified and s.vendor not in found:
-                    found[s.vendor] = _shipped(ctx, s.vendor, f"{qualified} at {fn.path}:{call.line}")
+                if s.target == qualified:
+                    yield s.vendor, fn.path, f"{qualified} at {fn.path}:{call.line}"
     for path, facts in ctx.files.items():
         for text, line in facts.dotted_strings:
             for s in shippers:
-                if s.vendor and s.how == "handler" and s.target == text and s.vendor not in found:
-                    found[s.vendor] = _shipped(ctx, s.vendor, f"log handler {text} at {path}:{line}")
-    result = tuple(found.values())
-    ctx._log_shippers = result  # type: ignore[attr-defined]
-    return result
+                if s.how == "handler" and s.target == text:
+                    yield s.vendor, path, f"log handler {text} at {path}:{line}"
 
 
 def _shipped(ctx: Context, vendor_id: str, via: str) -> Destination:

@@ -54,7 +54,7 @@ class Outline:
 
 def outline(ctx: Context) -> Outline:
     """The outline of a judged project (its lineage built by the checks)."""
-    from ..checks.flows import lineage
+    from ..checks.flows import lineage, shipper_sites
 
     lin = lineage(ctx)
     symbols = ctx.symbols
@@ -95,11 +95,7 @@ def outline(ctx: Context) -> Outline:
 
     needed = {p for p, module in symbols.module_of_path.items()
               if any("settings" in f"{module}.{name}" for name, _, _ in ctx.files[p].constants)}
-    shippers = [s for s in ctx.catalog.log_shippers() if s.vendor]
-    calls = {s.target for s in shippers}
-    handlers = {s.target for s in shippers if s.how == "handler"}
-    needed.update(fn.path for fn in lin.functions.values() if any(lin.resolve_call(fn, c.func) in calls for c in fn.fact.calls))
-    needed.update(p for p, facts in ctx.files.items() if any(text in handlers for text, _ in facts.dotted_strings))
+    needed.update(path for _, path, _ in shipper_sites(ctx))
     return Outline(imports, _frozen(feeds), _frozen(callers), _frozen(personal), _frozen(plain),
                    frozenset(interned[p] for p in needed))
 
