@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import __version__
 from .config import Config
@@ -377,35 +377,60 @@ def _offset(key: str) -> int:
 _LOADED_SALT = f"{__version__}|{_PY}|".encode()
 
 
-def load_cached(cache_dir: Path | None, inputs: Iterable[str | os.PathLike[str]], code: tuple[str, ...],
-                load: Callable[[], T], kind: type[T]) -> T:
+class Loaded(Generic[T]):
     """``load()``, or its pickle from ``cache_dir`` keyed by the ``inputs``' paths and bytes, the
     tool version and the ``code`` that loads them (package modules, see :func:`_code_stamp`).
-    A load that raises (a policy with problems) is never cached: loading again reports them again."""
-    if cache_dir is None:
-        return load()
-    h = hashlib.sha256(_LOADED_SALT + _code_stamp(*code).encode())
-    for path in inputs:
+
+    The inputs are read and the pickle is found (and its checksum verified) when this is made;
+    it is unpickled, and its classes imported, only when :meth:`get` is first called: a warm run
+    answered from the results cache needs neither the policy nor the catalog. ``cached`` says
+    whether a pickle was found. A load that raises (a policy with problems) is never cached:
+    loading again reports them again. ``kind`` returns the class the value must be."""
+
+    def __init__(self, cache_dir: Path | None, inputs: Iterable[str | os.PathLike[str]], code: tuple[str, ...],
+                 load: Callable[[], T], kind: Callable[[], type[T]]) -> None:
+        self._load, self._kind = load, kind
+        self._entry: Path | None = None
+        self._payload: bytes | None = None
+        self._value: T | None = None
+        if cache_dir is None:
+            return
+        h = hashlib.sha256(_LOADED_SALT + _code_stamp(*code).encode())
+        for path in inputs:
+            try:
+                raw = Path(path).read_bytes()
+            except OSError:
+                return  # loading says what is wrong with the path
+            h.update(b"\0" + os.fspath(path).encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(raw).digest())
+        self._entry = cache_dir / f"{h.hexdigest()}.pkl"
+        with contextlib.suppress(OSError):
+            self._payload = _unseal(self._entry.read_bytes())
+
+    @property
+    def cached(self) -> bool:
+        return self._payload is not None
+
+    def get(self) -> T:
+        if self._value is None:
+            self._value = self._unpickled() or self._loaded()
+        return self._value
+
+    def _unpickled(self) -> T | None:
         try:
-            raw = Path(path).read_bytes()
-        except OSError:
-            return load()  # it says what is wrong with the path
-        h.update(b"\0" + os.fspath(path).encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(raw).digest())
-    entry = cache_dir / f"{h.hexdigest()}.pkl"
-    try:
-        payload = _unseal(entry.read_bytes())
-        value = pickle.loads(payload) if payload is not None else None
-        if isinstance(value, kind):
-            return value
-    except Exception:  # missing or corrupt: load it afresh
-        pass
-    value = load()
-    try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # a value that cannot be pickled is loaded every time, not wrongly
+            value = pickle.loads(self._payload) if self._payload is not None else None
+        except Exception:  # written by other code: load it afresh
+            return None
+        return value if isinstance(value, self._kind()) else None
+
+    def _loaded(self) -> T:
+        value = self._load()
+        if self._entry is not None:
+            try:
+                payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # a value that cannot be pickled is loaded every time, not wrongly
+                return value
+            _write_atomic(self._entry, _seal(payload))
         return value
-    _write_atomic(entry, _seal(payload))
-    return value
 
 
 # ---------------------------------------------------------------------- whole-project results

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from . import __version__
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
-    from .config import Config
     from .engine import Result
     from .findings import Finding
     from .policy.model import Policy
+    from .session import Setup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNTRUSTED = 0, 1, 2
 
@@ -155,7 +154,7 @@ class Progress:
 # ------------------------------------------------------------------ shared steps
 
 
-def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> tuple[Config, Policy, Catalog] | None:
+def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> Setup | None:
     from .config import find_root
     from .session import SetupError, load_setup
 
@@ -206,13 +205,12 @@ def _flake8_policy(root: Path) -> Path | None:
     return None
 
 
-def _analyse(args: argparse.Namespace, config: Config, policy: Policy, catalog: Catalog,
-             need_context: bool = False) -> Result:
+def _analyse(args: argparse.Namespace, setup: Setup, need_context: bool = False) -> Result:
     from .engine import analyse
 
     progress = Progress(enabled=False if args.quiet else None)
     try:
-        return analyse(config, policy, catalog, progress=progress, need_context=need_context)
+        return analyse(setup, progress=progress, need_context=need_context)
     finally:
         progress.done()
 
@@ -257,7 +255,7 @@ def _check(args: argparse.Namespace) -> int:
     setup = _setup(args, args.paths)
     if setup is None:
         return EXIT_UNTRUSTED
-    config, policy, catalog = setup
+    config = setup.config
     known = None
     if args.baseline:
         try:
@@ -265,7 +263,7 @@ def _check(args: argparse.Namespace) -> int:
         except BaselineError as e:
             sys.stderr.write(f"lint-privacy: cannot run: {e}\n")
             return EXIT_UNTRUSTED
-    result = _analyse(args, config, policy, catalog)
+    result = _analyse(args, setup)
     wanted = [relative_path(config, p) for p in args.paths]
 
     def selected(path: str) -> bool:
@@ -323,9 +321,8 @@ def _data_map(args: argparse.Namespace) -> tuple[Result, Any, Policy] | None:
     setup = _setup(args)
     if setup is None:
         return None
-    config, policy, catalog = setup
-    result = _analyse(args, config, policy, catalog, need_context=True)
-    return result, graph_export.condensed_graph(result), policy
+    result = _analyse(args, setup, need_context=True)
+    return result, graph_export.condensed_graph(result), setup.policy
 
 
 def _graph(args: argparse.Namespace) -> int:
@@ -363,8 +360,7 @@ def _fix(args: argparse.Namespace) -> int:
     setup = _setup(args, args.paths)
     if setup is None:
         return EXIT_UNTRUSTED
-    config, policy, catalog = setup
-    return fix.run(config, policy, catalog, args.paths, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr,
+    return fix.run(setup.config, setup.policy, setup.catalog, args.paths, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr,
                    progress=Progress(enabled=False if args.quiet else None))
 
 

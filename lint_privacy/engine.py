@@ -21,16 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import FactsCache, ResultCache, gc_paused, result_key, stat_key, stats_wanted
-from .catalog import Catalog
 from .config import Config
 from .findings import Finding
-from .policy.model import Policy
 from .project import project_files
 
-if TYPE_CHECKING:  # the checks (every family, the lineage) and facts are imported only when needed
+if TYPE_CHECKING:  # the checks (every family, the lineage), facts, policy and catalog only when needed
+    from .catalog import Catalog
     from .checks import Context
     from .facts import FileFacts
     from .lineage.scope import Outline
+    from .policy.model import Policy
+    from .session import Setup
 
 Progress = Callable[[int, int], None]
 
@@ -403,21 +404,16 @@ def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, Fil
         return run_checks(ctx), ctx
 
 
-def analyse(
-    config: Config,
-    policy: Policy,
-    catalog: Catalog,
-    progress: Progress | None = None,
-    need_context: bool = False,
-    apart: bool = False,
-) -> Result:
+def analyse(setup: Setup, progress: Progress | None = None, need_context: bool = False, apart: bool = False) -> Result:
     """The project's findings. Unless the caller needs the judged context (graph, report), they
     come from the results cache when nothing they depend on changed (and then no file's facts are
-    loaded). An unsaved buffer is judged by :class:`lint_privacy.session.Session`.
+    loaded, nor the policy and the catalog). An unsaved buffer is judged by
+    :class:`lint_privacy.session.Session`.
 
     ``apart``: the analysis is made in a forked child process, so that this one never holds the
     facts or the graph (flake8 forks its workers from it next); this one gets the findings and
     the files' keys. Without ``fork`` or a cache directory, or if the child fails, it is made here."""
+    config = setup.config
     cache = ResultCache.for_config(config)
     if apart and not (need_context or config.no_cache) and "fork" in multiprocessing.get_all_start_methods():
         known = indexed_project(config)  # warm: answered here, no child needed
@@ -425,17 +421,17 @@ def analyse(
         if known is not None and judged is not None:
             known.report_stats()
             return Result(judged, [], known)
-        result = _analyse_apart(config, policy, catalog)
+        result = _analyse_apart(setup)
         if result is not None:
             return result
     project = load_project(config, progress, lazy=not need_context)
     if need_context:
-        findings, ctx = judge(config, policy, catalog, project.facts())
+        findings, ctx = judge(config, setup.policy, setup.catalog, project.facts())
         project.report_stats()
         return Result(_judgement(findings, ctx, project), project.failed, project, context=ctx)
 
     def compute() -> tuple[Judgement, bool]:
-        judged = _judgement(*judge(config, policy, catalog, project.facts()), project, outlined=True)
+        judged = _judgement(*judge(config, setup.policy, setup.catalog, project.facts()), project, outlined=True)
         return judged, not project.changed
 
     judged = cache.get_or_compute(result_key(config, project.keys, project.failed), compute, Judgement)
@@ -451,7 +447,7 @@ def _judgement(findings: list[Finding], ctx: Context, project: Project, outlined
     return Judgement.of(findings, comments_of(project.facts()), outline(ctx) if outlined else None)
 
 
-def _analyse_apart(config: Config, policy: Policy, catalog: Catalog) -> Result | None:
+def _analyse_apart(setup: Setup) -> Result | None:
     """:func:`analyse`, made in a forked child that extracts (with its pool), loads the facts and
     builds the graph, sends back the judgement and the files' keys, and exits, taking that memory
     with it. None if the child could not make it (the caller analyses here, meeting and reporting
@@ -461,7 +457,7 @@ def _analyse_apart(config: Config, policy: Policy, catalog: Catalog) -> Result |
 
     def work() -> None:
         try:
-            result = analyse(config, policy, catalog)
+            result = analyse(setup)
             answer = (result.project.keys, result.not_analysed, result.judged)
             send.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:
@@ -482,4 +478,4 @@ def _analyse_apart(config: Config, policy: Policy, catalog: Catalog) -> Result |
         child.join()
     if judged is None or child.exitcode != 0:
         return None
-    return Result(judged, failed, Project(config, keys, failed, FactsCache.for_config(config)))
+    return Result(judged, failed, Project(setup.config, keys, failed, FactsCache.for_config(setup.config)))

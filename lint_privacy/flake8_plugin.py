@@ -52,7 +52,7 @@ class Plugin:
 
         root = Path(options.privacy_root) if options.privacy_root else _config_dir(options)
         try:
-            config, policy, catalog = load_setup(
+            setup = load_setup(
                 root,
                 options.privacy_policy,
                 cache_dir=Path(options.privacy_cache_dir) if options.privacy_cache_dir else None,
@@ -70,7 +70,7 @@ class Plugin:
                              f"in lint-privacy {__version__}: please report it with the command that triggers it\n")
             raise SystemExit(2) from None
         fork = multiprocessing.get_context().get_start_method() == "fork"
-        cls._session = Session(config, policy, catalog, judge_apart=fork)
+        cls._session = Session(setup, judge_apart=fork)
         if fork:
             # Analysed once here, before flake8 forks its workers: they inherit the findings instead
             # of each loading every file's facts again. A run that must extract or judge does so in

@@ -268,16 +268,16 @@ def test_flake8s_process_judges_in_a_child_and_falls_back_to_itself(app: Path, r
         return real(*args, **kwargs)
 
     monkeypatch.setattr(engine, "judge", judge)
-    session = Session(*load_setup(app, str(POLICY)), judge_apart=True)
+    session = Session(load_setup(app, str(POLICY)), judge_apart=True)
     findings = session.result().findings
     pids = [int(p) for p in where.read_text().split()]
     assert len(pids) == 1 and pids[0] != os.getpid()
-    assert findings == Session(*load_setup(app, str(POLICY), no_cache=True)).result().findings
+    assert findings == Session(load_setup(app, str(POLICY), no_cache=True)).result().findings
 
     shutil.rmtree(app / CACHE)
     where.unlink()
     monkeypatch.setattr(engine, "_analyse_apart", lambda *a: None)  # the child could not analyse
-    again = Session(*load_setup(app, str(POLICY)), judge_apart=True).result().findings
+    again = Session(load_setup(app, str(POLICY)), judge_apart=True).result().findings
     assert again == findings
     assert [int(p) for p in where.read_text().split()] == [os.getpid()]
 
@@ -316,3 +316,37 @@ def test_editing_the_shipped_catalog_rejudges(app: Path, reference: str) -> None
         os.utime(sinks, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert again.stdout == reference
     assert total(again.stderr, "unpickled") == stats(again.stderr)[0]["files"]  # judged again
+
+
+_POLICY_AND_CATALOG = ("lint_privacy.policy.model", "lint_privacy.catalog.sinks")
+
+
+def loaded_by(root: Path, module: str, *argv: str, stdin: str | None = None) -> tuple[str, list[str]]:
+    """stdout of ``python -m module argv`` and which of the policy's and the catalog's modules it imported."""
+    code = ("import atexit, runpy, sys\n"
+            f"atexit.register(lambda: sys.stderr.write('loaded=%s\\n' % ','.join(m for m in {_POLICY_AND_CATALOG!r} if m in sys.modules)))\n"
+            f"sys.argv = [{module!r}, *sys.argv[1:]]\n"
+            f"runpy.run_module({module!r}, run_name='__main__')\n")
+    r = subprocess.run([sys.executable, "-c", code, *argv], cwd=root, input=stdin, capture_output=True, text=True,
+                       env=_env(), timeout=600)
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+    (line,) = re.findall(r"^loaded=(.*)$", r.stderr, re.M)
+    return r.stdout, [m for m in line.split(",") if m]
+
+
+def test_a_warm_run_answered_from_the_results_cache_loads_no_policy_or_catalog(app: Path, reference: str) -> None:
+    """Unpickling the policy and the catalog and importing their classes was ~50 ms of every editor
+    run (flake8 on stdin), for findings that come from the results cache; they are loaded when a
+    judgement needs them (session.Setup)."""
+    cli = ["--root", str(app), "--policy", str(POLICY)]
+    out, cold = loaded_by(app, "lint_privacy.cli", "check", *cli)
+    assert out == reference and cold == list(_POLICY_AND_CATALOG)
+    out, warm = loaded_by(app, "lint_privacy.cli", "check", *cli)
+    assert out == reference and warm == []
+    path = next(p.relative_to(app).as_posix() for p in sorted(app.rglob("services.py")))
+    text = (app / path).read_text(encoding="utf-8")
+    editor = ["--extend-select", "PRV", "--privacy-policy", str(POLICY), "--stdin-display-name", path, "-"]
+    out, warm = loaded_by(app, "flake8", *editor, stdin=text)
+    assert f"{path}:" in out and warm == []
+    out, edited = loaded_by(app, "flake8", *editor, stdin=text + "\n# edited\n")
+    assert f"{path}:" in out and edited == list(_POLICY_AND_CATALOG)

@@ -175,8 +175,9 @@ EDITS: dict[str, Edit] = {
 def mismatches(root: Path, policy: Path = POLICY) -> Iterator[tuple[str, str, list[Finding], list[Finding], int]]:
     """For every file and edit: (path, edit, scoped findings, whole-project findings, scope size),
     the findings when they differ, else empty lists."""
-    config, pol, catalog = load_setup(root, policy)
-    session = Session(config, pol, catalog)
+    setup = load_setup(root, policy)
+    config, pol, catalog = setup.config, setup.policy, setup.catalog
+    session = Session(setup)
     result = session.result()
     outline = result.judged.outline()
     assert outline is not None
@@ -227,8 +228,9 @@ def test_a_leaf_file_is_judged_without_the_files_it_cannot_reach(
         write_project(root, CROSSINGS)
     else:
         shutil.copytree(REPO / source, root, ignore=shutil.ignore_patterns(".lint-privacy-cache"))
-    config, pol, catalog = load_setup(root, POLICY)
-    result = Session(config, pol, catalog).result()
+    setup = load_setup(root, POLICY)
+    config = setup.config
+    result = Session(setup).result()
     outline = result.judged.outline()
     assert outline is not None
     facts = result.project.facts()
@@ -242,10 +244,10 @@ def test_flake8_on_stdin_reports_an_edited_buffer_as_the_whole_project_would(tmp
     shutil.copytree(REPO / "examples" / "messaging", root, ignore=shutil.ignore_patterns(".lint-privacy-cache"))
     (root / "setup.cfg").write_text(SETUP_CFG)  # the example's names the policy by a path relative to it
     buffer = _logs_a_field("app/services.py", (root / "app/services.py").read_text(), {})
-    config, pol, catalog = load_setup(root, POLICY)
-    facts = dict(Session(config, pol, catalog).result().project.facts())
+    setup = load_setup(root, POLICY)
+    facts = dict(Session(setup).result().project.facts())
     facts["app/services.py"] = facts_of("app/services.py", buffer)
-    whole = [f for f in judge(config, pol, catalog, facts)[0] if f.path == "app/services.py"]
+    whole = [f for f in judge(setup.config, setup.policy, setup.catalog, facts)[0] if f.path == "app/services.py"]
     run = run_flake8(root, "--select", "PRV", "--stdin-display-name", "app/services.py", "-", stdin=buffer)
     assert whole and [(h.line, h.code, h.message) for h in run.hits] == [(f.line, f.code, f.message) for f in whole], run.dump()
 

@@ -81,8 +81,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
     (next to a models module with known findings); assert the promises."""
     root = tmp_path_factory.mktemp("fuzzproject")
     (root / "models.py").write_text(MODELS, encoding="utf-8")
-    config, policy, catalog = load_setup(root, str(POLICY), no_cache=True)
-    baseline = analyse(config, policy, catalog)
+    setup = load_setup(root, str(POLICY), no_cache=True)
+    baseline = analyse(setup)
     expected = {(f.line, f.code) for f in baseline.findings if f.path == "models.py"}
     assert expected, "the models module should have findings"
     target_file = root / "fuzzed.py"
@@ -101,7 +101,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
                 # Regression: a lone CR ends a line for Python; line_count counted only LF.
                 assert facts.line_count == len(re.split(r"\r\n|\r|\n", source))
             target_file.write_text(source, encoding="utf-8")
-            result = analyse(config, policy, catalog)
+            result = analyse(setup)
         lines = len(target_file.read_text(encoding="utf-8").split("\n"))
         for f in result.findings:
             assert "internal error" not in f.message, (f, source)

@@ -47,8 +47,7 @@ def run(root: Path, files: dict[str, str | bytes] | None = None):
             p.write_bytes(content)
         else:
             p.write_text(content, encoding="utf-8")
-    config, policy, catalog = setup(root)
-    return analyse(config, policy, catalog)
+    return analyse(setup(root))
 
 
 def hits(findings: list[Finding], path: str) -> set[tuple[int, str]]:
@@ -148,8 +147,7 @@ def test_crlf_source_hashes_like_flake8s_text(tmp_path: Path) -> None:
     """Regression: read_source kept CR LF while flake8 hands the plugin LF text, so every CRLF
     file missed the base run and was re-judged on its own (a whole-project judgement per file)."""
     result = run(tmp_path, {"app.py": MODELS.encode().replace(b"\n", b"\r\n")})
-    config, policy, catalog = setup(tmp_path)
-    session = Session(config, policy, catalog)
+    session = Session(setup(tmp_path))
     session._result = result
     assert session.findings_for(str(tmp_path / "app.py"), MODELS) == result.for_path("app.py")
     assert not session._overlays
@@ -288,8 +286,7 @@ def test_deep_trees_through_the_flake8_door_never_raise(tmp_path: Path) -> None:
     """flake8 hands us its tree; a tree we cannot follow becomes PRV002 on that file, not a crash."""
     from lint_privacy.flake8_plugin import Plugin
 
-    config, policy, catalog = setup(write_project(tmp_path, {"ok.py": MODELS}, SETUP_CFG))
-    session = Session(config, policy, catalog)
+    session = Session(setup(write_project(tmp_path, {"ok.py": MODELS}, SETUP_CFG)))
     source = _concat(2000)
     try:
         tree = ast.parse(source)
@@ -497,8 +494,7 @@ def test_a_bug_in_the_checks_is_a_message_in_flake8_and_exit_2_in_the_cli(
     import lint_privacy.checks
 
     monkeypatch.setattr(lint_privacy.checks, "run_checks", broken)  # judge() imports it when it runs
-    config, policy, catalog = setup(tmp_path)
-    monkeypatch.setattr(Plugin, "_session", Session(config, policy, catalog))
+    monkeypatch.setattr(Plugin, "_session", Session(setup(tmp_path)))
     out = list(Plugin(ast.parse(MODELS), str(tmp_path / "ok.py"), MODELS.splitlines(True)).run())
     assert len(out) == 1
     line, col, message, _ = out[0]
@@ -516,8 +512,7 @@ def test_our_failure_on_a_file_flake8_parsed_is_reported_in_flake8(tmp_path: Pat
     from lint_privacy.engine import SourceError
 
     write_project(tmp_path, {"ok.py": MODELS}, SETUP_CFG)
-    config, policy, catalog = setup(tmp_path)
-    session = Session(config, policy, catalog)
+    session = Session(setup(tmp_path))
     session.result()
 
     def fails(path, source, tree=None):

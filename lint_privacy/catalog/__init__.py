@@ -4,16 +4,16 @@ this package), loaded and merged with the user's catalog files by :func:`load_ca
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from .names import Kind, NameMatch, Names, split_words
-from .regions import Regions
-from .sinks import SINK_KINDS, STORAGE_KINDS, ArgRef, Catalog, LogShipper, SinkSpec, Vendor
 
 if TYPE_CHECKING:
     from ._build import load_catalog
     from ._yaml import CatalogError
+    from .names import Kind, NameMatch, Names, split_words
+    from .regions import Regions
+    from .sinks import SINK_KINDS, STORAGE_KINDS, ArgRef, Catalog, LogShipper, SinkSpec, Vendor
 
 SHIPPED = tuple(Path(__file__).parent / n for n in ("names.yaml", "sinks.yaml", "regions.yaml"))
 
@@ -36,14 +36,19 @@ __all__ = [
 ]
 
 
+# Each name from the module that defines it, imported on first use: a warm run that needs no
+# catalog (its findings cached) imports none of them, and building one (YAML) only when one is built.
+_HOME = {
+    **dict.fromkeys(("Kind", "NameMatch", "Names", "split_words"), "names"),
+    "Regions": "regions",
+    **dict.fromkeys(("SINK_KINDS", "STORAGE_KINDS", "ArgRef", "Catalog", "LogShipper", "SinkSpec", "Vendor"), "sinks"),
+    "load_catalog": "_build",
+    "CatalogError": "_yaml",
+}
+
+
 def __getattr__(name: str) -> Any:
-    # Building the catalog (YAML) is imported only when one is built: a warm run unpickles it.
-    if name == "load_catalog":
-        from ._build import load_catalog
-
-        return load_catalog
-    if name == "CatalogError":
-        from ._yaml import CatalogError
-
-        return CatalogError
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{home}", __name__), name)
