@@ -93,10 +93,13 @@ def _seal(payload: bytes) -> bytes:
     return _MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def _unseal(data: bytes) -> bytes | None:
-    if len(data) < 36 or data[:4] != _MAGIC or hashlib.sha256(data[36:]).digest() != data[4:36]:
+def _unseal(data: bytes) -> memoryview | None:
+    """The payload of a sealed entry, or None if it is torn or corrupt (a view: a judgement's
+    results are megabytes, not worth copying twice)."""
+    payload = memoryview(data)[36:]
+    if len(data) < 36 or data[:4] != _MAGIC or hashlib.sha256(payload).digest() != data[4:36]:
         return None
-    return data[36:]
+    return payload
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -391,7 +394,7 @@ class Loaded(Generic[T]):
                  load: Callable[[], T], kind: Callable[[], type[T]]) -> None:
         self._load, self._kind = load, kind
         self._entry: Path | None = None
-        self._payload: bytes | None = None
+        self._payload: memoryview | None = None
         self._value: T | None = None
         if cache_dir is None:
             return

@@ -4,7 +4,6 @@ flake8 options and CLI flags layered over it. Everything here is about judging, 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +91,8 @@ def _has_flake8_section(path: Path) -> bool:
 
 
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
+    import tomllib  # only projects with a pyproject.toml pay for it
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:

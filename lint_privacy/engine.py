@@ -245,8 +245,12 @@ def indexed_project(config: Config) -> Project | None:
     if store.directory is None:
         return None
     keys: dict[str, str] = {}
+    root = str(config.root)  # no pathlib object per file: the editor stats every file of the project
     for path in project_files(config):
-        key = _known_key(store, config.root, _Job(path))
+        try:
+            key = store.key_by_stat(path, os.stat(os.path.join(root, path)))
+        except OSError:
+            return None
         if key is None:
             return None
         keys[path] = key
