@@ -398,13 +398,16 @@ def not_analysed(path: str, reason: str) -> Finding:
     return finding(PRV002, path, 1, 0, reason=reason)
 
 
-def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, FileFacts]) -> tuple[list[Finding], Context]:
-    """Findings for a set of facts: symbols and lineage joined, every check run."""
+def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, FileFacts],
+          focus: frozenset[str] | None = None) -> tuple[list[Finding], Context]:
+    """Findings for a set of facts: symbols and lineage joined, every check run; with ``focus``,
+    only the findings in those files (the others may be missing)."""
     from .checks import Context, run_checks
     from .lineage.symbols import Symbols
 
     with gc_paused():  # the graph is many small long-lived objects: cyclic collection only slows it
-        ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files)
+        ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files,
+                      focus=focus)
         return run_checks(ctx), ctx
 
 

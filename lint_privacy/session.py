@@ -157,7 +157,8 @@ class Session:
             scope = files_for(outline, self.config, facts, widen) if outline is not None else None
             files = base.project.facts(scope - {facts.path} if scope is not None else None)
             files[facts.path] = facts
-            findings, ctx = judge(self.config, self.setup.policy, self.setup.catalog, dict(sorted(files.items())))
+            findings, ctx = judge(self.config, self.setup.policy, self.setup.catalog, dict(sorted(files.items())),
+                                  focus=frozenset({facts.path}))
             more = unseen_fields(outline, ctx, scope) if outline is not None and scope is not None else set()
             if not more:
                 return [f for f in findings if f.path == facts.path]

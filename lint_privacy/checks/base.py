@@ -38,9 +38,16 @@ class Context:
     symbols: Symbols
     files: dict[str, FileFacts]
     lineage: object | None = None  # lineage.graph.Lineage, built only when a check needs it
+    # Only these files' findings are wanted (an editor's buffer, judged with the files it depends
+    # on): checks skip the work whose findings would land in other files. None: every file.
+    focus: frozenset[str] | None = None
 
     def category(self, cid: str) -> Category | None:
         return self.policy.categories.get(cid)
+
+    def wanted(self, path: str) -> bool:
+        """Whether findings in ``path`` are wanted from this judgement."""
+        return self.focus is None or path in self.focus
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:

@@ -29,14 +29,16 @@ class SinkFlows:
 
 
 def sink_flows(ctx: Context) -> list[SinkFlows]:
-    """Each sink that personal data reaches, with its destination (computed once per run)."""
+    """Each sink that personal data reaches, with its destination (computed once per run); only
+    the sinks in the files whose findings are wanted (``ctx.focus``)."""
     cached = getattr(ctx, "_sink_flows", None)
     if cached is not None:
         return cached
     lin = lineage(ctx)
     by_sink: dict[str, list[Reach]] = {}
     for r in lin.reaches():
-        by_sink.setdefault(r.sink.node, []).append(r)
+        if ctx.wanted(r.sink.path):
+            by_sink.setdefault(r.sink.node, []).append(r)
     flows = [SinkFlows(lin.sinks[node], resolve(lin, lin.sinks[node]), tuple(rs)) for node, rs in sorted(by_sink.items())]
     ctx._sink_flows = flows  # type: ignore[attr-defined]
     return flows

@@ -130,13 +130,15 @@ _ID_KEYS = {
 
 def check(ctx: Context) -> Iterator[Finding]:
     for path, facts in ctx.files.items():
+        if not ctx.wanted(path):
+            continue
         for line, col, problem in facts.problems:
             yield finding(PRV107, path, line, col, problem=problem)
         for site in facts.annotations:
             yield from _annotation(ctx, path, site)
     covering: dict[str, list[str]] = {}  # name kind -> the categories covering it (asked per field)
     for info in ctx.symbols.all_classes():
-        if info.fact.qualname.endswith(".Meta") or info.fact.qualname == "Meta":
+        if info.fact.qualname.endswith(".Meta") or info.fact.qualname == "Meta" or not ctx.wanted(info.path):
             continue
         for field in info.fact.fields:
             yield from _field(ctx, info, field, covering)

@@ -182,6 +182,8 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _age_gates(ctx: Context) -> Iterator[Finding]:
     policy: Policy = ctx.policy
     for path, facts in sorted(ctx.files.items()):
+        if not ctx.wanted(path):
+            continue
         classes = {f.qualname: f.class_name for f in facts.functions}
         for chk in facts.age_checks:
             if not is_age_subject(chk.subject):
@@ -240,7 +242,7 @@ def _forbidden(ctx: Context) -> Iterator[Finding]:
     lin = lineage(ctx)
     for source in lin.sources:
         j = policy.jurisdictions.get(source.jurisdiction)
-        if j is None:
+        if j is None or not ctx.wanted(source.path):
             continue
         for cid in source.categories:
             if cid in j.forbidden_categories:

@@ -499,7 +499,7 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
         if not cats or source.role == "processor":
             continue
         own = source_value(ctx, source, "purpose")
-        if own is not None and own.value in policy.purposes:
+        if own is not None and own.value in policy.purposes and ctx.wanted(source.path):
             for cid, cat in cats:
                 if own.value not in purpose_bases(cat):
                     o = origin(_fake_reach(source), cid)
@@ -512,7 +512,7 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
         by_fn: dict[str, list[str]] = {}
         for node in _realizable(lin, source.node):
             fid = node.partition("|")[0]
-            if fid in lin.functions:
+            if fid in lin.functions and ctx.wanted(lin.functions[fid].path):
                 by_fn.setdefault(fid, []).append(node)
         for fid, nodes in by_fn.items():
             declared = purpose_of(fid)

@@ -122,7 +122,7 @@ def subject_of(ann: Annotation, *defaults: Annotation | None) -> str | None:
 def check(ctx: Context) -> Iterator[Finding]:
     yield from _storage_calls(ctx)
     for info in ctx.symbols.all_classes():
-        if not info.storage:
+        if not info.storage or not ctx.wanted(info.path):
             continue
         module_defaults = ctx.files[info.path].module_defaults
         for field in info.fact.fields:
