@@ -506,6 +506,24 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 lock.release()
 
+    def note_latest(self, keys: Mapping[str, str], failed: list[Any]) -> None:
+        """Remember the files' keys (and the files that failed) of the whole-project judgement
+        just made: see :meth:`latest`."""
+        if self.directory is not None:
+            with contextlib.suppress(Exception):
+                data = pickle.dumps((dict(keys), list(failed)), protocol=pickle.HIGHEST_PROTOCOL)
+                _write_atomic(self.directory / "latest", _seal(data))
+
+    def latest(self) -> tuple[dict[str, str], list[Any]] | None:
+        """(keys, failed) of the last whole-project judgement made with this cache, or None: an
+        editor's file, just saved, is judged on top of it (engine.recent_result)."""
+        if self.directory is None:
+            return None
+        value = self._read(self.directory / "latest")  # not *.pkl: never pruned
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict) and isinstance(value[1], list):
+            return value
+        return None
+
     def get(self, key: str, kind: type[T]) -> T | None:
         """The value stored under ``key``, or None. Entries are written whole (temp file and
         rename): no lock is needed to read one."""

@@ -238,15 +238,19 @@ def load_project(config: Config, progress: Progress | None = None, lazy: bool = 
     )
 
 
-def indexed_project(config: Config) -> Project | None:
+def indexed_project(config: Config, unknown: str | None = None) -> Project | None:
     """The project's files and content keys when the stat index knows every one of them (no file
-    is read, no facts loaded); None when any file is new, changed or not analysable."""
+    is read, no facts loaded); None when any file is new, changed or not analysable.
+    ``unknown``: a file that may be new or changed all the same (an editor's file, just saved),
+    left out of the keys."""
     store = FactsCache.for_config(config)
     if store.directory is None:
         return None
     keys: dict[str, str] = {}
     root = str(config.root)  # no pathlib object per file: the editor stats every file of the project
     for path in project_files(config):
+        if path == unknown:
+            continue
         try:
             key = store.key_by_stat(path, os.stat(os.path.join(root, path)))
         except OSError:
@@ -256,6 +260,27 @@ def indexed_project(config: Config) -> Project | None:
         keys[path] = key
     store.stats.files = store.stats.hits = store.stats.index_hits = len(keys)
     return Project(config, keys, [], store)
+
+
+def recent_result(setup: Setup, path: str) -> Result | None:
+    """The last whole-project judgement made with this cache, when every file but ``path`` is as
+    it was then (by the stat index) and the policy, catalog, configuration and code are too (its
+    results key): the editor's file, just saved, is judged on top of it with the files that can
+    change its findings (session.Session), instead of the whole project again. None otherwise."""
+    config = setup.config
+    cache = ResultCache.for_config(config)
+    latest = cache.latest()
+    known = indexed_project(config, unknown=path) if latest is not None else None
+    if latest is None or known is None:
+        return None
+    keys, failed = latest
+    if any(f.path != path for f in failed) or {p: k for p, k in keys.items() if p != path} != known.keys:
+        return None
+    judged = cache.get(result_key(config, keys, failed), Judgement)
+    if judged is None:
+        return None
+    known.report_stats()
+    return Result(judged, failed, Project(config, keys, failed, known.store))
 
 
 # Fewer files than this to extract: a pool costs more than it saves.
@@ -427,6 +452,7 @@ def analyse(setup: Setup, progress: Progress | None = None, need_context: bool =
         judged = cache.get(result_key(config, known.keys, []), Judgement) if known is not None else None
         if known is not None and judged is not None:
             known.report_stats()
+            cache.note_latest(known.keys, [])
             return Result(judged, [], known)
         result = _analyse_apart(setup)
         if result is not None:
@@ -442,6 +468,8 @@ def analyse(setup: Setup, progress: Progress | None = None, need_context: bool =
         return judged, not project.changed
 
     judged = cache.get_or_compute(result_key(config, project.keys, project.failed), compute, Judgement)
+    if not project.changed:  # the state an editor's saved file is judged on top of (recent_result)
+        cache.note_latest(project.keys, project.failed)
     project.report_stats()
     return Result(judged, project.failed, project)
 

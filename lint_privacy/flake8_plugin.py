@@ -70,8 +70,12 @@ class Plugin:
                              f"in lint-privacy {__version__}: please report it with the command that triggers it\n")
             raise SystemExit(2) from None
         fork = multiprocessing.get_context().get_start_method() == "fork"
-        cls._session = Session(setup, judge_apart=fork)
-        if fork:
+        # One file, from stdin or by path, is an editor's run: judged when flake8 hands it over,
+        # on top of the last whole-project judgement if only that file changed since.
+        named = list(getattr(options, "filenames", None) or [])
+        one_file = len(named) == 1 and (named[0] == "-" or os.path.isfile(named[0]))
+        cls._session = Session(setup, judge_apart=fork, one_file=one_file)
+        if fork and not one_file:
             # Analysed once here, before flake8 forks its workers: they inherit the findings instead
             # of each loading every file's facts again. A run that must extract or judge does so in
             # a child process, so that the workers do not inherit its memory. A failure is met

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import SHIPPED
 from .config import Config, ConfigError, load_config
-from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed
+from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed, recent_result
 from .findings import Finding
 from .cache import FactsCache, Loaded
 from .project import relative_path
@@ -112,6 +112,7 @@ def _load_catalog(extra: tuple[Path, ...]) -> Catalog:
 class Session:
     setup: Setup
     judge_apart: bool = False  # judge in a forked child, so that this process stays small (flake8)
+    one_file: bool = False  # run on one file (an editor): the last judgement serves if only it changed
     _result: Result | None = None
     _overlays: dict[str, list[Finding]] = field(default_factory=dict)  # by the buffer's content key
 
@@ -132,6 +133,10 @@ class Session:
         file's findings (lineage/scope.py).
         """
         path = relative_path(self.config, filename)
+        if self._result is None and self.one_file:
+            # A saved file differs from the last whole-project judgement: judged on top of it with
+            # its scope (below), as an unsaved buffer is, instead of the whole project again.
+            self._result = recent_result(self.setup, path)
         base = self.result()
         key = FactsCache.key(path, source)
         if base.project.keys.get(path) == key:
