@@ -148,12 +148,21 @@ class Case:
     cold: bool = False  # delete the cache first
     stdin: str | None = None
     env: dict[str, str] | None = None
+    saved: Path | None = None  # the stdin text is first saved to this file (an editor's save), put back after
     runs: list[Run] = field(default_factory=list)
 
     def run(self, cache: Path) -> Run:
         if self.cold:
             shutil.rmtree(cache, ignore_errors=True)
-        r = measure(self.cmd, self.cwd, self.stdin, self.env)
+        if self.saved is None:
+            r = measure(self.cmd, self.cwd, self.stdin, self.env)
+        else:  # a new text each time, so that no run finds a judgement of it cached by the one before
+            text, original = f"{self.stdin}# save {len(self.runs) + 1}\n", self.saved.read_bytes()
+            self.saved.write_text(text, encoding="utf-8")
+            try:
+                r = measure(self.cmd, self.cwd, text, self.env)
+            finally:
+                self.saved.write_bytes(original)
         if r.rc not in (0, 1, 2) or "Traceback" in r.err:
             sys.stderr.write(f"!! {self.name} failed (exit {r.rc}):\n{r.err[-3000:]}\n")
         self.runs.append(r)
@@ -163,7 +172,7 @@ class Case:
         return statistics.median(getattr(r, attr) for r in self.runs)
 
     def command(self) -> str:
-        prefix = "(rm -rf .lint-privacy-cache) " if self.cold else ""
+        prefix = "(rm -rf .lint-privacy-cache) " if self.cold else f"(FILE saved as {self.saved.name}) " if self.saved else ""
         redirect = " < FILE" if self.stdin is not None else ""
         return f"cd {shlex.quote(str(self.cwd))} && {prefix}{shlex.join(self.cmd)}{redirect}"
 
@@ -210,6 +219,7 @@ def cases(root: Path, policy: Path, jobs: int, stdin_rel: str, report_only: dict
         Case("stdin: flake8 - (no plugin)", stdin_base, root, stdin=text),
         Case("stdin: + plugin, warm, same text", stdin_plugin, root, stdin=text),
         Case("stdin: + plugin, warm, edited", stdin_plugin, root, stdin=edited),
+        Case("stdin: + plugin, warm, edited and saved", stdin_plugin, root, stdin=edited, saved=root / stdin_rel),
     ]
     return {x.name: x for x in c}
 
@@ -222,7 +232,7 @@ def bench(root: Path, policy: Path, repeats: int, jobs: int, stdin_rel: str, ver
         for name in ("flake8 (no plugin)", "flake8 + report-only plugin", "flake8 + plugin, cold", "flake8 + plugin, warm",
                      "ast.parse every file", "lint-privacy check, cold", "lint-privacy check, warm",
                      "stdin: flake8 - (no plugin)", "stdin: + plugin, warm, same text",
-                     "stdin: + plugin, warm, edited"):
+                     "stdin: + plugin, warm, edited", "stdin: + plugin, warm, edited and saved"):
             run = cs[name].run(cache)
             sys.stderr.write(f"  {name:36} {run.wall:7.2f} s wall {run.cpu:7.2f} s cpu {run.peak_mb:7.0f} MB\n")
     g = {n: {"wall": c.median("wall"), "cpu": c.median("cpu"), "peak_mb": c.median("peak_mb"),
@@ -247,6 +257,7 @@ def bench(root: Path, policy: Path, repeats: int, jobs: int, stdin_rel: str, ver
     sb = g["stdin: flake8 - (no plugin)"]["wall"]
     derived["stdin overhead, same text (ms)"] = (g["stdin: + plugin, warm, same text"]["wall"] - sb) * 1000
     derived["stdin overhead, edited (ms)"] = (g["stdin: + plugin, warm, edited"]["wall"] - sb) * 1000
+    derived["stdin overhead, edited and saved (ms)"] = (g["stdin: + plugin, warm, edited and saved"]["wall"] - sb) * 1000
     out = {"root": str(root), "policy": str(policy), "jobs": jobs, "repeats": repeats, "stdin_file": stdin_rel,
            "lines": _count_lines(root), "cases": g, "derived": derived}
     if verify:
@@ -269,11 +280,13 @@ def verify_runs(root: Path, policy: Path, cs: dict[str, Case]) -> dict:
     warm_outs = {r.out for r in cs["flake8 + plugin, warm"].runs}
     check_outs = {r.out for c in ("lint-privacy check, cold", "lint-privacy check, warm") for r in cs[c].runs}
     report_only_outs = {r.out for r in cs["flake8 + report-only plugin"].runs}
+    edited_outs = {r.out for c in ("stdin: + plugin, warm, edited", "stdin: + plugin, warm, edited and saved") for r in cs[c].runs}
     return {
         "report_only_prints_the_plugins_findings": report_only_outs == warm_outs,
         "j1_equals_j2": warm1.out == cold2.out,
         "plugin_cold_equals_warm": len(cold_outs | warm_outs) == 1,
         "check_cold_equals_warm": len(check_outs) == 1,
+        "saved_equals_unsaved_edit": len(edited_outs) == 1,
         "cold_j2_misses": misses,
         "files": files,
         "each_file_extracted_once": misses == files,
