@@ -117,6 +117,25 @@ def _write_atomic(target: Path, data: bytes) -> None:
                 os.unlink(tmp)
 
 
+def _read_sealed(entry: Path) -> object:
+    """The value pickled and sealed in ``entry``, or None when it is missing, torn or corrupt."""
+    try:
+        payload = _unseal(entry.read_bytes())
+        return pickle.loads(payload) if payload is not None else None
+    except Exception:  # missing, or corrupt in any shape: rebuilt, never trusted
+        return None
+
+
+def _write_sealed(entry: Path, value: object) -> None:
+    """``value`` pickled, sealed and written whole to ``entry``; a value that cannot be pickled
+    is not kept (it is computed again next time, never read wrong)."""
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    _write_atomic(entry, _seal(payload))
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """No cyclic collection while many long-lived objects are built (unpickling 1,000 files'
@@ -197,16 +216,11 @@ class FactsCache:
 
     def adopt(self, path: str, key: str, payload: bytes) -> FileFacts | None:
         """Facts another process extracted and stored (a pool worker's payload)."""
-        from .facts import FileFacts
-
         try:
-            facts = pickle.loads(payload)
+            facts = self._facts_of(pickle.loads(payload), path)
         except Exception:
             return None
-        if not isinstance(facts, FileFacts) or facts.path != path:
-            return None
-        self.stats.unpickled += 1
-        if self.directory is None:
+        if facts is not None and self.directory is None:
             self.memory[key] = facts
         return facts
 
@@ -215,36 +229,23 @@ class FactsCache:
         return self.directory / key[:2] / f"{key}.pkl"
 
     def _read(self, key: str, path: str) -> FileFacts | None:
+        return self._facts_of(_read_sealed(self._file(key)), path) if self.directory is not None else None
+
+    def _facts_of(self, value: object, path: str) -> FileFacts | None:
+        """``value`` when it is the facts of ``path`` (counted as unpickled), else None."""
         from .facts import FileFacts
 
-        if self.directory is None:
-            return None
-        try:
-            data = self._file(key).read_bytes()
-        except OSError:
-            return None
-        payload = _unseal(data)
-        if payload is None:
-            return None
-        try:
-            facts = pickle.loads(payload)
-        except Exception:  # a corrupt entry of any shape is rebuilt, not trusted
-            return None
-        if not isinstance(facts, FileFacts) or facts.path != path:
+        if not isinstance(value, FileFacts) or value.path != path:
             return None
         self.stats.unpickled += 1
-        return facts
+        return value
 
     # ------------------------------------------------------------------ stat index
     def _load_index(self) -> dict[str, tuple[StatKey, str]]:
         if self._index is None:
             self._index = {}
             if self._index_file is not None:
-                try:
-                    payload = _unseal(self._index_file.read_bytes())
-                    loaded = pickle.loads(payload) if payload is not None else None
-                except Exception:  # unreadable or corrupt: start afresh
-                    loaded = None
+                loaded = _read_sealed(self._index_file)  # unreadable or corrupt: start afresh
                 if isinstance(loaded, dict):
                     self._index = loaded
         return self._index
@@ -280,7 +281,7 @@ class FactsCache:
                 del self._index[path]
                 self._index_dirty = True
         if self._index_dirty:
-            _write_atomic(self._index_file, _seal(pickle.dumps(self._index, protocol=pickle.HIGHEST_PROTOCOL)))
+            _write_sealed(self._index_file, self._index)
             self._index_dirty = False
 
     # ------------------------------------------------------------------ concurrency
@@ -428,11 +429,7 @@ class Loaded(Generic[T]):
     def _loaded(self) -> T:
         value = self._load()
         if self._entry is not None:
-            try:
-                payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # a value that cannot be pickled is loaded every time, not wrongly
-                return value
-            _write_atomic(self._entry, _seal(payload))
+            _write_sealed(self._entry, value)
         return value
 
 
@@ -498,8 +495,7 @@ class ResultCache:
                 return cached
             value, keep = compute()
             if keep:
-                with contextlib.suppress(Exception):  # unpicklable: computed every time, never wrong
-                    _write_atomic(entry, _seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+                _write_sealed(entry, value)
                 self._prune(keep=entry)
             return value
         finally:
@@ -510,16 +506,14 @@ class ResultCache:
         """Remember the files' keys (and the files that failed) of the whole-project judgement
         just made: see :meth:`latest`."""
         if self.directory is not None:
-            with contextlib.suppress(Exception):
-                data = pickle.dumps((dict(keys), list(failed)), protocol=pickle.HIGHEST_PROTOCOL)
-                _write_atomic(self.directory / "latest", _seal(data))
+            _write_sealed(self.directory / "latest", (dict(keys), list(failed)))
 
     def latest(self) -> tuple[dict[str, str], list[Any]] | None:
         """(keys, failed) of the last whole-project judgement made with this cache, or None: an
         editor's file, just saved, is judged on top of it (engine.recent_result)."""
         if self.directory is None:
             return None
-        value = self._read(self.directory / "latest")  # not *.pkl: never pruned
+        value = _read_sealed(self.directory / "latest")  # not *.pkl: never pruned
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict) and isinstance(value[1], list):
             return value
         return None
@@ -529,7 +523,7 @@ class ResultCache:
         rename): no lock is needed to read one."""
         if self.directory is None:
             return None
-        cached = self._read(self.directory / f"{key}.pkl")
+        cached = _read_sealed(self.directory / f"{key}.pkl")
         return cached if isinstance(cached, kind) else None
 
     def _prune(self, keep: Path) -> None:
@@ -541,11 +535,3 @@ class ResultCache:
                 if old != keep:
                     old.unlink(missing_ok=True)
                     old.with_suffix(".lock").unlink(missing_ok=True)
-
-    @staticmethod
-    def _read(entry: Path) -> object:
-        try:
-            payload = _unseal(entry.read_bytes())
-            return pickle.loads(payload) if payload is not None else None
-        except Exception:  # missing or corrupt: judged afresh
-            return None
