@@ -229,11 +229,8 @@ def bench(root: Path, policy: Path, repeats: int, jobs: int, stdin_rel: str, ver
     cs = cases(root, policy, jobs, stdin_rel, report_only_setup(root, policy, workdir))
     for r in range(repeats):
         sys.stderr.write(f"repeat {r + 1}/{repeats}\n")
-        for name in ("flake8 (no plugin)", "flake8 + report-only plugin", "flake8 + plugin, cold", "flake8 + plugin, warm",
-                     "ast.parse every file", "lint-privacy check, cold", "lint-privacy check, warm",
-                     "stdin: flake8 - (no plugin)", "stdin: + plugin, warm, same text",
-                     "stdin: + plugin, warm, edited", "stdin: + plugin, warm, edited and saved"):
-            run = cs[name].run(cache)
+        for name, case in cs.items():  # in the order cases() lists them: each warm run after its cold one
+            run = case.run(cache)
             sys.stderr.write(f"  {name:36} {run.wall:7.2f} s wall {run.cpu:7.2f} s cpu {run.peak_mb:7.0f} MB\n")
     g = {n: {"wall": c.median("wall"), "cpu": c.median("cpu"), "peak_mb": c.median("peak_mb"),
              "peak_rss_mb": c.median("peak_rss_mb"),
