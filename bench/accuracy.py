@@ -257,16 +257,25 @@ def draw_sample(runs: list[AppRun], n: int, seed: int, family: str, corpus: Path
     for h in chosen:
         lines = (corpus / h.app / h.path).read_text(encoding="utf-8", errors="replace").splitlines()
         lo, hi = max(1, h.line - 6), min(len(lines), h.line + 6)
-        context = "\n".join(f"{'>' if i == h.line else ' '}{i:5d}  {lines[i - 1]}" for i in range(lo, hi + 1))
+        context = "\n".join(f"{'>' if i == h.line else ' '}{i:5d}  {lines[i - 1]}".rstrip().replace("\t", "    ")
+                            for i in range(lo, hi + 1))
         items.append({"app": h.app, "code": h.code, "path": h.path, "line": h.line, "message": h.message,
                       "context": context, "verdict": None, "why": ""})
     header = {"date": dt.date.today().isoformat(), "commit": git_commit(), "seed": seed, "family": family,
               "drawn": len(items), "of": len(pool), "command": command}
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{header['date']}-seed{seed}.yaml"
-    target.write_text(yaml.safe_dump({"drawn": header, "findings": items}, sort_keys=False, allow_unicode=True,
-                                     width=110), encoding="utf-8")
+    target.write_text(yaml.dump({"drawn": header, "findings": items}, Dumper=_BlockDumper, sort_keys=False,
+                                allow_unicode=True, width=110), encoding="utf-8")
     return target
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes the code around a finding as a literal block, readable by the person judging it."""
+
+
+_BlockDumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
 def git_commit() -> str:
