@@ -92,7 +92,8 @@ class AttrFact:
 
 @dataclass(frozen=True)
 class SourceFact:
-    kind: str  # "request" (input read under a key) or "annotated" (annotated variable/parameter)
+    kind: str  # "request" (input read under a key), "key" (any mapping read under a constant key) or
+    # "annotated" (annotated variable/parameter)
     key: str  # the request key or variable name
     line: int
     annotation: Annotation | None = None

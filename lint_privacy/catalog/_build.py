@@ -36,7 +36,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
-        "pseudonymisers", "cleaners", "logger_names", "regions")
+        "pseudonymisers", "cleaners", "logger_names", "settings_containers", "regions")
 _KIND_KEYS = ("label", "personal", "special", "within", "patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
@@ -151,7 +151,7 @@ class _Builder:
         self.user_sinks: list[str] = []
         self.shippers: list[tuple[LogShipper, YMap]] = []
         self.lists: dict[str, list[str]] = {
-            "pseudonymisers": [], "cleaners": [], "logger_names": []
+            "pseudonymisers": [], "cleaners": [], "logger_names": [], "settings_containers": []
         }
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
         self.user = False
@@ -362,6 +362,7 @@ class _Builder:
             sinks=[(self.sinks[s][0], self.sinks[s][1]) for s in order],
             regions=Regions(self.regions),
             logger_names=self.lists["logger_names"],
+            settings_containers=self.lists["settings_containers"],
             pseudonymisers=self.lists["pseudonymisers"],
             cleaners=self.lists["cleaners"],
             log_shippers=[s for s, _ in self.shippers],

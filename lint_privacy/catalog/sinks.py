@@ -233,11 +233,13 @@ class Catalog:
         pseudonymisers: Iterable[str],
         cleaners: Iterable[str],
         log_shippers: Iterable[LogShipper],
+        settings_containers: Iterable[str] = (),
     ) -> None:
         self.names = names
         self.vendors: dict[str, Vendor] = dict(vendors)
         self.regions = regions
         self.logger_names: frozenset[str] = frozenset(logger_names)
+        self._settings = _GlobSet([(g, True) for g in settings_containers])
         self.sinks: tuple[SinkSpec, ...] = tuple(spec for spec, _ in sinks)
         self._by_id = {spec.id: spec for spec in self.sinks}
         self._sinks = _GlobSet([(_strip_builtins(c), spec) for spec, calls in sinks for c in calls])
@@ -263,6 +265,11 @@ class Catalog:
         self._memo: dict[str, SinkSpec | None] = {}
 
     # -- calls -------------------------------------------------------------------------
+    def is_settings(self, container: str) -> bool:
+        """Whether a mapping holds configuration, not a person's data: a listed spelling
+        (``os.environ``, ``app.config``) or an upper-case constant (``HEADERS["User-Agent"]``)."""
+        return container.rpartition(".")[2].isupper() or self._settings.get(container) is not None
+
     def match_call(self, qualname: str) -> SinkSpec | None:
         """The sink a call is: an explicit sink first, else a call into a vendor's modules
         (a spec of kind ``"vendor"``) unless it is one of that vendor's ``local_calls``."""

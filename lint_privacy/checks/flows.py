@@ -39,9 +39,17 @@ def sink_flows(ctx: Context) -> list[SinkFlows]:
     for r in lin.reaches():
         if ctx.wanted(r.sink.path):
             by_sink.setdefault(r.sink.node, []).append(r)
-    flows = [SinkFlows(lin.sinks[node], resolve(lin, lin.sinks[node]), tuple(rs)) for node, rs in sorted(by_sink.items())]
+    flows = [SinkFlows(lin.sinks[node], resolve(lin, lin.sinks[node]), _strongest(rs))
+             for node, rs in sorted(by_sink.items())]
     ctx._sink_flows = flows  # type: ignore[attr-defined]
     return flows
+
+
+def _strongest(reaches: list[Reach]) -> tuple[Reach, ...]:
+    """A local name (a parameter ``email``) is the evidence of last resort: where a field, an
+    annotation or request input reaches the same call, it says what the data is."""
+    known = tuple(r for r in reaches if not r.source.local)
+    return known or tuple(reaches)
 
 
 def origin(reach: Reach, category: str = "") -> Origin:

@@ -5,6 +5,7 @@ calls, attributes, returns and variables. Flow-insensitive, iterative (no recurs
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator, Sequence
 
 from ..annotations import Annotation
@@ -19,6 +20,7 @@ _AGE_WORDS = ("age", "birth", "dob", "born")
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{0,40}")  # a key that can be a name: "email", "User-Agent"
 
 # Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
@@ -550,7 +552,7 @@ class FunctionWalker:
             return ()
         if t is ast.Subscript:
             source = self._request_read(node.value, node.slice, node.lineno)
-            return source if source else of(node.value)
+            return source if source else self._key_read(node.value, node.slice, node.lineno) + of(node.value)
         if t is ast.Compare:
             self._age_check(node, stmt)
             return ()
@@ -640,6 +642,9 @@ class FunctionWalker:
                 guards=tuple(dict.fromkeys(guards)),
             )
         )
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "pop") and node.args:
+            for key_source in self._key_read(func.value, node.args[0], node.lineno):
+                self.edges.add((key_source, f"c:{index}"))
         return f"c:{index}"
 
     def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
@@ -683,6 +688,15 @@ class FunctionWalker:
         if container and isinstance(key, ast.Constant) and isinstance(key.value, str):
             index = len(self.sources)
             self.sources.append(SourceFact("request", key.value, line, None, container))
+            return (f"s:{index}",)
+        return ()
+
+    def _key_read(self, value: ast.expr, key: ast.expr, line: int) -> tuple[str, ...]:
+        """``payload["email"]``, ``profile.get("full_name")``: a value read under a constant key of
+        any mapping; the lineage stage decides from the key whether it names personal data."""
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _KEY.fullmatch(key.value):
+            index = len(self.sources)
+            self.sources.append(SourceFact("key", key.value, line, None, spell(value)))
             return (f"s:{index}",)
         return ()
 

@@ -7,9 +7,10 @@ passed through a shared helper does not leak into every other caller.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ from .symbols import ClassInfo, Symbols
 _MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"}
 _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
 _LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
+_LOGGER_FACTORY = re.compile(r"(?i)(?:^|\.)\w*logger\(\)$")  # get_logger(), getLogger(), make_logger()
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -45,6 +48,7 @@ class Source:
     role: str  # "controller" or "processor"
     subject: str
     jurisdiction: str
+    local: bool = False  # found only by the name of a parameter, variable or attribute where it is read
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,10 @@ class Lineage:
                                 (info.fact.defaults, module_defaults), kind, "low")
         return None
 
+    def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: str) -> None:
+        source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind, "low")
+        self.sources.append(replace(source, local=True))
+
     def _source(self, node, label, path, line, ann, defaults, kind, confidence) -> Source:
         anns = [a for a in (ann, *defaults) if a is not None]
 
@@ -247,16 +255,27 @@ class Lineage:
             na, nb = self._node(fn, a), self._node(fn, b)
             if na and nb:
                 self._edge(na, nb, _LOCAL)
+        defaults = (self.files[fn.path].module_defaults,)
         for p in f.params:
             node = f"{fn.fid}|p:{p.name}"
             self.full.add_node(node)
             if p.annotation is not None and p.annotation.categories:
                 self.sources.append(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
-                                                 p.annotation, (self.files[fn.path].module_defaults,), "", "high"))
+                                                 p.annotation, defaults, "", "high"))
+            elif p.annotation is None and p.name != fn.self_name and (kind := self._personal_kind(p.name)):
+                self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind)
+        if f.qualname != "<module>":
+            for name in sorted({n[2:] for edge in f.edges for n in edge if n.startswith("v:")}):
+                if kind := self._personal_kind(name):
+                    self._local_source(f"{fn.fid}|v:{name}", f"{name} (variable of {f.qualname})", fn, f.span.line,
+                                       kind)
         for i, s in enumerate(f.sources):
             node = f"{fn.fid}|s:{i}"
             self.full.add_node(node)
-            if s.kind == "request":
+            if s.kind == "key":
+                if not self.catalog.is_settings(s.container) and (kind := self._personal_kind(s.key, constant_ok=True)):
+                    self._local_source(node, f"{s.container}['{s.key}']", fn, s.line, kind)
+            elif s.kind == "request":
                 match = self.catalog.names.classify(s.key)
                 kind = self.catalog.names.kinds.get(match.kind) if match else None
                 if kind is not None and kind.personal:
@@ -309,12 +328,30 @@ class Lineage:
         elif attr.attr in self.name_index and attr.receiver_text not in ("", fn.self_name):
             for field_node in self.name_index[attr.attr]:
                 self._edge(field_node, node, _FIELD, by_name=True)
+        elif attr.receiver_text not in ("", fn.self_name) and (kind := self._personal_kind(attr.attr)):
+            # An object of a type we cannot tell, and no field of the project by that name: the
+            # name itself is the evidence, read here (``request.user.email``, ``member.phone``).
+            self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind)
+
+    def _personal_kind(self, name: str, constant_ok: bool = False) -> str:
+        """The personal kind a name says its value holds ("" for none): the evidence of last resort.
+        An upper-case name is a constant (settings), unless it is a mapping's key (``META["REMOTE_ADDR"]``)."""
+        if (name.isupper() and not constant_ok) or name.startswith("__"):
+            return ""
+        match = self.catalog.names.classify(name)
+        kind = self.catalog.names.kinds.get(match.kind) if match else None
+        return match.kind if kind is not None and kind.personal else ""
 
     # ---- calls ----
 
     def resolve_call(self, fn: _Fn, spelling: str) -> str:
         """The qualified name of a call, with ``self.`` and logger spellings made concrete."""
         head, _, rest = spelling.partition(".")
+        receiver, _, method = spelling.rpartition(".")
+        if method in _LOG_METHODS and (receiver in self.catalog.logger_names or _LOGGER_FACTORY.search(receiver)):
+            # `self.logger.info`, `get_logger().info` (`self.logger = get_logger()` in __init__): a
+            # logger by its name, however it was made (a project helper, an attribute).
+            return f"logging.getLogger().{method}"
         if fn.self_name and head == fn.self_name and fn.class_qual:
             info = self.symbols.class_info(fn.class_qual)
             external = [b for b in (info.bases if info else ()) if b not in self.symbols.classes]

@@ -1,0 +1,119 @@
+"""Personal data where real code keeps it outside model fields, found by its name: parameters,
+local variables, attributes of objects whose type is unknown, values read under a constant key,
+loggers made by a project helper. And the look-alikes that must stay quiet: configuration
+mappings, credentials and flags named after the data they handle. (Shapes taken from the real
+applications of bench/realworld: docs/accuracy.md.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Run, line_of
+
+APP = '''
+    import logging
+    import os
+
+    import requests
+
+    from app.logs import get_logger
+    from app.models import Customer
+
+    log = logging.getLogger(__name__)
+    logger = get_logger()
+    HEADERS = {"User-Agent": "our-bot/1.0"}
+
+
+    def deliver(to_email, body):
+        log.info("mail to %s", to_email)  # L:param
+
+
+    def locked_out(request):
+        ip = request.headers.get("X-Forwarded-For")
+        logger.error(f"locked out from {ip}")  # L:variable
+
+
+    def who(request):
+        log.info("user %s", request.user.username)  # L:attribute
+
+
+    def subscribe(form):
+        data = {"name": form["name"], "email": form["email"]}
+        requests.post("https://version.example.org/subscribe", json=data)  # L:key
+
+
+    def profile(claims):
+        log.warning("refused %s", claims.get("email"))  # L:get
+
+
+    class Registration:
+        def __init__(self):
+            self.logger = get_logger()
+
+        def register(self, reg):
+            self.logger.info(f"Registering user {reg.user_name}")  # L:self-logger
+
+
+    def fetch(url):
+        requests.get(url, headers={"User-Agent": HEADERS["User-Agent"]})  # L:constant-key
+        log.info("sender %s", os.environ["SENDER_EMAIL"])  # L:environ
+
+
+    def settings_page(smtp_email_password, notify_by_email, phone_region):
+        log.info("%s %s %s", smtp_email_password, notify_by_email, phone_region)  # L:look-alike
+
+
+    def count(emails):
+        log.info("sent %d", len(emails))  # L:count
+
+
+    def known(customer_id, to_email):
+        c = Customer.objects.get(pk=customer_id)
+        log.info("%s %s", c.email, to_email)  # L:field-wins
+'''
+MODELS = '''
+    from django.db import models
+
+
+    class Customer(models.Model):
+        email = models.EmailField()  # privacy: account_user_data retention=12mo
+'''
+LOGS = '''
+    import logging
+
+
+    def get_logger():
+        return logging.getLogger("app")
+'''
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    from conftest import lint
+
+    return lint(tmp_path_factory.mktemp("names"), {"app/__init__.py": "", "app/views.py": APP,
+                                                   "app/models.py": MODELS, "app/logs.py": LOGS})
+
+
+@pytest.mark.parametrize("marker, code, label", [
+    ("# L:param", "PRV601", "unannotated email (to_email (parameter of deliver)"),
+    ("# L:variable", "PRV601", "unannotated ip_address (ip (variable of locked_out)"),
+    ("# L:attribute", "PRV601", "unannotated username (request.user.username"),
+    ("# L:key", "PRV304", "unannotated email (form['email']"),
+    ("# L:get", "PRV601", "unannotated email (claims['email']"),
+    ("# L:self-logger", "PRV601", "unannotated username (reg.user_name"),
+])
+def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:
+    hit = run.one("app/views.py", line_of(APP, marker), code)
+    assert hit.message.startswith(label) and "found by name: lower confidence" in hit.message, hit
+
+
+@pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count"])
+def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
+    run.none("app/views.py", line_of(APP, marker))
+
+
+def test_an_annotated_field_at_the_same_call_speaks_for_the_data(run: Run) -> None:
+    hit = run.one("app/views.py", line_of(APP, "# L:field-wins"), "PRV601")
+    assert hit.message.startswith("account_user_data (Customer.email)"), hit
+    assert "to_email" not in hit.message, hit
