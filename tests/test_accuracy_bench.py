@@ -138,7 +138,7 @@ def test_score_counts_places_families_and_overlaps() -> None:
     ]
     hits = [
         _hit("PRV301", "views.py", 7),       # the wrapper's call site: the second place of the first label
-        _hit("PRV401", "api.py", 10),        # a transfer finding meets a recipients label
+        _hit("PRV003", "api.py", 10),        # an unresolved destination is a flow to a third party
         _hit("PRV601", "log.py", 3, 6),      # a range that overlaps the statement's lines
         _hit("PRV601", "log.py", 21),        # next to the quiet line, not on it
         _hit("PRV601", "models.py", 3),      # another family on the quiet inventory line
