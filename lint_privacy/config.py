@@ -4,6 +4,8 @@ flake8 options and CLI flags layered over it. Everything here is about judging, 
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,9 @@ DEFAULT_EXCLUDE = (
     ".lint-privacy-cache", "site-packages",
 )
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+# Test code is not production: no finding of its own, no source, no path through it (SPEC).
+DEFAULT_TESTS = ("tests/*", "*/tests/*", "test/*", "*/test/*", "test_*.py", "*/test_*.py", "*_test.py",
+                 "*_tests.py", "conftest.py", "*/conftest.py")
 
 
 class ConfigError(Exception):
@@ -32,9 +37,15 @@ class Config:
     catalog: tuple[Path, ...] = ()  # extra catalog YAML files
     jurisdictions: tuple[tuple[str, str], ...] = ()  # (package prefix, jurisdiction)
     internal_hosts: tuple[str, ...] = ("localhost", "*.local", "*.internal", "*.svc.cluster.local")
+    tests: tuple[str, ...] = DEFAULT_TESTS  # globs over project-relative paths
+    report_tests: bool = False  # judge test code as production
     cache_dir: Path | None = None
     no_cache: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def is_test(self, path: str) -> bool:
+        """Whether a project-relative path is test code left out of the judgement."""
+        return not self.report_tests and _matches_any(self.tests, path)
 
     def cache_path(self) -> Path:
         return self.cache_dir or (self.root / ".lint-privacy-cache")
@@ -44,7 +55,7 @@ class Config:
         parts = [
             str(self.policy), repr(self.source_roots), repr(self.exclude), repr(self.persistence_bases),
             repr(self.anonymisers), repr(self.consent_checks), repr(self.jurisdictions),
-            repr(self.internal_hosts),
+            repr(self.internal_hosts), repr(self.tests), repr(self.report_tests),
         ]
         for p in self.catalog:
             try:
@@ -52,6 +63,11 @@ class Config:
             except OSError:
                 parts.append(f"{p}:missing")
         return "|".join(parts)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matches_any(globs: tuple[str, ...], path: str) -> bool:
+    return any(fnmatch.fnmatchcase(path, glob) for glob in globs)
 
 
 _LIST_KEYS = {
@@ -62,6 +78,7 @@ _LIST_KEYS = {
     "anonymisers": "anonymisers",
     "consent-checks": "consent_checks",
     "internal-hosts": "internal_hosts",
+    "tests": "tests",
 }
 
 
@@ -142,12 +159,16 @@ def _from_section(section: dict[str, Any], path: Path, root: Path) -> dict[str, 
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"{path}: [tool.lint-privacy.jurisdictions] maps package names to jurisdiction ids")
             values["jurisdictions"] = tuple(sorted(value.items(), key=lambda kv: -len(kv[0])))
+        elif key == "report-tests":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{path}: [tool.lint-privacy] report-tests must be true or false")
+            values["report_tests"] = value
         elif key == "extend-exclude":
             exclude.extend(_strings(value, key, path))
         elif key in _LIST_KEYS:
             values[_LIST_KEYS[key]] = tuple(_strings(value, key, path))
         else:
-            known = ", ".join(sorted(["policy", "cache-dir", "catalog", "jurisdictions", *_LIST_KEYS]))
+            known = ", ".join(sorted(["policy", "cache-dir", "catalog", "jurisdictions", "report-tests", *_LIST_KEYS]))
             raise ConfigError(f"{path}: unknown key '{key}' in [tool.lint-privacy]; known keys: {known}")
     values.setdefault("exclude", tuple(exclude))
     if "extend-exclude" in section and "exclude" in section:

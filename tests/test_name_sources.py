@@ -67,6 +67,14 @@ APP = '''
         log.info("sent %d", len(emails))  # L:count
 
 
+    def normalise(email):
+        return email.strip().lower()
+
+
+    def slug_of(title):
+        log.info("slug %s", normalise(title))  # L:param-return
+
+
     def known(customer_id, to_email):
         c = Customer.objects.get(pk=customer_id)
         log.info("%s %s", c.email, to_email)  # L:field-wins
@@ -108,7 +116,8 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
     assert hit.message.startswith(label) and "found by name: lower confidence" in hit.message, hit
 
 
-@pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count"])
+@pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count",
+                                    "# L:param-return"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 
@@ -117,3 +126,62 @@ def test_an_annotated_field_at_the_same_call_speaks_for_the_data(run: Run) -> No
     hit = run.one("app/views.py", line_of(APP, "# L:field-wins"), "PRV601")
     assert hit.message.startswith("account_user_data (Customer.email)"), hit
     assert "to_email" not in hit.message, hit
+
+
+TEST_CODE = {
+    "app/__init__.py": "",
+    "app/mail.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def notify(who):
+            log.info("notify %s", who)  # L:prod
+    """,
+    "tests/test_mail.py": """
+        import logging
+
+        from app.mail import notify
+
+        log = logging.getLogger(__name__)
+
+
+        class FakeUser:
+            email = "a@example.org"  # L:test-field
+
+
+        def test_notify(user_email="b@example.org"):
+            log.info("sending to %s", user_email)  # L:test-log
+            notify(FakeUser.email)
+    """,
+    "tests/conftest.py": "def broken(:\n",
+}
+
+
+def test_test_code_is_not_production(tmp_path) -> None:
+    from conftest import lint
+
+    run = lint(tmp_path, TEST_CODE)
+    assert run.hits == [], run.dump()  # nothing in tests/, and no path from a test into app/
+
+
+def test_report_tests_brings_test_code_back(tmp_path) -> None:
+    from conftest import lint, run_cli
+
+    files = {**TEST_CODE, "pyproject.toml": "[tool.lint-privacy]\nreport-tests = true\n"}
+    run = lint(tmp_path, files)
+    run.one("tests/test_mail.py", line_of(files["tests/test_mail.py"], "# L:test-log"), "PRV601")
+    run.one("tests/test_mail.py", line_of(files["tests/test_mail.py"], "# L:test-field"), "PRV103")
+    hit = run.one("app/mail.py", line_of(files["app/mail.py"], "# L:prod"), "PRV601")
+    assert "FakeUser.email" in hit.message, hit
+    cli = run_cli(tmp_path, "check", "--no-cache", ".")
+    assert cli.returncode == 2 and cli.at("tests/conftest.py", 1, "PRV002"), cli.dump()
+
+
+def test_a_test_file_that_does_not_parse_is_still_named(tmp_path) -> None:
+    from conftest import run_cli, write_project
+
+    write_project(tmp_path, TEST_CODE)
+    cli = run_cli(tmp_path, "check", "--no-cache", ".")
+    assert cli.returncode == 2 and cli.at("tests/conftest.py", 1, "PRV002"), cli.dump()

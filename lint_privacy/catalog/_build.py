@@ -37,7 +37,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "logger_names", "settings_containers", "regions")
-_KIND_KEYS = ("label", "personal", "special", "within", "patterns", "exclude", "remove_patterns")
+_KIND_KEYS = ("label", "personal", "special", "local", "within", "patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
@@ -209,7 +209,7 @@ class _Builder:
             entry["label"] = _str(m, "label")
         if "within" in m:
             entry["within"] = _str(m, "within")
-        for key, default in (("personal", False), ("special", False)):
+        for key, default in (("personal", False), ("special", False), ("local", True)):
             if key in m or key not in entry:
                 entry[key] = _bool(m, key, default)
         for key in ("patterns", "exclude"):
@@ -331,7 +331,7 @@ class _Builder:
             if shipper.vendor and shipper.vendor not in self.vendors:
                 raise where.error("vendor", f"log_shipping names unknown vendor {shipper.vendor!r}")
         kinds = {
-            kid: Kind(kid, e["label"], e["personal"], e["special"], e.get("within", ""))
+            kid: Kind(kid, e["label"], e["personal"], e["special"], e.get("within", ""), e["local"])
             for kid, e in self.kinds.items()
         }
         for kid, kind in kinds.items():

@@ -28,6 +28,7 @@ class Kind:
     personal: bool
     special: bool
     within: str = ""  # a broader kind that covers this one in a policy's elements (iban -> bank_account)
+    local: bool = True  # also found by a parameter's, variable's or mapping key's name, not only a field's
 
 
 @dataclass(frozen=True)

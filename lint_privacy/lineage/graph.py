@@ -48,7 +48,8 @@ class Source:
     role: str  # "controller" or "processor"
     subject: str
     jurisdiction: str
-    local: bool = False  # found only by the name of a parameter, variable or attribute where it is read
+    # found only by a name where the value is read: "parameter", "variable", "attribute" or "key"
+    local: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ class Lineage:
         lin._index_functions()
         lin._field_sources()
         for fn in lin.functions.values():
-            lin._function(fn)
+            if not config.is_test(fn.path):  # test code: no source, no sink, no path through it
+                lin._function(fn)
         lin._summaries()
         return lin
 
@@ -154,6 +156,8 @@ class Lineage:
         by_name: dict[str, list[str]] = {}
         not_personal: set[str] = set()
         for info in self.symbols.all_classes():
+            if self.config.is_test(info.path):
+                continue
             module_defaults = self.files[info.path].module_defaults
             for f in info.fact.fields:
                 node = f"field|{info.qualname}.{f.name}"
@@ -180,9 +184,9 @@ class Lineage:
                                 (info.fact.defaults, module_defaults), kind, "low")
         return None
 
-    def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: str) -> None:
+    def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: str, local: str) -> None:
         source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind, "low")
-        self.sources.append(replace(source, local=True))
+        self.sources.append(replace(source, local=local))
 
     def _source(self, node, label, path, line, ann, defaults, kind, confidence) -> Source:
         anns = [a for a in (ann, *defaults) if a is not None]
@@ -263,18 +267,18 @@ class Lineage:
                 self.sources.append(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
                                                  p.annotation, defaults, "", "high"))
             elif p.annotation is None and p.name != fn.self_name and (kind := self._personal_kind(p.name)):
-                self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind)
+                self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind, "parameter")
         if f.qualname != "<module>":
             for name in sorted({n[2:] for edge in f.edges for n in edge if n.startswith("v:")}):
                 if kind := self._personal_kind(name):
                     self._local_source(f"{fn.fid}|v:{name}", f"{name} (variable of {f.qualname})", fn, f.span.line,
-                                       kind)
+                                       kind, "variable")
         for i, s in enumerate(f.sources):
             node = f"{fn.fid}|s:{i}"
             self.full.add_node(node)
             if s.kind == "key":
                 if not self.catalog.is_settings(s.container) and (kind := self._personal_kind(s.key, constant_ok=True)):
-                    self._local_source(node, f"{s.container}['{s.key}']", fn, s.line, kind)
+                    self._local_source(node, f"{s.container}['{s.key}']", fn, s.line, kind, "key")
             elif s.kind == "request":
                 match = self.catalog.names.classify(s.key)
                 kind = self.catalog.names.kinds.get(match.kind) if match else None
@@ -325,13 +329,10 @@ class Lineage:
         target = self._attr_target(fn, attr.receiver_text, attr.attr)
         if target is not None:
             self._edge(target, node, _FIELD)
-        elif attr.attr in self.name_index and attr.receiver_text not in ("", fn.self_name):
-            for field_node in self.name_index[attr.attr]:
-                self._edge(field_node, node, _FIELD, by_name=True)
         elif attr.receiver_text not in ("", fn.self_name) and (kind := self._personal_kind(attr.attr)):
-            # An object of a type we cannot tell, and no field of the project by that name: the
-            # name itself is the evidence, read here (``request.user.email``, ``member.phone``).
-            self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind)
+            # An object of a type we cannot tell: the name itself is the evidence, read here
+            # (``request.user.email``, ``member.phone``), not every field of that name in the project.
+            self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
 
     def _personal_kind(self, name: str, constant_ok: bool = False) -> str:
         """The personal kind a name says its value holds ("" for none): the evidence of last resort.
@@ -340,7 +341,7 @@ class Lineage:
             return ""
         match = self.catalog.names.classify(name)
         kind = self.catalog.names.kinds.get(match.kind) if match else None
-        return match.kind if kind is not None and kind.personal else ""
+        return match.kind if kind is not None and kind.personal and kind.local else ""
 
     # ---- calls ----
 
@@ -565,7 +566,8 @@ class Lineage:
         for source in self.sources:
             if source.node not in succ:
                 continue
-            start = (source.node, 0)
+            # A parameter's name says what its callers pass: its value does not go back to them.
+            start = (source.node, 1 if source.local == "parameter" else 0)
             parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None] = {start: None}
             queue = deque([start])
             hit: dict[str, tuple[str, int]] = {}
