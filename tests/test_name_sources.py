@@ -6,6 +6,8 @@ applications of bench/realworld: docs/accuracy.md.)"""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import Run, line_of
@@ -67,6 +69,10 @@ APP = '''
         log.info("sent %d", len(emails))  # L:count
 
 
+    def login_failed(username, client_ip):
+        log.warning("login failed for %s from %s", username, client_ip)  # L:one-per-call
+
+
     def normalise(email):
         return email.strip().lower()
 
@@ -120,6 +126,19 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
                                     "# L:param-return"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
+
+
+def test_unannotated_data_of_several_kinds_at_one_call_is_one_finding(run: Run, tmp_path_factory) -> None:
+    from conftest import run_cli
+
+    line = line_of(APP, "# L:one-per-call")
+    hit = run.one("app/views.py", line, "PRV601")
+    assert hit.message.endswith("(+1 more)"), hit
+    root = next(p for p in tmp_path_factory.getbasetemp().glob("names*"))
+    cli = run_cli(root, "check", "--no-cache", "--format", "json", "app/views.py")
+    found = [f for f in json.loads(cli.stdout)["findings"] if f["line"] == line]
+    assert [f["code"] for f in found] == ["PRV601"], found
+    assert {o["label"].split(" (")[0] for o in found[0]["origins"]} == {"unannotated username", "unannotated ip_address"}
 
 
 def test_an_annotated_field_at_the_same_call_speaks_for_the_data(run: Run) -> None:

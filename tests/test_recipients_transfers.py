@@ -327,6 +327,8 @@ SENTRY = '''
     def signup(c: Contact):
         logger.info("signup %s", c.email)  # L:sentry_log
         logger.info("plan %s", c.plan)  # L:sentry_plan
+        logger.debug("signup %s", c.email)  # L:sentry_debug
+        logger.log(logging.DEBUG, "signup %s", c.email)  # L:sentry_level_unknown
 '''
 
 
@@ -339,6 +341,11 @@ def test_sentry_init_makes_personal_log_calls_a_transfer_to_sentry(project) -> N
     transfer = run.one("app/app.py", line, "PRV401")
     assert "is transferred to Sentry in US" in transfer.message
     run.none("app/app.py", line_of(SENTRY, "# L:sentry_plan"))
+    # Sentry's logging integration takes INFO and up (catalog: min_level): a debug record stays
+    # here; a level the code computes is taken as shipped.
+    debug = line_of(SENTRY, "# L:sentry_debug")
+    assert [h.code for h in run.at("app/app.py", debug)] == ["PRV601"], run.dump()
+    assert run.at("app/app.py", line_of(SENTRY, "# L:sentry_level_unknown"), "PRV401"), run.dump()
 
 
 def test_without_sentry_init_a_log_call_is_exposure_only(out: Run) -> None:

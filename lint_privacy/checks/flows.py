@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..findings import Origin, Step
 from ..lineage.destinations import Destination, resolve
 from ..lineage.graph import Lineage, Reach, Sink
 from .base import Context
+
+if TYPE_CHECKING:
+    from ..catalog import LogShipper
 
 
 def lineage(ctx: Context) -> Lineage:
@@ -98,7 +102,7 @@ def flow_fields(ctx: Context, reach: Reach, category: str) -> dict[str, object]:
         "through": through(ctx, reach),
         "origins": (origin(reach, category),),
         "steps": steps(ctx, reach),
-        "category": category or reach.source.data_kind,
+        "category": category,  # unannotated data of every kind: one finding per statement, "+N more"
     }
 
 
@@ -116,23 +120,26 @@ def sink_label(sink: Sink) -> str:
     return sink.qualname or sink.call.func
 
 
-def log_shippers(ctx: Context) -> tuple[Destination, ...]:
-    """Vendors that the project's logging configuration ships log records to."""
+def log_shippers(ctx: Context) -> tuple[tuple[Destination, int], ...]:
+    """Vendors that the project's logging configuration ships log records to, each with the
+    lowest level it ships (``sentry_sdk.init`` ships INFO and up; a handler named in a
+    dictConfig, every level)."""
     cached = getattr(ctx, "_log_shippers", None)
     if cached is not None:
         return cached
-    found: dict[str, Destination] = {}
-    for vendor, _, via in shipper_sites(ctx):
-        if vendor not in found:
-            found[vendor] = _shipped(ctx, vendor, via)
+    found: dict[str, tuple[Destination, int]] = {}
+    for shipper, _, via in shipper_sites(ctx):
+        level = _LEVELS[shipper.min_level]
+        if shipper.vendor not in found or level < found[shipper.vendor][1]:
+            found[shipper.vendor] = (_shipped(ctx, shipper.vendor, via), level)
     result = tuple(found.values())
     ctx._log_shippers = result  # type: ignore[attr-defined]
     return result
 
 
-def shipper_sites(ctx: Context) -> Iterator[tuple[str, str, str]]:
+def shipper_sites(ctx: Context) -> Iterator[tuple[LogShipper, str, str]]:
     """Every place the project's logging configuration names a log shipper of the catalog, as
-    ``(vendor, path, where: "sentry_sdk.init at app/settings.py:40")``: a call (Sentry's, an
+    ``(shipper, path, where: "sentry_sdk.init at app/settings.py:40")``: a call (Sentry's, an
     integration) or a handler's dotted name in a logging dictConfig."""
     lin = lineage(ctx)
     shippers = [s for s in ctx.catalog.log_shippers() if s.vendor]
@@ -141,12 +148,12 @@ def shipper_sites(ctx: Context) -> Iterator[tuple[str, str, str]]:
             qualified = lin.resolve_call(fn, call.func)
             for s in shippers:
                 if s.target == qualified:
-                    yield s.vendor, fn.path, f"{qualified} at {fn.path}:{call.line}"
+                    yield s, fn.path, f"{qualified} at {fn.path}:{call.line}"
     for path, facts in ctx.files.items():
         for text, line in facts.dotted_strings:
             for s in shippers:
                 if s.how == "handler" and s.target == text:
-                    yield s.vendor, path, f"log handler {text} at {path}:{line}"
+                    yield s, path, f"log handler {text} at {path}:{line}"
 
 
 def _shipped(ctx: Context, vendor_id: str, via: str) -> Destination:
@@ -162,5 +169,12 @@ def destinations(ctx: Context, flows: SinkFlows) -> tuple[Destination, ...]:
     every vendor the logging configuration ships records to."""
     found = [flows.destination] if flows.destination.leaves else []
     if flows.sink.spec.kind == "log":
-        found.extend(log_shippers(ctx))
+        # logger.debug(...) is not shipped by a vendor that takes INFO and up; log(level, ...)
+        # and unknown methods are taken as shipped.
+        level = _LEVELS.get(flows.sink.qualname.rpartition(".")[2].upper(), _LEVELS["CRITICAL"])
+        found.extend(dest for dest, lowest in log_shippers(ctx) if level >= lowest)
     return tuple(found)
+
+
+_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "WARN": 30, "ERROR": 40, "EXCEPTION": 40, "CRITICAL": 50,
+           "FATAL": 50}
