@@ -33,6 +33,7 @@ class FieldFact:
     value_call: str  # callee spelling of the value (``models.EmailField``, ``mapped_column``) or ""
     type_text: str  # the annotation's spelling (``Mapped[str]``, ``str``) or ""
     keywords: tuple[tuple[str, str], ...] = ()  # literal keyword args of the value call
+    constant: bool = False  # the value is no call and no None placeholder: a literal, a name, a list
 
 
 @dataclass(frozen=True)

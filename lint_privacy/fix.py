@@ -69,11 +69,8 @@ def plan(config: Config, policy: Policy, catalog: Catalog, files: dict, symbols)
                 siblings += [c for c in f.annotation.categories if c not in siblings]
         for f in info.fact.fields:
             name = f.name
-            if f.annotation is not None or name.startswith("__") or (name.isupper() and len(name) > 1):
-                continue
-            match = catalog.names.classify(name)
-            kind = catalog.names.kinds.get(match.kind) if match else None
-            if kind is None or not kind.personal or (info.path, f.span.line) in suppressed:
+            kind = catalog.names.field_kind(name, f.value_call, f.type_text, f.constant) if f.annotation is None else None
+            if kind is None or (info.path, f.span.line) in suppressed:
                 continue
             covering = [c.id for c in policy.categories.values() if kind.id in c.elements]
             if not covering:

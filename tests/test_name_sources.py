@@ -167,7 +167,7 @@ TEST_CODE = {
 
 
         class FakeUser:
-            email = "a@example.org"  # L:test-field
+            email: str = "a@example.org"  # L:test-field
 
 
         def test_notify(user_email="b@example.org"):

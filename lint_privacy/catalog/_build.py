@@ -38,7 +38,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "logger_names", "settings_containers", "regions")
 _KIND_KEYS = ("label", "personal", "special", "local", "within", "patterns", "exclude", "remove_patterns")
-_EXCLUSION_KEYS = ("first", "after", "last")
+_EXCLUSION_KEYS = ("first", "after", "last", "types")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
 _SINK_KEYS = ("kind", "vendor", "calls", "receivers", "methods", "data", "url", "host",
@@ -344,6 +344,7 @@ class _Builder:
             first=self.exclusions["first"],
             after=self.exclusions["after"],
             last=self.exclusions["last"],
+            types=self.exclusions["types"],
         )
         vendors = {
             vid: Vendor(

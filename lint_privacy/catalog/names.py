@@ -57,6 +57,18 @@ def _occurs(seq: tuple[str, ...], words: tuple[str, ...]) -> bool:
     return any(words[i : i + n] == seq for i in range(len(words) - n + 1))
 
 
+_WRAPPERS = re.compile(r"^(?:\w+\.)*(?:Mapped|Optional|Annotated|ClassVar|Final)\[(.*)\]$")
+
+
+def _base_type(type_text: str) -> str:
+    """``Mapped[Optional[bool]]`` -> ``bool``; ``int | None`` -> ``int``; ``models.Field`` -> ``Field``."""
+    text = type_text.replace(" ", "")
+    while (m := _WRAPPERS.match(text)) is not None:
+        text = m.group(1).split(",")[0]
+    text = next((part for part in text.split("|") if part != "None"), "")
+    return text.rpartition(".")[2]
+
+
 class Names:
     """Compiled name patterns; ``classify`` says which personal kind an identifier names."""
 
@@ -68,8 +80,10 @@ class Names:
         first: Iterable[str],
         after: Iterable[str],
         last: Iterable[str],
+        types: Iterable[str] = (),
     ) -> None:
         self.kinds: dict[str, Kind] = dict(kinds)
+        self._types = frozenset(types)
         order = {kid: i for i, kid in enumerate(self.kinds)}
         self._first = frozenset(first)
         self._after = frozenset(after)
@@ -90,6 +104,20 @@ class Names:
                     vocab.update(words)
         self._vocab = frozenset(vocab)
         self._memo: dict[tuple[str, bool], NameMatch | None] = {}
+
+    def field_kind(self, name: str, value_call: str, type_text: str, constant: bool) -> Kind | None:
+        """The personal kind an unannotated class attribute holds by its name, or None. Its
+        value is evidence too: an untyped constant, class reference or list
+        (``EmailChange = "account:email:change"``, ``address_parser_class = Parser``) holds no
+        person's data, nor does a value of a type in ``exclusions.types`` (``BooleanField()``,
+        ``ForeignKey(...)``, ``Mapped[bool]``, ``int``); ``mobile = None`` is a placeholder."""
+        if name.startswith("__") or (name.isupper() and len(name) > 1) or (constant and not type_text):
+            return None
+        if value_call.rpartition(".")[2] in self._types or _base_type(type_text) in self._types:
+            return None
+        match = self.classify(name)
+        kind = self.kinds.get(match.kind) if match else None
+        return kind if kind is not None and kind.personal else None
 
     def covered_by(self, kind: str) -> tuple[str, ...]:
         """The kind and the broader kinds it is ``within``: any of them in a category's elements

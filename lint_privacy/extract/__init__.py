@@ -342,6 +342,8 @@ class _FileExtractor:
                     value_call=value_call,
                     type_text=ast.unparse(type_node) if type_node is not None and _small(type_node) else "",
                     keywords=keywords,
+                    constant=value is not None and not isinstance(value, ast.Call)
+                    and not (isinstance(value, ast.Constant) and value.value is None),
                 )
             )
         origins = self._self_origins(node)

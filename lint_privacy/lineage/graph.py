@@ -173,15 +173,14 @@ class Lineage:
 
     def _field_source(self, info: ClassInfo, f, node: str, names, module_defaults: Annotation | None) -> Source | None:
         ann = f.annotation
-        match = names.classify(f.name)
-        kind = match.kind if match else ""
         if ann is not None and ann.categories:
+            match = names.classify(f.name)
             return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, ann,
-                                (info.fact.defaults, module_defaults), kind, "high")
-        k = names.kinds.get(kind) if kind else None
-        if ann is None and k is not None and k.personal and not f.name.isupper():
+                                (info.fact.defaults, module_defaults), match.kind if match else "", "high")
+        kind = names.field_kind(f.name, f.value_call, f.type_text, f.constant) if ann is None else None
+        if kind is not None:
             return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, None,
-                                (info.fact.defaults, module_defaults), kind, "low")
+                                (info.fact.defaults, module_defaults), kind.id, "low")
         return None
 
     def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: str, local: str) -> None:
