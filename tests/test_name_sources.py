@@ -20,6 +20,7 @@ APP = '''
 
     from app.logs import get_logger
     from app.models import Customer
+    from orderlib import find_order
 
     log = logging.getLogger(__name__)
     logger = get_logger()
@@ -73,6 +74,12 @@ APP = '''
         log.warning("login failed for %s from %s", username, client_ip)  # L:one-per-call
 
 
+    def paid(order_email):
+        order = find_order(order_email)
+        log.info("order %s paid", order.id)  # L:id-of-object
+        log.info("order %s paid", order.summary)  # L:rest-of-object
+
+
     def normalise(email):
         return email.strip().lower()
 
@@ -116,6 +123,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:key", "PRV304", "unannotated email (form['email']"),
     ("# L:get", "PRV601", "unannotated email (claims['email']"),
     ("# L:self-logger", "PRV601", "unannotated username (reg.user_name"),
+    ("# L:rest-of-object", "PRV601", "unannotated email (order_email (parameter of paid)"),
 ])
 def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:
     hit = run.one("app/views.py", line_of(APP, marker), code)
@@ -123,7 +131,7 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
 
 
 @pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count",
-                                    "# L:param-return"])
+                                    "# L:param-return", "# L:id-of-object"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 

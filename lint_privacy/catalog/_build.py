@@ -36,7 +36,7 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
-        "pseudonymisers", "cleaners", "logger_names", "settings_containers", "regions")
+        "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "regions")
 _KIND_KEYS = ("label", "personal", "special", "local", "within", "patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
@@ -151,7 +151,8 @@ class _Builder:
         self.user_sinks: list[str] = []
         self.shippers: list[tuple[LogShipper, YMap]] = []
         self.lists: dict[str, list[str]] = {
-            "pseudonymisers": [], "cleaners": [], "logger_names": [], "settings_containers": []
+            "pseudonymisers": [], "cleaners": [], "clean_attributes": [], "logger_names": [],
+            "settings_containers": []
         }
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
         self.user = False
@@ -364,6 +365,7 @@ class _Builder:
             regions=Regions(self.regions),
             logger_names=self.lists["logger_names"],
             settings_containers=self.lists["settings_containers"],
+            clean_attributes=self.lists["clean_attributes"],
             pseudonymisers=self.lists["pseudonymisers"],
             cleaners=self.lists["cleaners"],
             log_shippers=[s for s, _ in self.shippers],

@@ -234,12 +234,14 @@ class Catalog:
         cleaners: Iterable[str],
         log_shippers: Iterable[LogShipper],
         settings_containers: Iterable[str] = (),
+        clean_attributes: Iterable[str] = (),
     ) -> None:
         self.names = names
         self.vendors: dict[str, Vendor] = dict(vendors)
         self.regions = regions
         self.logger_names: frozenset[str] = frozenset(logger_names)
         self._settings = _GlobSet([(g, True) for g in settings_containers])
+        self._clean_attributes = _GlobSet([(g, True) for g in clean_attributes])
         self.sinks: tuple[SinkSpec, ...] = tuple(spec for spec, _ in sinks)
         self._by_id = {spec.id: spec for spec in self.sinks}
         self._sinks = _GlobSet([(_strip_builtins(c), spec) for spec, calls in sinks for c in calls])
@@ -265,6 +267,10 @@ class Catalog:
         self._memo: dict[str, SinkSpec | None] = {}
 
     # -- calls -------------------------------------------------------------------------
+    def is_clean_attribute(self, name: str) -> bool:
+        """Whether reading this attribute of an object leaves the object's personal data behind."""
+        return self._clean_attributes.get(name) is not None
+
     def is_settings(self, container: str) -> bool:
         """Whether a mapping holds configuration, not a person's data: a listed spelling
         (``os.environ``, ``app.config``) or an upper-case constant (``HEADERS["User-Agent"]``)."""

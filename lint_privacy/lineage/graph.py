@@ -321,11 +321,14 @@ class Lineage:
     def _attr_read(self, fn: _Fn, index: int, attr) -> None:
         node = f"{fn.fid}|a:{index}"
         self.full.add_node(node)
-        for r in attr.receiver:
-            src = self._node(fn, r)
-            if src:
-                self._edge(src, node, _LOCAL)
         target = self._attr_target(fn, attr.receiver_text, attr.attr)
+        # The attribute of a known class is that field; an id, a count or a status carries none
+        # of its object's personal data; any other attribute of an object may (``msg.body``).
+        if target is None and not self.catalog.is_clean_attribute(attr.attr):
+            for r in attr.receiver:
+                src = self._node(fn, r)
+                if src:
+                    self._edge(src, node, _LOCAL)
         if target is not None:
             self._edge(target, node, _FIELD)
         elif attr.receiver_text not in ("", fn.self_name) and (kind := self._personal_kind(attr.attr)):
