@@ -80,6 +80,13 @@ APP = '''
         log.info("order %s paid", order.summary)  # L:rest-of-object
 
 
+    def checkout(billing_email):
+        session = {"email": billing_email, "status": "open"}
+        log.info("state %s", session.get("status"))  # L:clean-get
+        log.info("note %s", session["note"])  # L:other-key
+        raise ValueError(f"bad status {session['status']}")  # L:clean-key
+
+
     def normalise(email):
         return email.strip().lower()
 
@@ -124,6 +131,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:get", "PRV601", "unannotated email (claims['email']"),
     ("# L:self-logger", "PRV601", "unannotated username (reg.user_name"),
     ("# L:rest-of-object", "PRV601", "unannotated email (order_email (parameter of paid)"),
+    ("# L:other-key", "PRV601", "unannotated email (billing_email (parameter of checkout)"),
 ])
 def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:
     hit = run.one("app/views.py", line_of(APP, marker), code)
@@ -131,7 +139,7 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
 
 
 @pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count",
-                                    "# L:param-return", "# L:id-of-object"])
+                                    "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 

@@ -552,7 +552,12 @@ class FunctionWalker:
             return ()
         if t is ast.Subscript:
             source = self._request_read(node.value, node.slice, node.lineno)
-            return source if source else self._key_read(node.value, node.slice, node.lineno) + of(node.value)
+            if source:
+                return source
+            keyed = self._key_read(node.value, node.slice, node.lineno)
+            for n in of(node.value) if keyed else ():
+                self.edges.add((n, keyed[0]))  # the lineage stage may cut it: d["status"] of a dict with an e-mail
+            return keyed or of(node.value)
         if t is ast.Compare:
             self._age_check(node, stmt)
             return ()

@@ -255,6 +255,8 @@ class Lineage:
     def _function(self, fn: _Fn) -> None:
         f = fn.fact
         for a, b in f.edges:
+            if b.startswith("s:") and self._clean_key(f.sources[int(b[2:])]):
+                continue  # order["status"] carries none of the order's personal data
             na, nb = self._node(fn, a), self._node(fn, b)
             if na and nb:
                 self._edge(na, nb, _LOCAL)
@@ -335,6 +337,9 @@ class Lineage:
             # An object of a type we cannot tell: the name itself is the evidence, read here
             # (``request.user.email``, ``member.phone``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+
+    def _clean_key(self, source) -> bool:
+        return source.kind == "key" and self.catalog.is_clean_attribute(source.key)
 
     def _personal_kind(self, name: str, constant_ok: bool = False) -> str:
         """The personal kind a name says its value holds ("" for none): the evidence of last resort.
@@ -435,9 +440,11 @@ class Lineage:
         for nodes in arg_nodes:
             for n in nodes:
                 self._edge(n, result, _LOCAL, pseudonymised=effect == "pseudonymise")
-        for n in receiver:
-            self._edge(n, result, _LOCAL)
         method = call.func.rsplit(".", 1)[-1]
+        key = call.args[0].const if call.args and method in ("get", "pop") else None
+        if key is None or not self.catalog.is_clean_attribute(key):  # order.get("status"): as order["status"]
+            for n in receiver:
+                self._edge(n, result, _LOCAL)
         if method in _MUTATORS and call.receiver_var:
             target = self._node(fn, call.receiver_var)
             if target:
