@@ -191,8 +191,9 @@ def run_ours(app: str, app_dir: Path, policy: Path) -> tuple[list[Hit], float, s
     problem = ""
     if proc.returncode not in (0, 1):
         unread = [h for h in hits if h.code in ("PRV001", "PRV002")]
+        names = sorted({h.path for h in unread})
         problem = (f"exit {proc.returncode}: {len(unread)} files not analysed "
-                   f"({', '.join(sorted({h.path for h in unread})[:3])}...)" if unread
+                   f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})" if unread
                    else f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
     return hits, seconds, problem
 
