@@ -76,6 +76,7 @@ class Symbols:
             self._add(facts)
         self._class_info: dict[str, ClassInfo] = {}
         self._resolved: dict[tuple[str, str], str] = {}  # resolution is asked for again and again
+        self._origins_open: set[str] = set()  # module variables whose origin is being resolved
 
     def _add(self, facts: FileFacts) -> None:
         path = facts.path
@@ -139,12 +140,32 @@ class Symbols:
             table = self.imports.get(module, {})
             if name in table and name not in self.top_names.get(module, set()):
                 target = table[name] + rest
-                if target == qualified:
-                    return qualified
-                qualified = target
-                continue
-            return qualified
+            elif rest and (origin := self._origin(module, name)):
+                # `mail = Mail()` in app/extensions.py: `extensions.mail.send` is `flask_mail.Mail().send`
+                target = origin + rest
+            else:
+                return qualified
+            if target == qualified:
+                return qualified
+            qualified = target
         return qualified
+
+    def _origin(self, module: str, name: str) -> str:
+        """What made a module-level variable, resolved in its own module (``flask_mail.Mail()``),
+        when it is a call's result and no class or function of the project is named so."""
+        key = f"{module}.{name}"
+        if key in self.classes or key in self.functions or key in self._origins_open or len(self._origins_open) > _MAX_HOPS:
+            return ""  # `db = db.init()`, or a chain of variables made from variables: stop there
+        path = self.path_of_module[module]
+        for gname, origin in self.files[path].global_origins:
+            if gname == name:
+                self._origins_open.add(key)
+                try:
+                    resolved = self.resolve(path, origin)
+                finally:
+                    self._origins_open.discard(key)
+                return resolved if resolved.endswith(")") else ""
+        return ""
 
     def _split_module(self, qualified: str) -> tuple[str, str, str]:
         """Longest project-module prefix of a qualified spelling, the next name, the rest."""
