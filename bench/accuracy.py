@@ -282,6 +282,12 @@ _BlockDumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
     "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 
 
+def _history_depth(commit: str) -> int:
+    """How many commits lead to ``commit`` (the newest of several has the most); -1 if unknown."""
+    proc = subprocess.run(["git", "-C", str(REPO), "rev-list", "--count", commit], capture_output=True, text=True)
+    return int(proc.stdout) if proc.returncode == 0 and proc.stdout.strip().isdigit() else -1
+
+
 def git_commit() -> str:
     proc = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
     return proc.stdout.strip() or "unknown"
@@ -341,8 +347,9 @@ def render_precision(folder: Path) -> list[str]:
     if not samples:
         return ["Precision: no judged sample yet (`--sample N --seed S`, then fill in each `verdict`)."]
     judged = [(path, *judged_precision(path)) for path in samples]
-    commit = judged[-1][1].get("commit")
-    judged = [j for j in judged if j[1].get("commit") == commit and j[2]]
+    # the commit latest in history; among commits git does not know, the last file's
+    commit = max(((_history_depth(str(h.get("commit"))), i, str(h.get("commit"))) for i, (_, h, _) in enumerate(judged)))[2]
+    judged = [j for j in judged if str(j[1].get("commit")) == commit and j[2]]
     if not judged:
         return [f"Precision: the samples drawn at commit {commit} have no verdict yet."]
     lines = [f"Precision of lint-privacy (true / judged) from the samples judged by hand at commit {commit}, "

@@ -4,6 +4,7 @@ finding families meet a label, the judged sample's precision, and the drawing of
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -161,14 +162,16 @@ def test_judged_samples_give_precision_per_family_at_the_newest_commit(tmp_path:
                                         "findings": [{"code": c, "verdict": v} for c, v in verdicts]}))
         return path
 
-    sample("2026-01-01-seed1.yaml", "old", [("PRV601", False)] * 5)
-    newest = sample("2026-01-02-seed3.yaml", "new", [("PRV601", True), ("PRV301", False), ("PRV103", True),
-                                                    ("PRV103", None)])
+    head, parent = (subprocess.run(["git", "-C", str(BENCH.parent), "rev-parse", "--short=12", rev], text=True,
+                                   capture_output=True, check=True).stdout.strip() for rev in ("HEAD", "HEAD~1"))
+    newest = sample("2026-01-01-seed3.yaml", head, [("PRV601", True), ("PRV301", False), ("PRV103", True),
+                                                   ("PRV103", None)])
+    sample("2026-01-02-seed10.yaml", parent, [("PRV601", False)] * 5)  # sorts after, drawn at an older commit
     _, counts = accuracy.judged_precision(newest)
     assert counts == {"exposure": (1, 1), "recipients": (0, 1), "flows": (1, 2), "inventory": (1, 1), "all": (2, 3)}
     table = accuracy.render_precision(tmp_path)
     assert "| flows | 1/2 (0.50) |" in table and "| exposure | 1/1 (1.00) |" in table
-    assert not any("seed1" in line for line in table)  # judged at an older commit: not today's precision
+    assert not any("seed10" in line for line in table)  # judged at an older commit: not today's precision
     newest.write_text(yaml.safe_dump({"findings": [{"code": "PRV601", "verdict": "yes"}]}))
     with pytest.raises(accuracy.BenchError, match="finding 1: verdict must be true, false or empty"):
         accuracy.judged_precision(newest)
