@@ -258,3 +258,47 @@ def test_an_instance_made_in_another_module_is_known_by_what_made_it(tmp_path) -
     hit = cli.one("app/email.py", line, "PRV003")  # flask_mail.Mail().send: the MAIL_SERVER setting decides
     assert hit.message.startswith("unannotated email (user.email"), hit
     assert cli.returncode == 1 and "internal error" not in cli.stderr, cli.dump()
+
+
+THREADS = {
+    "app/__init__.py": "",
+    "app/mailto.py": """
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        from django.core.mail import send_mail
+
+        pool = ThreadPoolExecutor()
+
+
+        def mailto(subject, body, recipients):
+            email_thread = threading.Thread(  # L:thread
+                target=send_mail,
+                args=(subject, body, "noreply@example.org", recipients),
+            )
+            email_thread.start()
+
+
+        def notify(user):
+            mailto("hello", "body", [user.email])
+
+
+        def deliver(note):
+            print("delivering", note)  # L:print
+
+
+        def later(member):
+            pool.submit(deliver, member.email)
+    """,
+}
+
+
+def test_a_function_run_in_a_thread_or_pool_is_called_with_its_arguments(tmp_path) -> None:
+    from conftest import lint
+
+    run = lint(tmp_path, THREADS)
+    src = THREADS["app/mailto.py"]
+    mail = run.one("app/mailto.py", line_of(src, "# L:thread"), "PRV003")
+    assert mail.message.startswith("unannotated email (user.email") and "EMAIL_HOST" in mail.message, mail
+    printed = run.one("app/mailto.py", line_of(src, "# L:print"), "PRV602")
+    assert printed.message.startswith("unannotated email (member.email"), printed

@@ -36,7 +36,8 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
-        "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "regions")
+        "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
+        "regions")
 _KIND_KEYS = ("label", "personal", "special", "local", "within", "patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
@@ -154,6 +155,7 @@ class _Builder:
             "pseudonymisers": [], "cleaners": [], "clean_attributes": [], "logger_names": [],
             "settings_containers": []
         }
+        self.runners: dict[str, ArgRef] = {}
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
         self.user = False
 
@@ -183,6 +185,10 @@ class _Builder:
                 self._sink(_map(sinks, sid, f"sink {sid!r}"), sid)
         if "log_shipping" in doc:
             self._shippers(doc, "log_shipping", vendor="")
+        if "runners" in doc:
+            runners = _map(doc, "runners", "'runners'")
+            for call in runners:
+                self.runners[call] = _argref(runners[call], runners.error(call, f"runner {call!r}: {_ARG_HELP}"))
         for key in self.lists:
             if key in doc:
                 self.lists[key] = _merge_list(self.lists[key], _strs(doc, key))
@@ -366,6 +372,7 @@ class _Builder:
             logger_names=self.lists["logger_names"],
             settings_containers=self.lists["settings_containers"],
             clean_attributes=self.lists["clean_attributes"],
+            runners=self.runners,
             pseudonymisers=self.lists["pseudonymisers"],
             cleaners=self.lists["cleaners"],
             log_shippers=[s for s, _ in self.shippers],

@@ -235,6 +235,7 @@ class Catalog:
         log_shippers: Iterable[LogShipper],
         settings_containers: Iterable[str] = (),
         clean_attributes: Iterable[str] = (),
+        runners: Mapping[str, ArgRef] | None = None,
     ) -> None:
         self.names = names
         self.vendors: dict[str, Vendor] = dict(vendors)
@@ -242,6 +243,7 @@ class Catalog:
         self.logger_names: frozenset[str] = frozenset(logger_names)
         self._settings = _GlobSet([(g, True) for g in settings_containers])
         self._clean_attributes = _GlobSet([(g, True) for g in clean_attributes])
+        self._runners = _GlobSet(list((runners or {}).items()))
         self.sinks: tuple[SinkSpec, ...] = tuple(spec for spec, _ in sinks)
         self._by_id = {spec.id: spec for spec in self.sinks}
         self._sinks = _GlobSet([(_strip_builtins(c), spec) for spec, calls in sinks for c in calls])
@@ -267,6 +269,11 @@ class Catalog:
         self._memo: dict[str, SinkSpec | None] = {}
 
     # -- calls -------------------------------------------------------------------------
+    def runner(self, qualname: str) -> ArgRef | None:
+        """The argument naming the function a call runs with its other arguments
+        (``threading.Thread(target=send_mail, args=(...))``), or None."""
+        return self._runners.get(_strip_builtins(qualname))
+
     def is_clean_attribute(self, name: str) -> bool:
         """Whether reading this attribute of an object leaves the object's personal data behind."""
         return self._clean_attributes.get(name) is not None

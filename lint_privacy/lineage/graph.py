@@ -403,8 +403,11 @@ class Lineage:
         result = f"{fn.fid}|c:{index}"
         self.full.add_node(result)
         qualified = self.resolve_call(fn, call.func)
-        callee, bound, constructed = self._callee(fn, qualified)
         arg_nodes = [[n for n in (self._node(fn, x) for x in a.nodes) if n] for a in call.args]
+        runner = self.catalog.runner(qualified)
+        if runner is not None and self._run(fn, index, call, runner, arg_nodes, result):
+            return
+        callee, bound, constructed = self._callee(fn, qualified)
         receiver = [n for n in (self._node(fn, x) for x in call.receiver) if n]
         if constructed is not None:
             # A project class's instance holds its arguments in its fields, not as a whole:
@@ -452,7 +455,31 @@ class Lineage:
                     for n in nodes:
                         self._edge(n, target, _LOCAL)
 
-    def _bind(self, fn: _Fn, call: CallFact, arg_nodes, receiver, callee: _Fn, result: str, skip_self: bool) -> None:
+    def _run(self, fn: _Fn, index: int, call: CallFact, runner, arg_nodes, result: str) -> bool:
+        """``threading.Thread(target=send_mail, args=(...))``: the target is called here with the
+        other arguments, a project function (each may reach any parameter) or a sink."""
+        at = next((i for i, a in enumerate(call.args) if _is_arg(runner, a)), None)
+        if at is None or not call.args[at].name:
+            return False
+        target = self.resolve_call(fn, call.args[at].name)
+        others = [nodes if i != at else [] for i, nodes in enumerate(arg_nodes)]
+        callee = self._fn_by_qual(target)
+        if callee is not None:
+            self._bind(fn, call, others, [], callee, result, skip_self=False, spread=True)
+            return True
+        spec = self.catalog.match_call(target)
+        if spec is None:
+            return False
+        sink = f"{fn.fid}|k:{index}"
+        self.full.add_node(sink, kind="sink")
+        self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, target, spec, (), fn.path)
+        for nodes in others:
+            for n in nodes:
+                self._edge(n, sink, _LOCAL)
+        return True
+
+    def _bind(self, fn: _Fn, call: CallFact, arg_nodes, receiver, callee: _Fn, result: str, skip_self: bool,
+              spread: bool = False) -> None:
         params = list(callee.fact.params)
         mapping: list[tuple[tuple[str, ...], list[str]]] = []
         if skip_self and params:
@@ -462,7 +489,7 @@ class Lineage:
         var = next((p for p in params if p.kind == "var"), None)
         varkw = next((p for p in params if p.kind == "varkw"), None)
         by_name = {p.name: p for p in params if p.kind in ("positional", "keyword")}
-        queued = call.func.endswith(".apply_async")  # apply_async(args=(...), kwargs={...})
+        queued = spread or call.func.endswith(".apply_async")  # apply_async(args=(...), kwargs={...})
         for a, nodes in zip(call.args, arg_nodes):
             targets: list[ParamFact] = []
             if queued:
@@ -654,12 +681,15 @@ class Lineage:
                 yield r
 
 
+def _is_arg(ref, arg) -> bool:
+    return (ref.keyword is not None and ref.keyword == arg.keyword) or (
+        ref.position is not None and ref.position == arg.position)
+
+
 def _carries(spec: SinkSpec, arg) -> bool:
     if spec.data is None:
         return True
     for ref in spec.data:
-        if (ref.keyword is not None and ref.keyword == arg.keyword) or (
-            ref.position is not None and ref.position == arg.position
-        ):
+        if _is_arg(ref, arg):
             return True
     return arg.star != ""
