@@ -115,7 +115,20 @@ class Names:
             return None
         if value_call.rpartition(".")[2] in self._types or _base_type(type_text) in self._types:
             return None
-        match = self.classify(name)
+        return self.personal_kind(name)
+
+    def local_kind(self, name: str, *, key: bool = False) -> Kind | None:
+        """The personal kind a parameter's, variable's or attribute's name says its value holds,
+        or None: the evidence of last resort, for kinds marked ``local`` only. An upper-case
+        name is a constant (settings), unless it is a mapping's key (``META["REMOTE_ADDR"]``)."""
+        if (name.isupper() and not key) or name.startswith("__"):
+            return None
+        kind = self.personal_kind(name)
+        return kind if kind is not None and kind.local else None
+
+    def personal_kind(self, identifier: str) -> Kind | None:
+        """The personal kind an identifier names (``classify``), as a Kind; None for none."""
+        match = self.classify(identifier)
         kind = self.kinds.get(match.kind) if match else None
         return kind if kind is not None and kind.personal else None
 

@@ -14,6 +14,8 @@ from ..lineage.destinations import Destination, resolve
 from ..lineage.graph import Lineage, Reach, Sink
 from .base import Context
 
+from ..catalog.sinks import LOG_LEVELS
+
 if TYPE_CHECKING:
     from ..catalog import LogShipper
 
@@ -129,7 +131,7 @@ def log_shippers(ctx: Context) -> tuple[tuple[Destination, int], ...]:
         return cached
     found: dict[str, tuple[Destination, int]] = {}
     for shipper, _, via in shipper_sites(ctx):
-        level = _LEVELS[shipper.min_level]
+        level = LOG_LEVELS.index(shipper.min_level)
         if shipper.vendor not in found or level < found[shipper.vendor][1]:
             found[shipper.vendor] = (_shipped(ctx, shipper.vendor, via), level)
     result = tuple(found.values())
@@ -171,10 +173,11 @@ def destinations(ctx: Context, flows: SinkFlows) -> tuple[Destination, ...]:
     if flows.sink.spec.kind == "log":
         # logger.debug(...) is not shipped by a vendor that takes INFO and up; log(level, ...)
         # and unknown methods are taken as shipped.
-        level = _LEVELS.get(flows.sink.qualname.rpartition(".")[2].upper(), _LEVELS["CRITICAL"])
+        method = flows.sink.qualname.rpartition(".")[2]
+        name = _LEVEL_OF_METHOD.get(method, method.upper())
+        level = LOG_LEVELS.index(name) if name in LOG_LEVELS else len(LOG_LEVELS)
         found.extend(dest for dest, lowest in log_shippers(ctx) if level >= lowest)
     return tuple(found)
 
 
-_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "WARN": 30, "ERROR": 40, "EXCEPTION": 40, "CRITICAL": 50,
-           "FATAL": 50}
+_LEVEL_OF_METHOD = {"warn": "WARNING", "exception": "ERROR", "fatal": "CRITICAL"}  # the others are their level

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..annotations import Annotation
-from ..catalog import SinkSpec
+from ..catalog import Kind, SinkSpec
 from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
 from .symbols import ClassInfo, Symbols
 
@@ -183,8 +183,9 @@ class Lineage:
                                 (info.fact.defaults, module_defaults), kind.id, "low")
         return None
 
-    def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: str, local: str) -> None:
-        source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind, "low")
+    def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: Kind, local: str) -> None:
+        source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind.id,
+                              "low")
         self.sources.append(replace(source, local=local))
 
     def _source(self, node, label, path, line, ann, defaults, kind, confidence) -> Source:
@@ -267,28 +268,26 @@ class Lineage:
             if p.annotation is not None and p.annotation.categories:
                 self.sources.append(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
                                                  p.annotation, defaults, "", "high"))
-            elif p.annotation is None and p.name != fn.self_name and (kind := self._personal_kind(p.name)):
+            elif p.annotation is None and p.name != fn.self_name and (kind := self.catalog.names.local_kind(p.name)):
                 self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind, "parameter")
         if f.qualname != "<module>":
             for name in sorted({n[2:] for edge in f.edges for n in edge if n.startswith("v:")}):
-                if kind := self._personal_kind(name):
+                if kind := self.catalog.names.local_kind(name):
                     self._local_source(f"{fn.fid}|v:{name}", f"{name} (variable of {f.qualname})", fn, f.span.line,
                                        kind, "variable")
         for i, s in enumerate(f.sources):
             node = f"{fn.fid}|s:{i}"
             self.full.add_node(node)
             if s.kind == "key":
-                if not self.catalog.is_settings(s.container) and (kind := self._personal_kind(s.key, constant_ok=True)):
+                if not self.catalog.is_settings(s.container) and (kind := self.catalog.names.local_kind(s.key, key=True)):
                     self._local_source(node, f"{s.container}['{s.key}']", fn, s.line, kind, "key")
             elif s.kind == "request":
-                match = self.catalog.names.classify(s.key)
-                kind = self.catalog.names.kinds.get(match.kind) if match else None
-                if kind is not None and kind.personal:
+                if (kind := self.catalog.names.personal_kind(s.key)) is not None:
                     self.sources.append(self._source(node, f"{s.container}['{s.key}']", fn.path, s.line, None,
-                                                     (self.files[fn.path].module_defaults,), match.kind, "low"))
+                                                     defaults, kind.id, "low"))
             elif s.annotation is not None:
                 self.sources.append(self._source(node, f"{s.key} (variable)", fn.path, s.line, s.annotation,
-                                                 (self.files[fn.path].module_defaults,), "", "high"))
+                                                 defaults, "", "high"))
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
         for recv, attr, nodes in f.attr_stores:
@@ -333,22 +332,13 @@ class Lineage:
                     self._edge(src, node, _LOCAL)
         if target is not None:
             self._edge(target, node, _FIELD)
-        elif attr.receiver_text not in ("", fn.self_name) and (kind := self._personal_kind(attr.attr)):
+        elif attr.receiver_text not in ("", fn.self_name) and (kind := self.catalog.names.local_kind(attr.attr)):
             # An object of a type we cannot tell: the name itself is the evidence, read here
             # (``request.user.email``, ``member.phone``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
 
     def _clean_key(self, source) -> bool:
         return source.kind == "key" and self.catalog.is_clean_attribute(source.key)
-
-    def _personal_kind(self, name: str, constant_ok: bool = False) -> str:
-        """The personal kind a name says its value holds ("" for none): the evidence of last resort.
-        An upper-case name is a constant (settings), unless it is a mapping's key (``META["REMOTE_ADDR"]``)."""
-        if (name.isupper() and not constant_ok) or name.startswith("__"):
-            return ""
-        match = self.catalog.names.classify(name)
-        kind = self.catalog.names.kinds.get(match.kind) if match else None
-        return match.kind if kind is not None and kind.personal and kind.local else ""
 
     # ---- calls ----
 
