@@ -12,7 +12,7 @@ from .annotations import Annotation
 #   p:NAME   parameter         v:NAME   local variable (module-level code: a global)
 #   g:NAME   free name (a global, import or builtin), resolved in the lineage stage
 #   c:N      result of calls[N]            a:N   attribute read attrs[N]
-#   s:N      sources[N] (request input, annotated variable)        r   the return value
+#   s:N      sources[N] (request input, a constant-key read, annotated variable)   r   the return value
 #   t:NAME   self.NAME / cls.NAME (an attribute of the enclosing class's instances)
 
 
