@@ -418,14 +418,8 @@ class Lineage:
         if spec is None and call.raised:
             spec = SinkSpec(id="exception", kind="exception")
         if spec is not None:
-            sink = f"{fn.fid}|k:{index}"
-            self.full.add_node(sink, kind="sink")
-            self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec,
-                                    self._constructors(fn, call), fn.path)
-            for a, nodes in zip(call.args, arg_nodes):
-                if _carries(spec, a):
-                    for n in nodes:
-                        self._edge(n, sink, _LOCAL)
+            self._sink(fn, index, call, qualified, spec, self._constructors(fn, call),
+                       [nodes for a, nodes in zip(call.args, arg_nodes) if _carries(spec, a)])
             return
         effect = self.catalog.effect(qualified)
         if effect == "clean" or any(fnmatch.fnmatchcase(qualified, g) for g in self.config.anonymisers):
@@ -460,13 +454,18 @@ class Lineage:
         spec = self.catalog.match_call(target)
         if spec is None:
             return False
+        self._sink(fn, index, call, target, spec, (), others)
+        return True
+
+    def _sink(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec,
+              constructors: tuple[CallFact, ...], data: list[list[str]]) -> None:
+        """Make the call a sink that the nodes of ``data`` (one list per carrying argument) reach."""
         sink = f"{fn.fid}|k:{index}"
         self.full.add_node(sink, kind="sink")
-        self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, target, spec, (), fn.path)
-        for nodes in others:
+        self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec, constructors, fn.path)
+        for nodes in data:
             for n in nodes:
                 self._edge(n, sink, _LOCAL)
-        return True
 
     def _bind(self, fn: _Fn, call: CallFact, arg_nodes, receiver, callee: _Fn, result: str, skip_self: bool,
               spread: bool = False) -> None:
