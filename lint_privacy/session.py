@@ -153,18 +153,13 @@ class Session:
     def _judge_buffer(self, facts: FileFacts) -> list[Finding]:
         """The findings of a buffer, judged with the files its outline scope names (every file
         when the project's outline does not know the file: a new one)."""
-        from .lineage.scope import files_for, unseen_fields
+        from .lineage.scope import files_for
 
         base = self.result()
         outline = base.judged.outline()
-        widen: set[str] = set()
-        while True:
-            scope = files_for(outline, self.config, facts, widen) if outline is not None else None
-            files = base.project.facts(scope - {facts.path} if scope is not None else None)
-            files[facts.path] = facts
-            findings, ctx = judge(self.config, self.setup.policy, self.setup.catalog, dict(sorted(files.items())),
-                                  focus=frozenset({facts.path}))
-            more = unseen_fields(outline, ctx, scope) if outline is not None and scope is not None else set()
-            if not more:
-                return [f for f in findings if f.path == facts.path]
-            widen |= more
+        scope = files_for(outline, self.config, facts) if outline is not None else None
+        files = base.project.facts(scope - {facts.path} if scope is not None else None)
+        files[facts.path] = facts
+        findings, _ = judge(self.config, self.setup.policy, self.setup.catalog, dict(sorted(files.items())),
+                            focus=frozenset({facts.path}))
+        return [f for f in findings if f.path == facts.path]

@@ -96,7 +96,6 @@ class Lineage:
     sinks: dict[str, Sink] = field(default_factory=dict)
     functions: dict[str, _Fn] = field(default_factory=dict)
     methods_of: dict[str, list[_Fn]] = field(default_factory=dict)  # class -> its methods
-    name_index: dict[str, list[str]] = field(default_factory=dict)  # field name -> field nodes
     _module_var_cache: dict[str, set[str]] = field(default_factory=dict)
     _reaches: list[Reach] | None = None
     context: object | None = None  # the checks' Context this lineage was built for
@@ -153,8 +152,6 @@ class Lineage:
 
     def _field_sources(self) -> None:
         names = self.catalog.names
-        by_name: dict[str, list[str]] = {}
-        not_personal: set[str] = set()
         for info in self.symbols.all_classes():
             if self.config.is_test(info.path):
                 continue
@@ -162,14 +159,9 @@ class Lineage:
             for f in info.fact.fields:
                 node = f"field|{info.qualname}.{f.name}"
                 source = self._field_source(info, f, node, names, module_defaults)
-                if source is None:
-                    not_personal.add(f.name)
-                    continue
-                self.full.add_node(node, kind="field")
-                self.sources.append(source)
-                by_name.setdefault(f.name, []).append(node)
-        # A field name only personal classes carry identifies the field even when the class cannot be told.
-        self.name_index = {n: nodes for n, nodes in by_name.items() if n not in not_personal}
+                if source is not None:
+                    self.full.add_node(node, kind="field")
+                    self.sources.append(source)
 
     def _field_source(self, info: ClassInfo, f, node: str, names, module_defaults: Annotation | None) -> Source | None:
         ann = f.annotation

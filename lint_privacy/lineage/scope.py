@@ -2,25 +2,22 @@
 
 A whole-project judgement records an :class:`Outline` of the project (:func:`outline`): for
 each file, the project files its names can resolve into, the files with a lineage edge into it,
-the files that call its functions, and which field names its classes hold as personal data or
-not. For a file whose text differs from disk, :func:`files_for` gives the files to judge with the
+and the files that call its functions. For a file whose text differs from disk, :func:`files_for` gives the files to judge with the
 buffer so that the file gets the findings a judgement of the whole project with the buffer would
 give it (tests/test_editor_scope.py checks this for every file of the examples):
 
 - the file itself, every file its new text's names resolve into (transitively), and every file
   that imports it (transitively: their calls reach its functions, new ones included);
-- the files holding a personal field of a name the buffer reads (matched by name alone);
 - every file from which data can flow into any of these (lineage edges, transitively): where
   the data of the file's findings comes from and through which functions it goes;
 - every caller of any of those, transitively (a consent check in a caller guards the call);
 - the files every judgement reads: settings modules (constants naming where sinks send data) and
   the files configuring log shippers (they make each log call a transfer);
-- for every file so far, the files its names resolve into (imports, re-exports, submodules), and
-  the files whose plain field shares its name with a personal field of one of them (the name
-  then identifies no field by name alone: ``Lineage.name_index``).
+- for every file so far, the files its names resolve into (imports, re-exports, submodules).
 
-The buffer may make a field personal whose name other files hold: :func:`unseen_fields` tells,
-after the judgement, which files that leaves out, to judge again with them.
+No finding depends on a file by a field's name alone: an attribute of an object whose class
+cannot be told is read as itself (``Lineage`` makes it a source of its own), not as the
+same-named fields of other files.
 """
 
 from __future__ import annotations
@@ -47,8 +44,6 @@ class Outline:
     imports: dict[str, frozenset[str]]  # path -> the files its names can resolve into
     feeds: dict[str, frozenset[str]]  # path -> the files with a lineage edge into it
     callers: dict[str, frozenset[str]]  # path -> the files calling one of its functions
-    personal: dict[str, frozenset[str]]  # field name -> files with a class holding it as personal data
-    plain: dict[str, frozenset[str]]  # field name -> files with a class holding it as something else
     needed: frozenset[str]  # files every judgement reads: settings, log shipper configuration
 
 
@@ -85,54 +80,24 @@ def outline(ctx: Context) -> Outline:
             if caller is not None and called is not None and caller != called:
                 callers.setdefault(called, set()).add(caller)
 
-    sources = {s.node for s in lin.sources}
-    personal: dict[str, set[str]] = {}
-    plain: dict[str, set[str]] = {}
-    for info in symbols.all_classes():
-        for f in info.fact.fields:
-            kind = personal if f"field|{info.qualname}.{f.name}" in sources else plain
-            kind.setdefault(f.name, set()).add(interned[info.path])
-
     needed = {p for p, module in symbols.module_of_path.items()
               if any("settings" in f"{module}.{name}" for name, _, _ in ctx.files[p].constants)}
     needed.update(path for _, path, _ in shipper_sites(ctx))
-    return Outline(imports, _frozen(feeds), _frozen(callers), _frozen(personal), _frozen(plain),
-                   frozenset(interned[p] for p in needed))
+    return Outline(imports, _frozen(feeds), _frozen(callers), frozenset(interned[p] for p in needed))
 
 
-def files_for(outline: Outline, config: Config, facts: FileFacts, widen: Iterable[str] = ()) -> set[str] | None:
-    """The files to judge ``facts`` (a buffer's) with; ``widen``: files :func:`unseen_fields` asked
-    for. None when the outline does not know the file (a new one): then every file is needed."""
+def files_for(outline: Outline, config: Config, facts: FileFacts) -> set[str] | None:
+    """The files to judge ``facts`` (a buffer's) with. None when the outline does not know the
+    file (a new one): then every file is needed."""
     path = facts.path
     if path not in outline.imports:
         return None
     modules = _Modules({p: module_name(config, p) for p in outline.imports})
     imports = dict(outline.imports)
     imports[path] = frozenset(q for q in modules.referenced(_references(Symbols([facts], config), path)) if q != path)
-    seeds = {path, *widen} | _closure(imports, {path}) | _closure(_inverse(imports), {path})
-    for name in {a.attr for fn in facts.functions for a in fn.attrs} & outline.personal.keys():
-        seeds |= outline.personal[name] | outline.plain.get(name, frozenset())
+    seeds = {path} | _closure(imports, {path}) | _closure(_inverse(imports), {path})
     found = _closure(outline.callers, _closure(outline.feeds, seeds)) | outline.needed
-    while True:
-        found = _closure(imports, found)
-        blockers = {p for name, holders in outline.personal.items() if name in outline.plain and not holders.isdisjoint(found)
-                    for p in outline.plain[name]} - found
-        if not blockers:
-            return found
-        found |= blockers
-
-
-def unseen_fields(outline: Outline, ctx: Context, files: set[str]) -> set[str]:
-    """Files outside ``files`` holding a field of a name the judged lineage matches by name alone
-    although the project did not (the buffer made such a field personal): judge again with them."""
-    from ..checks.flows import lineage
-
-    unseen: set[str] = set()
-    for name in lineage(ctx).name_index:
-        if name in outline.personal and name not in outline.plain:
-            continue  # matched by name in the project too: its holders feed the files that read it
-        unseen |= (outline.personal.get(name, frozenset()) | outline.plain.get(name, frozenset())) - files
-    return unseen
+    return _closure(imports, found)
 
 
 class _Modules:
