@@ -10,7 +10,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from .names import Names
 from .regions import Regions
@@ -40,6 +40,11 @@ class ArgRef:
 
     position: int | None = None
     keyword: str | None = None
+
+    def matches(self, arg: Any) -> bool:
+        """Whether a call's argument (an ``ArgFact``: ``position``, ``keyword``) is this one."""
+        return (self.keyword is not None and arg.keyword == self.keyword) or (
+            self.position is not None and arg.position == self.position)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..catalog.sinks import LOG_LEVELS
 from ..findings import Origin, Step
 from ..lineage.destinations import Destination, resolve
 from ..lineage.graph import Lineage, Reach, Sink
 from .base import Context
-
-from ..catalog.sinks import LOG_LEVELS
 
 if TYPE_CHECKING:
     from ..catalog import LogShipper

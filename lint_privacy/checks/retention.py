@@ -162,7 +162,7 @@ def _ttl(call: CallFact, spec: SinkSpec) -> tuple[bool, Duration | None]:
         if ref is None:
             continue
         for a in call.args:
-            if (ref.keyword is not None and a.keyword == ref.keyword) or (ref.position is not None and a.position == ref.position):
+            if ref.matches(a):
                 if a.const is None:
                     return True, None  # computed: cannot be judged, but a lifetime is set
                 if not a.const.isdigit():

@@ -35,7 +35,7 @@ def _arg(call: CallFact, ref: ArgRef | None) -> ArgFact | None:
     if ref is None:
         return None
     for a in call.args:
-        if (ref.keyword is not None and a.keyword == ref.keyword) or (ref.position is not None and a.position == ref.position):
+        if ref.matches(a):
             return a
     return None
 

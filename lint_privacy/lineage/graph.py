@@ -434,7 +434,7 @@ class Lineage:
     def _run(self, fn: _Fn, index: int, call: CallFact, runner, arg_nodes, result: str) -> bool:
         """``threading.Thread(target=send_mail, args=(...))``: the target is called here with the
         other arguments, a project function (each may reach any parameter) or a sink."""
-        at = next((i for i, a in enumerate(call.args) if _is_arg(runner, a)), None)
+        at = next((i for i, a in enumerate(call.args) if runner.matches(a)), None)
         if at is None or not call.args[at].name:
             return False
         target = self.resolve_call(fn, call.args[at].name)
@@ -662,15 +662,10 @@ class Lineage:
                 yield r
 
 
-def _is_arg(ref, arg) -> bool:
-    return (ref.keyword is not None and ref.keyword == arg.keyword) or (
-        ref.position is not None and ref.position == arg.position)
-
-
 def _carries(spec: SinkSpec, arg) -> bool:
     if spec.data is None:
         return True
     for ref in spec.data:
-        if _is_arg(ref, arg):
+        if ref.matches(arg):
             return True
     return arg.star != ""
