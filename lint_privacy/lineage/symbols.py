@@ -233,12 +233,8 @@ class Symbols:
         module, name, rest = self._split_module(base)
         if not module or rest:
             return False
-        path = self.path_of_module[module]
-        for gname, origin in self.files[path].global_origins:
-            if gname == name:
-                resolved = self.resolve(path, origin)
-                return resolved in SQLALCHEMY_BASES or resolved.endswith("declarative_base()") or resolved.endswith(".SQLAlchemy().Model")
-        return False
+        resolved = self._origin(module, name)
+        return resolved in SQLALCHEMY_BASES or resolved.endswith("declarative_base()") or resolved.endswith(".SQLAlchemy().Model")
 
     def all_classes(self) -> list[ClassInfo]:
         return [info for q in sorted(self.classes) if (info := self.class_info(q)) is not None]
