@@ -476,10 +476,12 @@ def analyse(setup: Setup, progress: Progress | None = None, need_context: bool =
 
 def _judgement(findings: list[Finding], ctx: Context, project: Project, outlined: bool = False) -> Judgement:
     """``outlined``: with the outline an edited buffer is judged with (lineage/scope.py)."""
+    from .checks.flows import lineage, shipper_sites
     from .lineage.scope import outline
     from .outputs.suppressions import comments_of
 
-    return Judgement.of(findings, comments_of(project.facts()), outline(ctx) if outlined else None)
+    shape = outline(lineage(ctx), (path for _, path, _ in shipper_sites(ctx))) if outlined else None
+    return Judgement.of(findings, comments_of(project.facts()), shape)
 
 
 def _analyse_apart(setup: Setup) -> Result | None:

@@ -98,13 +98,6 @@ class Lineage:
     methods_of: dict[str, list[_Fn]] = field(default_factory=dict)  # class -> its methods
     _module_var_cache: dict[str, set[str]] = field(default_factory=dict)
     _reaches: list[Reach] | None = None
-    context: object | None = None  # the checks' Context this lineage was built for
-
-    def condensed(self) -> nx.DiGraph:
-        """The data map (categories -> sources -> sinks -> recipients -> countries)."""
-        from ..datamap import build_datamap
-
-        return build_datamap(self.context)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------- build
 

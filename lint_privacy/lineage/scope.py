@@ -32,7 +32,7 @@ from ..project import module_name
 from .symbols import Symbols
 
 if TYPE_CHECKING:
-    from ..checks.base import Context
+    from .graph import Lineage
 
 Relation = Mapping[str, frozenset[str]]  # path -> paths
 
@@ -47,15 +47,13 @@ class Outline:
     needed: frozenset[str]  # files every judgement reads: settings, log shipper configuration
 
 
-def outline(ctx: Context) -> Outline:
-    """The outline of a judged project (its lineage built by the checks)."""
-    from ..checks.flows import lineage, shipper_sites
-
-    lin = lineage(ctx)
-    symbols = ctx.symbols
-    interned = {p: p for p in ctx.files}  # one string per path: the pickled outline stays small
+def outline(lin: Lineage, configuring: Iterable[str]) -> Outline:
+    """The outline of a judged project: its lineage, and the files ``configuring`` its log
+    shippers (every judgement reads them)."""
+    symbols, files = lin.symbols, lin.files
+    interned = {p: p for p in files}  # one string per path: the pickled outline stays small
     modules = _Modules(symbols.module_of_path)
-    imports = {p: frozenset(interned[q] for q in modules.referenced(_references(symbols, p)) if q != p) for p in ctx.files}
+    imports = {p: frozenset(interned[q] for q in modules.referenced(_references(symbols, p)) if q != p) for p in files}
 
     def file_of(node: str) -> str | None:
         if node.startswith("field|"):
@@ -81,8 +79,8 @@ def outline(ctx: Context) -> Outline:
                 callers.setdefault(called, set()).add(caller)
 
     needed = {p for p, module in symbols.module_of_path.items()
-              if any("settings" in f"{module}.{name}" for name, _, _ in ctx.files[p].constants)}
-    needed.update(path for _, path, _ in shipper_sites(ctx))
+              if any("settings" in f"{module}.{name}" for name, _, _ in files[p].constants)}
+    needed.update(configuring)
     return Outline(imports, _frozen(feeds), _frozen(callers), frozenset(interned[p] for p in needed))
 
 

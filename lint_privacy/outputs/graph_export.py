@@ -37,10 +37,10 @@ _PLURAL = {"category": "categories", "source": "sources", "sink": "sinks", "reci
 
 
 def condensed_graph(result: Any) -> nx.DiGraph:
-    """The condensed data map of a run (lint_privacy/datamap.py)."""
-    from ..checks.flows import lineage
+    """The condensed data map of a run (lint_privacy/outputs/datamap.py)."""
+    from .datamap import build_datamap
 
-    return lineage(result.context).condensed()
+    return build_datamap(result.context)
 
 
 # ------------------------------------------------------------------ exports

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .checks.base import Context
-from .checks.flows import destinations, lineage, sink_flows, steps
-from .checks.recipients import match_recipient
-from .iso3166 import COUNTRIES
+from ..checks.base import Context
+from ..checks.flows import destinations, lineage, sink_flows, steps
+from ..checks.recipients import match_recipient
+from ..iso3166 import COUNTRIES
 
 _DECLARED = {"named": "named", "class": "class", "undeclared": "undeclared", "unknown_host": "unknown_host"}
 
