@@ -19,8 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from lint_privacy.engine import SourceError, facts_of, gc_paused, judge, read_source  # noqa: E402
-from lint_privacy.lineage.scope import outline  # noqa: E402
+from lint_privacy.engine import SourceError, facts_of, gc_paused, judge, project_outline, read_source  # noqa: E402
 from lint_privacy.project import project_files  # noqa: E402
 from lint_privacy.session import SetupError, load_setup  # noqa: E402
 
@@ -48,7 +47,7 @@ def phases(root: Path, policy: Path) -> tuple[dict[str, float], int, int]:
             except (SourceError, SyntaxError, ValueError, RecursionError) as e:
                 print(f"{path}: not analysed ({e})", file=sys.stderr)  # PRV002 in a real run
         ctx = timed("judgement (graph and checks)", lambda: judge(config, setup.policy, setup.catalog, files)[1])
-        timed("editor outline", lambda: outline(ctx))
+        timed("editor outline", lambda: project_outline(ctx))
     return spent, len(paths), len(files)
 
 

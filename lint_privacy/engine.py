@@ -474,14 +474,20 @@ def analyse(setup: Setup, progress: Progress | None = None, need_context: bool =
     return Result(judged, project.failed, project)
 
 
-def _judgement(findings: list[Finding], ctx: Context, project: Project, outlined: bool = False) -> Judgement:
-    """``outlined``: with the outline an edited buffer is judged with (lineage/scope.py)."""
+def project_outline(ctx: Context) -> Outline:
+    """The outline an edited buffer is judged with (lineage/scope.py): the checks' lineage, and
+    the files that configure log shippers."""
     from .checks.flows import lineage, shipper_sites
     from .lineage.scope import outline
+
+    return outline(lineage(ctx), (path for _, path, _ in shipper_sites(ctx)))
+
+
+def _judgement(findings: list[Finding], ctx: Context, project: Project, outlined: bool = False) -> Judgement:
+    """``outlined``: with the outline an edited buffer is judged with."""
     from .outputs.suppressions import comments_of
 
-    shape = outline(lineage(ctx), (path for _, path, _ in shipper_sites(ctx))) if outlined else None
-    return Judgement.of(findings, comments_of(project.facts()), shape)
+    return Judgement.of(findings, comments_of(project.facts()), project_outline(ctx) if outlined else None)
 
 
 def _analyse_apart(setup: Setup) -> Result | None:

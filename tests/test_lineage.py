@@ -181,8 +181,7 @@ def test_log_arguments_are_sinks_too(flows: Run) -> None:
 @pytest.mark.parametrize("marker", [
     "plan", "const",
     "unpack_clean",
-    pytest.param("overwritten", marks=pytest.mark.xfail(strict=True, reason=(
-        "engine limitation: flow-insensitive locals; `x = c.email; x = 'constant'; log(x)` is still flagged"))),
+    "overwritten",
 ])
 def test_non_personal_values_reaching_a_log_call_are_not_flagged(flows: Run, marker: str) -> None:
     flows.none("app/flows.py", line_of(FLOWS, f"# L:{marker}"))
@@ -211,8 +210,7 @@ def test_findings_only_on_sink_lines(flows: Run) -> None:
     sinks = {line_of(FLOWS, f"# L:{m}") for m in (
         "direct", "fstring", "dict", "dumps", "str", "join", "percent", "format", "concat", "comprehension",
         "unpack", "augmented", "attr", "logargs", "two_fields", "two_categories", "hashed")}
-    imprecise = {line_of(FLOWS, "# L:overwritten")}  # see the xfail above
-    assert {h.line for h in flows.hits if h.path == "app/flows.py"} - imprecise == sinks, flows.dump()
+    assert {h.line for h in flows.hits if h.path == "app/flows.py"} == sinks, flows.dump()
 
 
 # --- across functions and modules -----------------------------------------------------------

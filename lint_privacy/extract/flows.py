@@ -1,5 +1,12 @@
 """Data flow inside one function (or a module's top-level code): which values reach which
-calls, attributes, returns and variables. Flow-insensitive, iterative (no recursion).
+calls, attributes, returns and variables. Iterative (no recursion).
+
+Inside a function, locals are flow-sensitive: each assignment makes a new version of the name
+(``v:x``, then ``v:x#2``...), reads take the version current at that point, and where branches
+meet (after an ``if``, a loop, a ``try``, a ``match``) the versions that differ join in a node of
+their own (``v:x~3``). A loop's names join at its head with what its body left (the next
+iteration reads it). Nested functions read a name through ``v:x*``, which every version feeds.
+A module's top-level code stays flow-insensitive: other modules and functions read its globals.
 """
 
 from __future__ import annotations
@@ -24,6 +31,41 @@ _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{0,40}")  # a key that can be a name: 
 
 # Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
+Env = dict[str, str]  # local name -> the node of its current version
+
+
+class _Block:
+    """Statements still to walk, with the guards of their code and what to do with the names'
+    versions when the block starts and when it ends (``ended`` gets whether its last statement
+    returns or raises: then nothing it assigned reaches the code after it)."""
+
+    __slots__ = ("stmts", "guards", "enter", "ended", "started", "last")
+
+    def __init__(self, stmts: Sequence[ast.stmt], guards: list[str], enter: Callable[[], None] | None = None,
+                 ended: Callable[[bool], None] | None = None) -> None:
+        self.stmts: Iterator[ast.stmt] = iter(stmts)
+        self.guards = guards
+        self.enter = enter
+        self.ended = ended
+        self.started = False
+        self.last: ast.stmt | None = None
+
+
+def assigned_names(body: Sequence[ast.stmt]) -> set[str]:
+    """The names statements bind (not inside nested functions and classes, whose names count)."""
+    found: set[str] = set()
+    stack: list = list(body)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Name:
+            if not isinstance(node.ctx, ast.Load):
+                found.add(node.id)
+        elif t in _DEF_TYPES:
+            found.add(node.name)
+        elif t is not ast.Lambda:
+            stack.extend(child_nodes(node))
+    return found
 
 
 def _operands(node: ast.BinOp) -> list[ast.expr]:
@@ -129,10 +171,11 @@ _SCOPE_NODES = frozenset({
 })
 
 
-def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple[str, str]]]:
+def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple[str, str]], bool]:
     """One walk of a scope's statements and expressions, without entering nested functions,
     classes and lambdas: the names it assigns (its locals), the names it declares
-    global/nonlocal, and its origin candidates ``(name, spelling)`` in walk order.
+    global/nonlocal, its origin candidates ``(name, spelling)`` in walk order, and whether it
+    holds a nested function or class (which may read its locals).
 
     An origin candidate is an assignment ``x = Callee(...)`` (the spelling of what made ``x``),
     ``x: User`` (``User()``) or a loop ``for x in items`` (``items[]``).
@@ -140,6 +183,7 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
     local: set[str] = set()
     declared: set[str] = set()
     candidates: list[tuple[str, str]] = []
+    nested = False
     stack: list = list(body)
     while stack:
         node = stack.pop()
@@ -155,6 +199,7 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
             continue
         if t in _DEF_TYPES:
             local.add(node.name)
+            nested = True
             _stored_names(node.decorator_list, local)  # decorators run in this scope
             continue
         if t is ast.Lambda:
@@ -194,7 +239,7 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
             if s and (isinstance(value, ast.Call) or head(s) != target.id):
                 candidates.append((target.id, s))
         stack.extend(child_nodes(node))
-    return local - declared, declared, candidates
+    return local - declared, declared, candidates, nested
 
 
 class FunctionWalker:
@@ -221,7 +266,7 @@ class FunctionWalker:
         self.class_origins = class_origins
         self.module_origins = module_origins
         self.self_name = self_name
-        local, self.declared, self._candidates = scan_scope(body)
+        local, self.declared, self._candidates, self.has_nested = scan_scope(body)
         self.param_names = {p.name for p in params}
         self.locals = (local | self.param_names) - self.declared
         self.calls: list[CallFact] = []
@@ -233,12 +278,79 @@ class FunctionWalker:
         self.age_checks: list[AgeCheck] = []
         self.marker_sites: list[AnnotationSite] = []
         self._span_of: tuple[ast.stmt | None, Span | None] = (None, None)
+        # Versions of locals (see the module docstring); none at module level.
+        self.versioned = qualname != "<module>"
+        self.env: Env = {}
+        self._count: dict[str, int] = {p.name: 1 for p in params}  # p:NAME is a parameter's first version
+        self._written: list[tuple[str, str]] = []  # every version made, in order (a try's handlers)
         for p in params:
             cls = p.type_text
             if cls:
                 self.origins[f"p:{p.name}"] = cls + "()"
 
     # ---- names ----
+
+    def read(self, name: str) -> str:
+        """The node of a name's value here: its current version, for a local."""
+        ref = self.ref(name)
+        return self.env.get(name, ref) if ref[0] in "vp" else ref
+
+    def write(self, name: str) -> str:
+        """A new version of a local name, current from now on; other names are their own node."""
+        ref = self.ref(name)
+        if not self.versioned or ref[0] not in "vp":
+            return ref
+        return self._version(name, "#", ref)
+
+    def _version(self, name: str, mark: str, ref: str = "") -> str:
+        n = self._count.get(name, 0) + 1
+        self._count[name] = n
+        node = ref if n == 1 and ref.startswith("v:") else f"v:{name}{mark}{n}"
+        self.env[name] = node
+        self._written.append((name, node))
+        return node
+
+    def _join(self, ends: Sequence[Env | None], base: Env) -> None:
+        """Make the versions of the ends of several paths current, joined where they differ;
+        an end of None returned or raised (nothing after it sees its versions)."""
+        live = [e for e in ends if e is not None]
+        if not live:
+            self.env = dict(base)
+            return
+        env: Env = {}
+        for name in set().union(*live):
+            versions = list(dict.fromkeys(v for e in live if (v := e.get(name)) is not None))
+            if len(versions) == 1:
+                env[name] = versions[0]
+            else:
+                self.env = env
+                joined = self._version(name, "~")
+                for v in versions:
+                    self.edges.add((v, joined))
+        self.env = env
+
+    def _loop_heads(self, names: set[str]) -> dict[str, str]:
+        """A loop's head: a version of each name the loop assigns, fed by the version before
+        the loop and (when the body ends, see :meth:`_loop_back`) by the body's last one."""
+        heads: dict[str, str] = {}
+        if not self.versioned:
+            return heads
+        for name in sorted(names):
+            ref = self.ref(name)
+            if ref[0] not in "vp":
+                continue
+            before = self.env.get(name)
+            heads[name] = self._version(name, "~")
+            if before is not None:
+                self.edges.add((before, heads[name]))
+        return heads
+
+    def _loop_back(self, heads: dict[str, str]) -> None:
+        for name, head in heads.items():
+            end = self.env.get(name)
+            if end is not None and end != head:
+                self.edges.add((end, head))
+            self.env[name] = head
 
     def ref(self, name: str) -> str:
         if name in self.param_names and name not in self.declared:
@@ -273,15 +385,28 @@ class FunctionWalker:
 
     def run(self, span: Span, decorators: tuple[str, ...], annotation: Annotation | None) -> FunctionFact:
         self._origins_pass()
-        # Blocks still running, innermost last: (its statements left, the guards of its code).
-        frames: list[tuple[Iterator[ast.stmt], list[str]]] = [(iter(self.body), [])]
+        self.env = {p.name: f"p:{p.name}" for p in self.params} if self.versioned else {}
+        # Blocks still running, innermost last.
+        frames: list[_Block] = [_Block(self.body, [])]
         while frames:
-            stmts, guards = frames[-1]
-            stmt = next(stmts, None)
+            block = frames[-1]
+            if not block.started:
+                block.started = True
+                if block.enter is not None:
+                    block.enter()
+            stmt = next(block.stmts, None)
             if stmt is None:
                 frames.pop()
+                if block.ended is not None:
+                    block.ended(isinstance(block.last, (ast.Return, ast.Raise)))
             else:
-                frames.extend(self._statement(stmt, guards))
+                block.last = stmt
+                frames.extend(self._statement(stmt, block.guards))
+        if self.versioned and self.has_nested:
+            for name, node in self._written:  # nested functions read every version
+                self.edges.add((node, f"v:{name}*"))
+            for p in self.params:
+                self.edges.add((f"p:{p.name}", f"v:{p.name}*"))
         return FunctionFact(
             qualname=self.qualname,
             span=span,
@@ -312,9 +437,9 @@ class FunctionWalker:
             if not changed:
                 break
 
-    def _statement(self, stmt: ast.stmt, guards: list[str]) -> list[tuple[Iterator[ast.stmt], list[str]]]:
+    def _statement(self, stmt: ast.stmt, guards: list[str]) -> list[_Block]:
         annotation = self.annotation_of(stmt, "call")
-        children: list[tuple[Iterator[ast.stmt], list[str]]] = []  # blocks inside the statement
+        children: list[_Block] = []  # blocks inside the statement, in the order they run
 
         def ev(expr: ast.expr | None) -> tuple[str, ...]:
             return self.eval(expr, stmt, annotation, guards) if expr is not None else ()
@@ -334,6 +459,8 @@ class FunctionWalker:
             self._annotated_variable(stmt, stmt.targets)
         elif isinstance(stmt, ast.AugAssign):
             value = ev(stmt.value)
+            if isinstance(stmt.target, ast.Name):  # x += y: the new x holds the old one too
+                value = (*value, self.read(stmt.target.id))
             self.assign(stmt.target, value, stmt, annotation, guards)
         elif isinstance(stmt, ast.AnnAssign):
             value = ev(stmt.value)
@@ -355,46 +482,102 @@ class FunctionWalker:
         elif isinstance(stmt, ast.If):
             ev(stmt.test)
             positive, negative = self._guards_of(stmt.test)
-            children.append((iter(stmt.body), guards + positive))
-            children.append((iter(stmt.orelse), guards + negative))
+            children.extend(self._branches([(stmt.body, guards + positive, None), (stmt.orelse, guards + negative, None)]))
             if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
                 guards.extend(negative)  # `if not check(): return` guards what follows
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self.assign(stmt.target, ev(stmt.iter), stmt, annotation, guards)
-            children.append((iter(stmt.body), list(guards)))
-            children.append((iter(stmt.orelse), list(guards)))
-        elif isinstance(stmt, ast.While):
-            ev(stmt.test)
-            children.append((iter(stmt.body), list(guards)))
-            children.append((iter(stmt.orelse), list(guards)))
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            heads = self._loop_heads(assigned_names([stmt]))
+            if isinstance(stmt, ast.While):
+                ev(stmt.test)
+            else:  # the iterable is evaluated once, before the first iteration
+                self.assign(stmt.target, ev(stmt.iter), stmt, annotation, guards)
+            children.append(_Block(stmt.body, list(guards), ended=lambda _: self._loop_back(heads)))
+            children.append(_Block(stmt.orelse, list(guards)))
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
                 value = ev(item.context_expr)
                 if item.optional_vars is not None:
                     self.assign(item.optional_vars, value, stmt, annotation, guards)
-            children.append((iter(stmt.body), list(guards)))
+            children.append(_Block(stmt.body, list(guards)))
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            for block in (stmt.body, stmt.orelse, stmt.finalbody):
-                children.append((iter(block), list(guards)))
             for handler in stmt.handlers:
                 ev(handler.type)
-                children.append((iter(handler.body), list(guards)))
+            children.extend(self._try(stmt, guards))
         elif isinstance(stmt, ast.Match):
             subject = ev(stmt.subject)
-            for case in stmt.cases:
-                for node in ast.walk(case.pattern):
-                    name = getattr(node, "name", None) or getattr(node, "rest", None)
-                    if isinstance(name, str):
-                        for n in subject:
-                            self.edges.add((n, self.ref(name)))
-                ev(case.guard)
-                children.append((iter(case.body), list(guards)))
+
+            def bind(case: ast.match_case) -> Callable[[], None]:
+                def enter() -> None:
+                    for node in ast.walk(case.pattern):
+                        name = getattr(node, "name", None) or getattr(node, "rest", None)
+                        if isinstance(name, str):
+                            dst = self.write(name)
+                            for n in subject:
+                                self.edges.add((n, dst))
+                    ev(case.guard)
+                return enter
+
+            cases = [(case.body, list(guards), bind(case)) for case in stmt.cases]
+            children.extend(self._branches([*cases, ([], list(guards), None)]))  # no case may match
         elif isinstance(stmt, ast.Assert):
             ev(stmt.test)
             ev(stmt.msg)
         # Import, Global, Nonlocal, Delete, Pass, Break, Continue, type aliases: no data flow.
         # Children run before the statements after this one: push them in reverse.
         return list(reversed(children))
+
+    def _branches(self, branches: Sequence[tuple[Sequence[ast.stmt], list[str], Callable[[], None] | None]]) -> list[_Block]:
+        """Blocks of which one runs (if/else, match cases): each starts from the versions before
+        them; after the last, the versions their ends left are joined."""
+        before = dict(self.env)
+        ends: list[Env | None] = []
+        blocks: list[_Block] = []
+        for i, (body, guards, setup) in enumerate(branches):
+            last = i == len(branches) - 1
+
+            def enter(setup: Callable[[], None] | None = setup) -> None:
+                self.env = dict(before)
+                if setup is not None:
+                    setup()
+
+            def ended(terminated: bool, last: bool = last) -> None:
+                ends.append(None if terminated else self.env)
+                if last:
+                    self._join(ends, before)
+
+            blocks.append(_Block(body, guards, enter, ended))
+        return blocks
+
+    def _try(self, stmt: ast.Try, guards: list[str]) -> list[_Block]:
+        """try/except/else/finally: a handler starts from any version the body made (it may
+        have failed anywhere); ``finally`` and what follows from the join of the paths' ends."""
+        before = dict(self.env)
+        mark = len(self._written)
+        start: Env = {}
+        ends: list[Env | None] = []
+
+        def body_ended(_: bool) -> None:
+            made: dict[str, list[str]] = {}
+            for name, node in self._written[mark:]:
+                made.setdefault(name, []).append(node)
+            after = self.env
+            self._join([before, *({name: node} for name, nodes in made.items() for node in nodes)], before)
+            start.update(self.env)
+            self.env = after
+
+        def handler_enter() -> None:
+            self.env = dict(start)
+
+        def collect(terminated: bool) -> None:
+            ends.append(None if terminated else self.env)
+
+        def finally_enter() -> None:
+            self._join(ends, before)
+
+        blocks = [_Block(stmt.body, list(guards), ended=body_ended), _Block(stmt.orelse, list(guards), ended=collect)]
+        blocks += [_Block(h.body, list(guards), handler_enter, collect) for h in stmt.handlers]
+        blocks.append(_Block(stmt.finalbody, list(guards), finally_enter))
+        return blocks
 
     def _span(self, stmt: ast.stmt) -> Span:
         """The span of the statement being walked, made once it is needed (most need none)."""
@@ -416,7 +599,7 @@ class FunctionWalker:
             if isinstance(t, ast.Name):
                 index = len(self.sources)
                 self.sources.append(SourceFact("annotated", t.id, stmt.lineno, ann))
-                self.edges.add((f"s:{index}", self.ref(t.id)))
+                self.edges.add((f"s:{index}", self.read(t.id)))
 
     def _guards_of(self, test: ast.expr) -> tuple[list[str], list[str]]:
         """Calls whose truth the branches of ``if test`` depend on: (if-branch, else-branch)."""
@@ -440,7 +623,7 @@ class FunctionWalker:
         while stack:
             t = stack.pop()
             if isinstance(t, ast.Name):
-                dst = self.ref(t.id)
+                dst = self.write(t.id)
                 for n in value:
                     self.edges.add((n, dst))
             elif isinstance(t, (ast.Tuple, ast.List)):
@@ -453,12 +636,16 @@ class FunctionWalker:
                 if value:
                     self.attr_stores.append((self.resolve_spelling(recv), t.attr, value))
             elif isinstance(t, ast.Subscript):
-                # d["k"] = v puts v's data into d.
+                # d["k"] = v puts v's data into d, which keeps what it held.
                 base = t.value
                 self.eval(t.slice, stmt, annotation, guards)
                 while isinstance(base, ast.Subscript):
                     base = base.value
-                if isinstance(base, (ast.Name, ast.Attribute)):
+                if isinstance(base, ast.Name):
+                    dst = self.read(base.id)
+                    for n in value:
+                        self.edges.add((n, dst))
+                elif isinstance(base, ast.Attribute):
                     stack.append(base)
 
     # ---- expressions ----
@@ -474,9 +661,10 @@ class FunctionWalker:
         """The local nodes whose data the expression's value carries."""
         t = type(root)
         if t is ast.Name:  # the commonest expressions, answered without the walk below
-            return (self.ref(root.id),) if isinstance(root.ctx, ast.Load) else ()
+            return (self.read(root.id),) if isinstance(root.ctx, ast.Load) else ()
         if t is ast.Constant:
             return ()
+        scoped: Env = {}  # a comprehension's names, as they were outside it
         # Children before their parent, and a node's children right to left (the order in which
         # calls, attribute reads and sources are numbered): the reverse of a pre-order walk.
         order: list[ast.AST] = []
@@ -484,20 +672,36 @@ class FunctionWalker:
         while stack:
             node = stack.pop()
             order.append(node)
+            if type(node) in _COMPREHENSIONS and self.versioned:
+                self._comprehension_scope(node, scoped)
             kids = self._children(node)
             if kids:
                 kids.reverse()
                 stack.extend(kids)
         results: dict[int, tuple[str, ...]] = {}
-        ref = self.ref
+        read = self.read
         for node in reversed(order):
             t = type(node)
             if t is ast.Name:
                 if isinstance(node.ctx, ast.Load):
-                    results[id(node)] = (ref(node.id),)
+                    results[id(node)] = (read(node.id),)
             elif t is not ast.Constant:  # a constant carries nothing (a missing result is ())
                 results[id(node)] = self._value(node, results, stmt, annotation, guards, raised and node is root)
+        for name, outside in scoped.items():  # a comprehension's variables stay inside it
+            if outside:
+                self.env[name] = outside
+            else:
+                self.env.pop(name, None)
         return results.get(id(root), ())
+
+    def _comprehension_scope(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, scoped: Env) -> None:
+        """Fresh versions of a comprehension's target names, made before any of the expression
+        is read (reads inside it take them); ``scoped`` keeps what they were outside."""
+        for gen in node.generators:
+            for t in walk(gen.target):
+                if isinstance(t, ast.Name) and self.ref(t.id)[0] in "vp":
+                    scoped.setdefault(t.id, self.env.get(t.id, ""))
+                    self.write(t.id)
 
     @staticmethod
     def _children(node: ast.AST) -> list[ast.AST]:
@@ -575,7 +779,7 @@ class FunctionWalker:
             return of(node.elt)
         if t is ast.NamedExpr:
             value = of(node.value)
-            dst = self.ref(node.target.id)
+            dst = self.write(node.target.id)
             for n in value:
                 self.edges.add((n, dst))
             return value
@@ -601,7 +805,7 @@ class FunctionWalker:
                 t = stack.pop()
                 if isinstance(t, ast.Name):
                     for n in value:
-                        self.edges.add((n, self.ref(t.id)))
+                        self.edges.add((n, self.read(t.id)))
                 elif isinstance(t, (ast.Tuple, ast.List)):
                     stack.extend(t.elts)
                 elif isinstance(t, ast.Starred):
@@ -622,7 +826,7 @@ class FunctionWalker:
         if isinstance(func, ast.Attribute):
             receiver = results.get(id(func.value), ())
             if isinstance(func.value, ast.Name):
-                receiver_var = self.ref(func.value.id)
+                receiver_var = self.read(func.value.id)
             source = self._request_get(func, node)
             if source:
                 return source[0]

@@ -205,9 +205,9 @@ class Lineage:
         kind = local[:2]
         if kind == "g:":
             return self._global(fn.path, local[2:])
-        if kind == "o:":
+        if kind == "o:":  # a name of an enclosing function: any of its versions (v:NAME*)
             owner, _, name = local[2:].partition("|")
-            return f"{fn.path}::{owner}|v:{name}"
+            return f"{fn.path}::{owner}|v:{name}*"
         if fn.fact.qualname == "<module>" and kind == "v:":
             return f"{fn.path}::<module>|{local}"
         return f"{fn.fid}|{local}"
@@ -256,10 +256,17 @@ class Lineage:
             elif p.annotation is None and p.name != fn.self_name and (kind := self.catalog.names.local_kind(p.name)):
                 self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind, "parameter")
         if f.qualname != "<module>":
-            for name in sorted({n[2:] for edge in f.edges for n in edge if n.startswith("v:")}):
-                if kind := self.catalog.names.local_kind(name):
-                    self._local_source(f"{fn.fid}|v:{name}", f"{name} (variable of {f.qualname})", fn, f.span.line,
-                                       kind, "variable")
+            # Each assigned version of a variable (v:NAME, v:NAME#2), not the joins (v:NAME~3,
+            # v:NAME*), and only when it is given data that is no constant and no configuration.
+            given: dict[str, bool] = {}
+            for a, b in f.edges:
+                if b.startswith("v:") and not given.get(b):
+                    given[b] = not self._configuration(fn, a)
+            for version in sorted(v for v, data in given.items() if data):
+                name = version[2:].partition("#")[0]
+                if "~" not in name and not name.endswith("*") and (kind := self.catalog.names.local_kind(name)):
+                    self._local_source(f"{fn.fid}|{version}", f"{name} (variable of {f.qualname})", fn,
+                                       f.span.line, kind, "variable")
         for i, s in enumerate(f.sources):
             node = f"{fn.fid}|s:{i}"
             self.full.add_node(node)
@@ -321,6 +328,23 @@ class Lineage:
             # An object of a type we cannot tell: the name itself is the evidence, read here
             # (``request.user.email``, ``member.phone``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+
+    def _configuration(self, fn: _Fn, local: str) -> bool:
+        """Whether a local node reads configuration: ``settings.ADMIN_EMAIL``,
+        ``os.environ["SMTP_USER"]``, ``os.getenv("ADMIN_USER")``, a module constant ``FROM_EMAIL``."""
+        kind, _, rest = local.partition(":")
+        f = fn.fact
+        if kind == "s":
+            s = f.sources[int(rest)]
+            return s.kind == "key" and self.catalog.is_settings(s.container)
+        if kind == "a":
+            attr = f.attrs[int(rest)]
+            return attr.attr.isupper() or self.catalog.is_settings(attr.receiver_text)
+        if kind == "c":
+            func = f.calls[int(rest)].func
+            receiver, _, method = func.rpartition(".")
+            return self.catalog.is_settings(func) or (method in ("get", "getlist") and self.catalog.is_settings(receiver))
+        return kind == "g" and rest.isupper()
 
     def _clean_key(self, source) -> bool:
         return source.kind == "key" and self.catalog.is_clean_attribute(source.key)
