@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Run
+from conftest import Run, lint, line_of
 
 ANNOTATIONS = {
     "app/__init__.py": "",
@@ -451,3 +451,57 @@ def test_well_annotated_project_is_clean(project) -> None:
     })
     assert run.hits == [], run.dump()
     assert run.returncode == 0
+
+
+DESCRIBERS = {
+    "app/__init__.py": "",
+    "app/models.py": """
+        from django.db import models
+
+
+        class Member(models.Model):
+            email = models.EmailField()  # L:model
+    """,
+    "app/filters.py": """
+        import django_filters
+        import factory
+        import django_tables2 as tables
+        from nautobot.extras.jobs import IPAddressVar
+
+        from app.models import Member
+
+
+        class BaseFilterSet(django_filters.FilterSet):
+            pass
+
+
+        class MemberFilterSet(BaseFilterSet):
+            email = django_filters.CharFilter()  # L:filter
+
+
+        class MemberTable(tables.Table):
+            email = tables.Column()  # L:table
+
+
+        class MemberFactory(factory.django.DjangoModelFactory):
+            first_name = factory.Faker("first_name")  # L:factory
+
+
+        class ReparentJob:
+            ip_address = IPAddressVar(default="10.0.0.1")  # L:job-var
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def describers(tmp_path_factory) -> Run:
+    return lint(tmp_path_factory.mktemp("describers"), DESCRIBERS)
+
+
+def test_a_model_field_is_still_found(describers: Run) -> None:
+    describers.one("app/models.py", line_of(DESCRIBERS["app/models.py"], "# L:model"), "PRV103")
+
+
+@pytest.mark.parametrize("marker", ["# L:filter", "# L:table", "# L:factory", "# L:job-var"])
+def test_filters_tables_factories_and_network_inputs_are_no_personal_fields(describers: Run, marker: str) -> None:
+    describers.none("app/filters.py", line_of(DESCRIBERS["app/filters.py"], marker))

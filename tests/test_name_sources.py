@@ -70,6 +70,15 @@ APP = '''
         log.info("sent %d", len(emails))  # L:count
 
 
+    def reparent(ip, primary_ip4):
+        log.info("moved %s to %s", ip, primary_ip4)  # L:infrastructure-ip
+
+
+    def create_admin():
+        username = os.getenv("ADMIN_USER", "admin")
+        log.info("created %s", username)  # L:configured-user
+
+
     def login_failed(username, client_ip):
         log.warning("login failed for %s from %s", username, client_ip)  # L:one-per-call
 
@@ -125,7 +134,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 @pytest.mark.parametrize("marker, code, label", [
     ("# L:param", "PRV601", "unannotated email (to_email (parameter of deliver)"),
-    ("# L:variable", "PRV601", "unannotated ip_address (ip (variable of locked_out)"),
+    ("# L:variable", "PRV601", "unannotated ip_address (request.headers['X-Forwarded-For']"),
     ("# L:attribute", "PRV601", "unannotated username (request.user.username"),
     ("# L:key", "PRV304", "unannotated email (form['email']"),
     ("# L:get", "PRV601", "unannotated email (claims['email']"),
@@ -139,7 +148,8 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
 
 
 @pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count",
-                                    "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key"])
+                                    "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key",
+                                    "# L:infrastructure-ip", "# L:configured-user"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 

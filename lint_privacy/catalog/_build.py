@@ -38,8 +38,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
         "regions")
-_KIND_KEYS = ("label", "personal", "special", "local", "within", "patterns", "exclude", "remove_patterns")
-_EXCLUSION_KEYS = ("first", "after", "last", "types")
+_KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "within", "patterns", "exclude",
+              "remove_patterns")
+_EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
 _SINK_KEYS = ("kind", "vendor", "calls", "receivers", "methods", "data", "url", "host",
@@ -211,7 +212,7 @@ class _Builder:
         if entry is None:
             if "label" not in m or "personal" not in m:
                 raise m.error(None, f"new kind {kid!r} needs 'label' and 'personal'")
-            entry = self.kinds[kid] = {"patterns": [], "exclude": []}
+            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "local_patterns": []}
         if "label" in m:
             entry["label"] = _str(m, "label")
         if "within" in m:
@@ -219,7 +220,7 @@ class _Builder:
         for key, default in (("personal", False), ("special", False), ("local", True)):
             if key in m or key not in entry:
                 entry[key] = _bool(m, key, default)
-        for key in ("patterns", "exclude"):
+        for key in ("patterns", "exclude", "local_patterns"):
             items = _strs(m, key)
             for i, text in enumerate(items):
                 if not split_words(text):
@@ -227,6 +228,9 @@ class _Builder:
             entry[key] = _merge_list(entry[key], items)
         drop = set(_strs(m, "remove_patterns"))
         entry["patterns"] = [p for p in entry["patterns"] if p not in drop]
+        for i, text in enumerate(_strs(m, "local_patterns")):
+            if text not in entry["patterns"]:
+                raise m["local_patterns"].error(i, f"local pattern {text!r} is not one of kind {kid!r}'s patterns")
 
     # -- vendors -----------------------------------------------------------------------
     def _vendor(self, m: YMap, vid: str) -> None:
@@ -338,7 +342,8 @@ class _Builder:
             if shipper.vendor and shipper.vendor not in self.vendors:
                 raise where.error("vendor", f"log_shipping names unknown vendor {shipper.vendor!r}")
         kinds = {
-            kid: Kind(kid, e["label"], e["personal"], e["special"], e.get("within", ""), e["local"])
+            kid: Kind(kid, e["label"], e["personal"], e["special"], e.get("within", ""), e["local"],
+                      tuple(e.get("local_patterns", ())))
             for kid, e in self.kinds.items()
         }
         for kid, kind in kinds.items():
@@ -352,6 +357,7 @@ class _Builder:
             after=self.exclusions["after"],
             last=self.exclusions["last"],
             types=self.exclusions["types"],
+            bases=self.exclusions["bases"],
         )
         vendors = {
             vid: Vendor(

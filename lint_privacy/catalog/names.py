@@ -6,6 +6,7 @@ patterns of ``names.yaml``, with word-level exclusions so booleans, counts and c
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Kind:
     special: bool
     within: str = ""  # a broader kind that covers this one in a policy's elements (iban -> bank_account)
     local: bool = True  # also found by a parameter's, variable's or mapping key's name, not only a field's
+    local_patterns: tuple[str, ...] = ()  # if any: the only patterns that find it by such a name
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,11 @@ class Names:
         after: Iterable[str],
         last: Iterable[str],
         types: Iterable[str] = (),
+        bases: Iterable[str] = (),
     ) -> None:
         self.kinds: dict[str, Kind] = dict(kinds)
         self._types = frozenset(types)
+        self._bases = tuple(bases)
         order = {kid: i for i, kid in enumerate(self.kinds)}
         self._first = frozenset(first)
         self._after = frozenset(after)
@@ -117,14 +121,23 @@ class Names:
             return None
         return self.personal_kind(name)
 
+    def describes_elsewhere(self, hierarchy: Iterable[str]) -> bool:
+        """Whether a class (its qualified name, then its bases') describes data kept elsewhere,
+        by ``exclusions.bases``: a filter, a table's columns, a test-data factory. Its
+        attributes are no fields holding personal data, whatever their names."""
+        return any(fnmatch.fnmatchcase(q, g) for q in hierarchy for g in self._bases)
+
     def local_kind(self, name: str, *, key: bool = False) -> Kind | None:
         """The personal kind a parameter's, variable's or attribute's name says its value holds,
         or None: the evidence of last resort, for kinds marked ``local`` only. An upper-case
         name is a constant (settings), unless it is a mapping's key (``META["REMOTE_ADDR"]``)."""
         if (name.isupper() and not key) or name.startswith("__"):
             return None
-        kind = self.personal_kind(name)
-        return kind if kind is not None and kind.local else None
+        match = self.classify(name)
+        kind = self.kinds.get(match.kind) if match else None
+        if kind is None or not kind.personal or not kind.local:
+            return None
+        return kind if not kind.local_patterns or match.matched in kind.local_patterns else None
 
     def personal_kind(self, identifier: str) -> Kind | None:
         """The personal kind an identifier names (``classify``), as a Kind; None for none."""

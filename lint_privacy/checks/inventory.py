@@ -140,6 +140,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for info in ctx.symbols.all_classes():
         if info.fact.qualname.endswith(".Meta") or info.fact.qualname == "Meta" or not ctx.wanted(info.path):
             continue
+        if ctx.catalog.names.describes_elsewhere(ctx.symbols.hierarchy(info.qualname)):
+            continue
         for field in info.fact.fields:
             yield from _field(ctx, info, field, covering)
 

@@ -146,7 +146,7 @@ class Lineage:
     def _field_sources(self) -> None:
         names = self.catalog.names
         for info in self.symbols.all_classes():
-            if self.config.is_test(info.path):
+            if self.config.is_test(info.path) or names.describes_elsewhere(self.symbols.hierarchy(info.qualname)):
                 continue
             module_defaults = self.files[info.path].module_defaults
             for f in info.fact.fields:
