@@ -15,7 +15,7 @@ PERSONAL = (
     "email phone person_name postal_address postcode date_of_birth age gender nationality "
     "ip_address mac_address device_id cookie_id user_agent geolocation national_id "
     "passport_number ssn tax_id drivers_license iban bank_account card_number salary "
-    "credit_score photo signature username"
+    "credit_score photo signature username user_object"
 ).split()
 SPECIAL = (
     "health ethnicity religion political_opinion sexual_orientation biometric "
@@ -128,7 +128,24 @@ def test_positive(names, identifier, kind):
 
 
 def test_every_personal_kind_has_a_positive():
-    assert {k for _, k in POSITIVES} == set(PERSONAL) | set(SPECIAL)
+    assert {k for _, k in POSITIVES} | set(WHOLE) == set(PERSONAL) | set(SPECIAL)
+
+
+WHOLE = ["user_object"]  # objects, found by object_kind only
+
+
+@pytest.mark.parametrize("identifier", ["user", "requested_user", "current_user", "users", "remote_user"])
+def test_an_object_named_user_is_a_whole_user_object(names, identifier):
+    kind = names.object_kind(identifier)
+    assert kind is not None and kind.id == "user_object" and kind.whole, identifier
+    assert names.classify(identifier) is None or names.classify(identifier).kind != "user_object", identifier
+
+
+@pytest.mark.parametrize("identifier", ["user_id", "user_email", "db_user", "is_user", "num_users",
+                                        "service_user", "USER", "userland"])
+def test_names_that_are_no_user_object(names, identifier):
+    kind = names.object_kind(identifier)
+    assert kind is None or kind.id != "user_object", identifier
 
 
 NEGATIVES = [

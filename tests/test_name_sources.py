@@ -70,6 +70,15 @@ APP = '''
         log.info("sent %d", len(emails))  # L:count
 
 
+    def on_login(sender, user, request, **kwargs):
+        log.info(f"User {user} logged in")  # L:user-object
+
+
+    def user_state(user):
+        log.info("active %s", user.is_active)  # L:user-attribute
+        log.info("order %s", find_order(user))  # L:user-call
+
+
     def reparent(ip, primary_ip4):
         log.info("moved %s to %s", ip, primary_ip4)  # L:infrastructure-ip
 
@@ -141,6 +150,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:self-logger", "PRV601", "unannotated username (reg.user_name"),
     ("# L:rest-of-object", "PRV601", "unannotated email (order_email (parameter of paid)"),
     ("# L:other-key", "PRV601", "unannotated email (billing_email (parameter of checkout)"),
+    ("# L:user-object", "PRV601", "unannotated user_object (user (parameter of on_login)"),
 ])
 def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:
     hit = run.one("app/views.py", line_of(APP, marker), code)
@@ -149,7 +159,8 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
 
 @pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count",
                                     "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key",
-                                    "# L:infrastructure-ip", "# L:configured-user"])
+                                    "# L:infrastructure-ip", "# L:configured-user", "# L:user-attribute",
+                                    "# L:user-call"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 

@@ -38,8 +38,8 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
         "regions")
-_KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "within", "patterns", "exclude",
-              "remove_patterns")
+_KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "whole", "within", "patterns",
+              "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
@@ -217,7 +217,7 @@ class _Builder:
             entry["label"] = _str(m, "label")
         if "within" in m:
             entry["within"] = _str(m, "within")
-        for key, default in (("personal", False), ("special", False), ("local", True)):
+        for key, default in (("personal", False), ("special", False), ("local", True), ("whole", False)):
             if key in m or key not in entry:
                 entry[key] = _bool(m, key, default)
         for key in ("patterns", "exclude", "local_patterns"):
@@ -343,7 +343,7 @@ class _Builder:
                 raise where.error("vendor", f"log_shipping names unknown vendor {shipper.vendor!r}")
         kinds = {
             kid: Kind(kid, e["label"], e["personal"], e["special"], e.get("within", ""), e["local"],
-                      tuple(e.get("local_patterns", ())))
+                      tuple(e.get("local_patterns", ())), e["whole"])
             for kid, e in self.kinds.items()
         }
         for kid, kind in kinds.items():

@@ -31,6 +31,7 @@ class Kind:
     within: str = ""  # a broader kind that covers this one in a policy's elements (iban -> bank_account)
     local: bool = True  # also found by a parameter's, variable's or mapping key's name, not only a field's
     local_patterns: tuple[str, ...] = ()  # if any: the only patterns that find it by such a name
+    whole: bool = False  # an object, personal only when put into a message whole (``f"{user}"``)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class Names:
                     )
                     vocab.update(words)
         self._vocab = frozenset(vocab)
-        self._memo: dict[tuple[str, bool], NameMatch | None] = {}
+        self._memo: dict[tuple[str, bool, bool], NameMatch | None] = {}
 
     def field_kind(self, name: str, value_call: str, type_text: str, constant: bool) -> Kind | None:
         """The personal kind an unannotated class attribute holds by its name, or None. Its
@@ -120,6 +121,15 @@ class Names:
         if value_call.rpartition(".")[2] in self._types or _base_type(type_text) in self._types:
             return None
         return self.personal_kind(name)
+
+    def object_kind(self, name: str) -> Kind | None:
+        """The kind a whole object shows when put into a message, by the last word of its name
+        (``user``, ``request.user``, ``job_result.user``): a ``whole`` kind, or None."""
+        if name.isupper() or name.startswith("__"):
+            return None
+        match = self.classify(name, whole=True)
+        kind = self.kinds.get(match.kind) if match else None
+        return kind if kind is not None and kind.whole else None
 
     def describes_elsewhere(self, hierarchy: Iterable[str]) -> bool:
         """Whether a class (its qualified name, then its bases') describes data kept elsewhere,
@@ -165,24 +175,25 @@ class Names:
                 return word[: -len(cut)] + add
         return word
 
-    def classify(self, identifier: str, *, context: bool = False) -> NameMatch | None:
+    def classify(self, identifier: str, *, context: bool = False, whole: bool = False) -> NameMatch | None:
         """The personal kind this identifier names, or None.
 
         With ``context=True`` the context kinds' patterns take part as well (for telling which
         element an annotated field names); by default only personal kinds are reported.
+        With ``whole=True`` the ``whole`` kinds take part, matched on the last word only.
         """
-        key = (identifier, context)
+        key = (identifier, context, whole)
         try:
             return self._memo[key]
         except KeyError:
             pass
-        result = self._classify(self.words(identifier), context)
+        result = self._classify(self.words(identifier), context, whole)
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         self._memo[key] = result
         return result
 
-    def _classify(self, words: tuple[str, ...], context: bool) -> NameMatch | None:
+    def _classify(self, words: tuple[str, ...], context: bool, whole: bool = False) -> NameMatch | None:
         best: tuple[int, int, int] | None = None
         found: _Pattern | None = None
         n = len(words)
@@ -191,7 +202,8 @@ class Names:
                 end = start + len(pat.words)
                 if end > n or words[start:end] != pat.words:
                     continue
-                if not context and not self.kinds[pat.kind].personal:
+                kind = self.kinds[pat.kind]
+                if (not context and not kind.personal) or (kind.whole and (not whole or end != n)):
                     continue
                 if self._excluded(words, start, end, pat.kind):
                     continue

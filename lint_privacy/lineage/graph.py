@@ -24,6 +24,8 @@ _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
 _LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
 _LOGGER_FACTORY = re.compile(r"(?i)(?:^|\.)\w*logger\(\)$")  # get_logger(), getLogger(), make_logger()
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+# Calls that turn an object into its text: a whole object (a user) goes through them as itself.
+_FORMATTERS = frozenset({"str", "repr", "format", "join", "f", "escape"})
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -50,6 +52,7 @@ class Source:
     jurisdiction: str
     # found only by a name where the value is read: "parameter", "variable", "attribute" or "key"
     local: str = ""
+    whole: bool = False  # an object (a user), personal only where it reaches a sink as itself
 
 
 @dataclass(frozen=True)
@@ -168,10 +171,14 @@ class Lineage:
                                 (info.fact.defaults, module_defaults), kind.id, "low")
         return None
 
+    def _local_kind(self, name: str) -> Kind | None:
+        names = self.catalog.names
+        return names.local_kind(name) or names.object_kind(name)
+
     def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: Kind, local: str) -> None:
         source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind.id,
                               "low")
-        self.sources.append(replace(source, local=local))
+        self.sources.append(replace(source, local=local, whole=kind.whole))
 
     def _source(self, node, label, path, line, ann, defaults, kind, confidence) -> Source:
         anns = [a for a in (ann, *defaults) if a is not None]
@@ -253,7 +260,7 @@ class Lineage:
             if p.annotation is not None and p.annotation.categories:
                 self.sources.append(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
                                                  p.annotation, defaults, "", "high"))
-            elif p.annotation is None and p.name != fn.self_name and (kind := self.catalog.names.local_kind(p.name)):
+            elif p.annotation is None and p.name != fn.self_name and (kind := self._local_kind(p.name)):
                 self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind, "parameter")
         if f.qualname != "<module>":
             # Each assigned version of a variable (v:NAME, v:NAME#2), not the joins (v:NAME~3,
@@ -264,7 +271,7 @@ class Lineage:
                     given[b] = not self._configuration(fn, a)
             for version in sorted(v for v, data in given.items() if data):
                 name = version[2:].partition("#")[0]
-                if "~" not in name and not name.endswith("*") and (kind := self.catalog.names.local_kind(name)):
+                if "~" not in name and not name.endswith("*") and (kind := self._local_kind(name)):
                     self._local_source(f"{fn.fid}|{version}", f"{name} (variable of {f.qualname})", fn,
                                        f.span.line, kind, "variable")
         for i, s in enumerate(f.sources):
@@ -324,7 +331,10 @@ class Lineage:
                     self._edge(src, node, _LOCAL)
         if target is not None:
             self._edge(target, node, _FIELD)
-        elif attr.receiver_text not in ("", fn.self_name) and (kind := self.catalog.names.local_kind(attr.attr)):
+        if attr.receiver_text and (kind := self.catalog.names.object_kind(attr.attr)):
+            # ``request.user``, ``self.user``: the object, whatever its class (it prints a person).
+            self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+        elif target is None and attr.receiver_text not in ("", fn.self_name) and (kind := self.catalog.names.local_kind(attr.attr)):
             # An object of a type we cannot tell: the name itself is the evidence, read here
             # (``request.user.email``, ``member.phone``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
@@ -433,6 +443,8 @@ class Lineage:
         effect = self.catalog.effect(qualified)
         if effect == "clean" or any(fnmatch.fnmatchcase(qualified, g) for g in self.config.anonymisers):
             return
+        if call.func.rpartition(".")[2] in _FORMATTERS:
+            self.full.nodes[result]["formats"] = True
         for nodes in arg_nodes:
             for n in nodes:
                 self._edge(n, result, _LOCAL, pseudonymised=effect == "pseudonymise")
@@ -602,6 +614,10 @@ class Lineage:
                 continue
             # A parameter's name says what its callers pass: its value does not go back to them.
             start = (source.node, 1 if source.local == "parameter" else 0)
+            # A whole object goes on only as itself: not through its attributes, keys or calls
+            # other than those that make its text.
+            nodes = self.full.nodes
+            whole = source.whole
             parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None] = {start: None}
             queue = deque([start])
             hit: dict[str, tuple[str, int]] = {}
@@ -613,6 +629,8 @@ class Lineage:
                 for nxt, attrs in succ[node].items():
                     kind = attrs["kind"]
                     if kind == _RETURN and phase == 1:
+                        continue
+                    if whole and _opens(nxt) and not nodes[nxt].get("formats"):
                         continue
                     nphase = 1 if kind == _CALL else phase
                     ns = (nxt, nphase)
@@ -677,6 +695,12 @@ class Lineage:
         for r in self.reaches():
             if r.sink is sink:
                 yield r
+
+
+def _opens(node: str) -> bool:
+    """Whether a node reads into a value (an attribute, a key, a call's result)."""
+    local = node.rpartition("|")[2]
+    return local[:2] in ("a:", "s:", "c:")
 
 
 def _carries(spec: SinkSpec, arg) -> bool:
