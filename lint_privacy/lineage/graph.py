@@ -416,6 +416,12 @@ class Lineage:
         runner = self.catalog.runner(qualified)
         if runner is not None and self._run(fn, index, call, runner, arg_nodes, result):
             return
+        if self._declared_sink(call) and self.catalog.match_call(qualified) is None:
+            # `# privacy: recipient=... country=...` on a call the catalog does not know (a
+            # project wrapper, an unknown client): the user says the data leaves here.
+            self._sink(fn, index, call, qualified, SinkSpec(id="annotated-call", kind="vendor"),
+                       self._constructors(fn, call), arg_nodes)
+            return
         callee, bound, constructed = self._callee(fn, qualified)
         receiver = [n for n in (self._node(fn, x) for x in call.receiver) if n]
         if constructed is not None:
@@ -459,6 +465,11 @@ class Lineage:
                 for nodes in arg_nodes:
                     for n in nodes:
                         self._edge(n, target, _LOCAL)
+
+    @staticmethod
+    def _declared_sink(call: CallFact) -> bool:
+        ann = call.annotation
+        return ann is not None and bool(ann.get("recipient") or ann.get("country"))
 
     def _run(self, fn: _Fn, index: int, call: CallFact, runner, arg_nodes, result: str) -> bool:
         """``threading.Thread(target=send_mail, args=(...))``: the target is called here with the

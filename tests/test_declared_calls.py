@@ -1,0 +1,70 @@
+"""What the user says wins: a `# privacy: recipient=... country=...` annotation on a call the
+catalog does not know (a project's own wrapper) makes that call where the data leaves, with the
+recipient and country the annotation gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Run, line_of, lint
+
+SMS = '''
+    import pycurl
+
+
+    def post(url, data):
+        c = pycurl.Curl()
+        c.setopt(pycurl.URL, url)
+        c.setopt(pycurl.POSTFIELDS, data)  # L:inside
+        c.perform()
+
+
+    def send(phone, text):
+        post("https://api.example-sms.com/send", f"to={phone}&text={text}")
+'''
+VIEWS = '''
+    from app import sms
+    from app.models import Contact
+
+
+    def notify(c: Contact):
+        sms.send(c.phone, "hello")  # privacy: recipient=zendesk country=US safeguard=scc  # L:declared
+
+
+    def notify_undeclared(c: Contact):
+        sms.send(c.email, "hello")  # privacy: recipient=telecom_operators country=US  # L:undeclared
+
+
+    def notify_plain(c: Contact):
+        sms.send(c.email, "hello")  # L:plain
+'''
+MODELS = '''
+    from django.db import models
+
+
+    class Contact(models.Model):
+        email = models.EmailField()  # privacy: account_user_data retention=12mo
+        phone = models.CharField(max_length=20)  # privacy: account_user_data retention=12mo
+'''
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Run:
+    return lint(tmp_path_factory.mktemp("declared"), {
+        "app/__init__.py": "", "app/models.py": MODELS, "app/sms.py": SMS, "app/views.py": VIEWS})
+
+
+def test_an_annotated_wrapper_call_with_a_declared_recipient_is_quiet(run: Run) -> None:
+    run.none("app/views.py", line_of(VIEWS, "# L:declared"))
+
+
+def test_an_annotated_wrapper_call_is_judged_against_the_policy_at_its_line(run: Run) -> None:
+    hit = run.one("app/views.py", line_of(VIEWS, "# L:undeclared"), "PRV303")
+    assert "account_user_data (Contact.email)" in hit.message and "by app.sms.send" in hit.message, hit
+
+
+def test_the_data_of_annotated_calls_stops_there_and_plain_calls_go_on_into_the_wrapper(run: Run) -> None:
+    run.none("app/views.py", line_of(VIEWS, "# L:plain"))
+    hits = run.at("app/sms.py", line_of(SMS, "# L:inside"))
+    assert hits and all(h.code == "PRV003" for h in hits), run.dump()
+    assert any("Contact.email" in h.message for h in hits) and not any("Contact.phone" in h.message for h in hits), run.dump()
