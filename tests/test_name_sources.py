@@ -79,6 +79,36 @@ APP = '''
         log.info("order %s", find_order(user))  # L:user-call
 
 
+    def clean_user(queryset, value):
+        value = value.strip()
+        if not queryset.filter(email=value).exists():
+            raise ValueError(f"Unknown user: {value}")  # L:keyword-evidence
+
+
+    class BadInput(Exception):
+        pass
+
+
+    def make_error(text):
+        return BadInput(f"bad: {text}")
+
+
+    def reject(contact_email):
+        raise make_error(contact_email)  # L:exception-factory
+
+
+    def reject_slug(slug):
+        raise make_error(slug)  # L:exception-factory-clean
+
+
+    def invalid(cc_list):
+        invalid_emails = []
+        log.info("none yet %s", invalid_emails)  # L:before-append
+        for item in cc_list:
+            invalid_emails.append(item)
+        log.info("invalid %s", invalid_emails)  # L:after-append
+
+
     def reparent(ip, primary_ip4):
         log.info("moved %s to %s", ip, primary_ip4)  # L:infrastructure-ip
 
@@ -151,6 +181,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:rest-of-object", "PRV601", "unannotated email (order_email (parameter of paid)"),
     ("# L:other-key", "PRV601", "unannotated email (billing_email (parameter of checkout)"),
     ("# L:user-object", "PRV601", "unannotated user_object (user (parameter of on_login)"),
+    ("# L:keyword-evidence", "PRV603", "unannotated email (value (passed as email=)"),
+    ("# L:exception-factory", "PRV603", "unannotated email (contact_email (parameter of reject)"),
+    ("# L:after-append", "PRV601", "unannotated email (invalid_emails (variable of invalid)"),
 ])
 def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:
     hit = run.one("app/views.py", line_of(APP, marker), code)
@@ -160,7 +193,7 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
 @pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count",
                                     "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key",
                                     "# L:infrastructure-ip", "# L:configured-user", "# L:user-attribute",
-                                    "# L:user-call"])
+                                    "# L:user-call", "# L:exception-factory-clean", "# L:before-append"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 

@@ -28,6 +28,8 @@ _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{0,40}")  # a key that can be a name: "email", "User-Agent"
+# Methods that put their arguments into their receiver: ``emails.append(e)`` is a new ``emails``.
+MUTATORS = frozenset({"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"})
 
 # Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
@@ -854,6 +856,11 @@ class FunctionWalker:
         if isinstance(func, ast.Attribute) and func.attr in ("get", "pop") and node.args:
             for key_source in self._key_read(func.value, node.args[0], node.lineno):
                 self.edges.add((key_source, f"c:{index}"))
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in MUTATORS \
+                and receiver_var[:2] in ("v:", "p:") and self.versioned:
+            updated = self.write(func.value.id)
+            for n in (receiver_var, *(n for a in args for n in a.nodes)):
+                self.edges.add((n, updated))
         return f"c:{index}"
 
     def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from ..annotations import Annotation
 from ..catalog import Kind, SinkSpec
+from ..extract.flows import MUTATORS
 from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
 from .symbols import ClassInfo, Symbols
 
-_MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"}
 _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
 _LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
 _LOGGER_FACTORY = re.compile(r"(?i)(?:^|\.)\w*logger\(\)$")  # get_logger(), getLogger(), make_logger()
@@ -422,6 +422,7 @@ class Lineage:
             self._sink(fn, index, call, qualified, SinkSpec(id="annotated-call", kind="vendor"),
                        self._constructors(fn, call), arg_nodes)
             return
+        self._keyword_evidence(fn, call)
         callee, bound, constructed = self._callee(fn, qualified)
         receiver = [n for n in (self._node(fn, x) for x in call.receiver) if n]
         if constructed is not None:
@@ -434,10 +435,16 @@ class Lineage:
                         self._edge(n, target, _FIELD)
             if callee is not None:
                 self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
+            if self._exception_class(constructed):  # an exception is its message: str(e), raise make_error()
+                for nodes in arg_nodes:
+                    for n in nodes:
+                        self._edge(n, result, _LOCAL)
             if not call.raised:  # raise MyError(f"... {email}") is still an exception message
                 return
         elif callee is not None:
             self._bind(fn, call, arg_nodes, receiver if bound else [], callee, result, skip_self=bound)
+            if call.raised:  # raise make_error(f"... {email}"): what the factory returns is raised
+                self._sink(fn, index, call, qualified, SinkSpec(id="exception", kind="exception"), (), [[result]])
             return
         spec = self.catalog.match_call(qualified)
         if spec is None and call.raised:
@@ -459,12 +466,32 @@ class Lineage:
         if key is None or not self.catalog.is_clean_attribute(key):  # order.get("status"): as order["status"]
             for n in receiver:
                 self._edge(n, result, _LOCAL)
-        if method in _MUTATORS and call.receiver_var:
+        if method in MUTATORS and call.receiver_var and not self._versioned(fn, call.receiver_var):
             target = self._node(fn, call.receiver_var)
             if target:
                 for nodes in arg_nodes:
                     for n in nodes:
                         self._edge(n, target, _LOCAL)
+
+    def _exception_class(self, class_qual: str) -> bool:
+        return any(q.rpartition(".")[2].endswith(("Error", "Exception")) for q in self.symbols.hierarchy(class_qual))
+
+    def _keyword_evidence(self, fn: _Fn, call: CallFact) -> None:
+        """``Q(email=value)``, ``send(to_email=addr)``: a local passed under a keyword that names
+        personal data holds that data (the keyword is the name evidence)."""
+        for a in call.args:
+            if not a.keyword or len(a.nodes) != 1 or not a.name.isidentifier() or a.nodes[0][:2] not in ("v:", "p:"):
+                continue
+            if self.catalog.names.local_kind(a.name) is None and (kind := self.catalog.names.local_kind(a.keyword)):
+                node = self._node(fn, a.nodes[0])
+                local = "parameter" if a.nodes[0].startswith("p:") else "variable"
+                self._local_source(node, f"{a.name} (passed as {a.keyword}=)", fn, call.line, kind, local)
+
+    @staticmethod
+    def _versioned(fn: _Fn, local: str) -> bool:
+        """Whether a local node is a version of a function's local (the extraction already made
+        a mutated receiver a new version), not a global or a module-level name."""
+        return fn.fact.qualname != "<module>" and local[:2] in ("v:", "p:")
 
     @staticmethod
     def _declared_sink(call: CallFact) -> bool:
