@@ -109,6 +109,17 @@ APP = '''
         log.info("invalid %s", invalid_emails)  # L:after-append
 
 
+    class LockService:
+        def locked_users(self):
+            return []
+
+
+    def unlock_all():
+        service = LockService()
+        for user in service.locked_users():
+            log.info(f"unlocking {user.username}")  # L:method-result
+
+
     def reparent(ip, primary_ip4):
         log.info("moved %s to %s", ip, primary_ip4)  # L:infrastructure-ip
 
@@ -184,6 +195,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:keyword-evidence", "PRV603", "unannotated email (value (passed as email=)"),
     ("# L:exception-factory", "PRV603", "unannotated email (contact_email (parameter of reject)"),
     ("# L:after-append", "PRV601", "unannotated email (invalid_emails (variable of invalid)"),
+    ("# L:method-result", "PRV601", "unannotated username (LockService().locked_users()[].username"),
 ])
 def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:
     hit = run.one("app/views.py", line_of(APP, marker), code)

@@ -309,7 +309,9 @@ class Lineage:
                 cut = min(cut, i)
         if cut == len(qualified):
             return None
-        prefix = qualified[:cut]
+        prefix, rest = qualified[:cut], qualified[cut:]
+        if rest.startswith("()") and rest not in ("()", "()[]"):
+            return None  # Service().get_users()[]: what a method returns, not the instance
         return prefix if prefix in self.symbols.classes else None
 
     def _attr_target(self, fn: _Fn, recv: str, attr: str) -> str | None:
