@@ -78,7 +78,8 @@ class Finding:
 def merge(findings: list[Finding]) -> list[Finding]:
     """Fold findings that share a key; further origins are counted in the message ("+2 more")."""
     groups: dict[tuple[object, ...], list[Finding]] = {}
-    for f in sorted(findings, key=Finding.sort_key):
+    # Within a statement and code, the order the checks made them in: the strongest evidence first.
+    for f in sorted(findings, key=lambda f: f.sort_key()[:4]):
         # Only findings about data flows fold: distinct annotation problems stay distinct.
         groups.setdefault(f.key if f.origins else (*f.key, f.message), []).append(f)
     merged: list[Finding] = []

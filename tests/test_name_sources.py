@@ -301,8 +301,8 @@ WRAPPED_MAIL = {
         from app.extensions import mail
 
 
-        def send_email(subject, recipients, body):
-            msg = Message(subject, recipients=recipients, body=body)
+        def send_email(subject, targets, body):  # `recipients` would be an e-mail by its name
+            msg = Message(subject, recipients=targets, body=body)
             mail.send(msg)  # L:send
 
 
@@ -337,10 +337,10 @@ THREADS = {
         pool = ThreadPoolExecutor()
 
 
-        def mailto(subject, body, recipients):
+        def mailto(subject, body, targets):
             email_thread = threading.Thread(  # L:thread
                 target=send_mail,
-                args=(subject, body, "noreply@example.org", recipients),
+                args=(subject, body, "noreply@example.org", targets),
             )
             email_thread.start()
 

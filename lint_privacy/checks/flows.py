@@ -49,11 +49,16 @@ def sink_flows(ctx: Context) -> list[SinkFlows]:
     return flows
 
 
+_LOCAL_RANK = {"attribute": 0, "key": 0, "variable": 1, "parameter": 2, "keyword": 3}
+
+
 def _strongest(reaches: list[Reach]) -> tuple[Reach, ...]:
     """A local name (a parameter ``email``) is the evidence of last resort: where a field, an
-    annotation or request input reaches the same call, it says what the data is."""
+    annotation or request input reaches the same call, it says what the data is. Among local
+    names, the value read where it is (``user.email``) speaks before the variable or parameter
+    holding it further on, and a keyword it was passed under comes last."""
     known = tuple(r for r in reaches if not r.source.local)
-    return known or tuple(reaches)
+    return known or tuple(sorted(reaches, key=lambda r: _LOCAL_RANK.get(r.source.local, 1)))
 
 
 def origin(reach: Reach, category: str = "") -> Origin:

@@ -163,6 +163,8 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
             )
     if vendor is not None and not countries and vendor.country and not vendor.region_provider:
         countries, country_from = (vendor.country,), f"{vendor.name}'s processing location (catalog)"
+    if spec.kind == "mail" and not host and not unresolved and vendor is None:
+        unresolved = "the mail server is chosen by configuration at run time"
     if country:
         countries, country_from, unresolved = (country,), "the call's annotation", ""
     leaves = vendor is not None or bool(host) or bool(recipient)

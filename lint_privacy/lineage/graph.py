@@ -24,6 +24,13 @@ _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
 _LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
 _LOGGER_FACTORY = re.compile(r"(?i)(?:^|\.)\w*logger\(\)$")  # get_logger(), getLogger(), make_logger()
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+# Manager and query methods whose result is rows of the model (Django, SQLAlchemy, Flask-SQLAlchemy).
+_QUERYSET_METHODS = frozenset({
+    "get", "filter", "exclude", "first", "last", "all", "order_by", "get_or_create", "update_or_create",
+    "select_related", "prefetch_related", "only", "defer", "distinct", "annotate", "using", "latest",
+    "earliest", "in_bulk", "filter_by", "one", "one_or_none", "scalar", "get_or_404", "first_or_404",
+    "restrict", "none", "iterator",
+})
 # Calls that turn an object into its text: a whole object (a user) goes through them as itself.
 _FORMATTERS = frozenset({"str", "repr", "format", "join", "f", "escape"})
 
@@ -50,7 +57,8 @@ class Source:
     role: str  # "controller" or "processor"
     subject: str
     jurisdiction: str
-    # found only by a name where the value is read: "parameter", "variable", "attribute" or "key"
+    # found only by a name where the value is read: "parameter", "variable", "attribute", "key", or
+    # "keyword" (a local passed under a keyword naming personal data: Q(email=value))
     local: str = ""
     whole: bool = False  # an object (a user), personal only where it reaches a sink as itself
 
@@ -460,9 +468,10 @@ class Lineage:
             return
         if call.func.rpartition(".")[2] in _FORMATTERS:
             self.full.nodes[result]["formats"] = True
-        for nodes in arg_nodes:
-            for n in nodes:
-                self._edge(n, result, _LOCAL, pseudonymised=effect == "pseudonymise")
+        if not self._orm_lookup(fn, call):  # User.objects.get(pk=x) is a row, not x
+            for nodes in arg_nodes:
+                for n in nodes:
+                    self._edge(n, result, _LOCAL, pseudonymised=effect == "pseudonymise")
         method = call.func.rsplit(".", 1)[-1]
         key = call.args[0].const if call.args and method in ("get", "pop") else None
         if key is None or not self.catalog.is_clean_attribute(key):  # order.get("status"): as order["status"]
@@ -475,6 +484,14 @@ class Lineage:
                     for n in nodes:
                         self._edge(n, target, _LOCAL)
 
+    def _orm_lookup(self, fn: _Fn, call: CallFact) -> bool:
+        """A query of a project model's manager (``Webhook.objects.get(pk=...)``,
+        ``User.query.filter_by(...)``): its result is what the database holds, not its criteria."""
+        chain = re.split(r"\.(?:objects|query)\.", call.func, maxsplit=1)
+        if len(chain) != 2 or not all(m.removesuffix("()") in _QUERYSET_METHODS for m in chain[1].split(".")):
+            return False
+        return self.instance_class(fn.path, call.func) is not None
+
     def _exception_class(self, class_qual: str) -> bool:
         return any(q.rpartition(".")[2].endswith(("Error", "Exception")) for q in self.symbols.hierarchy(class_qual))
 
@@ -486,8 +503,7 @@ class Lineage:
                 continue
             if self.catalog.names.local_kind(a.name) is None and (kind := self.catalog.names.local_kind(a.keyword)):
                 node = self._node(fn, a.nodes[0])
-                local = "parameter" if a.nodes[0].startswith("p:") else "variable"
-                self._local_source(node, f"{a.name} (passed as {a.keyword}=)", fn, call.line, kind, local)
+                self._local_source(node, f"{a.name} (passed as {a.keyword}=)", fn, call.line, kind, "keyword")
 
     @staticmethod
     def _versioned(fn: _Fn, local: str) -> bool:
@@ -653,7 +669,7 @@ class Lineage:
             if source.node not in succ:
                 continue
             # A parameter's name says what its callers pass: its value does not go back to them.
-            start = (source.node, 1 if source.local == "parameter" else 0)
+            start = (source.node, 1 if source.node.rpartition("|")[2].startswith("p:") and source.local else 0)
             # A whole object goes on only as itself: not through its attributes, keys or calls
             # other than those that make its text.
             nodes = self.full.nodes
