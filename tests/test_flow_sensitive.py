@@ -141,6 +141,17 @@ FLOWS = '''
         logger.info(x)  # F:flagged_after_match
 
 
+    def dict_keys(c: Contact, model_name):
+        context = {"to": c.email, "model": model_name}
+        logger.info(context["model"])  # F:quiet_other_key
+        logger.info(context.get("model"))  # F:quiet_other_key_get
+        logger.info(context["to"])  # F:flagged_same_key
+        context["copy"] = c.email
+        logger.info(context["copy"])  # F:flagged_stored_key
+        context[model_name] = c.email
+        logger.info(context["model"])  # F:flagged_after_unknown_key
+
+
     def parameter_reassigned(email):
         email = "redacted"
         logger.info(email)  # F:quiet_parameter_reassigned
@@ -171,5 +182,5 @@ def test_a_value_replaced_on_every_path_is_not_flagged(run: Run, marker: str) ->
 
 
 def test_every_marker_is_tested() -> None:
-    assert len(MARKERS) == 20
+    assert len(MARKERS) == 25
     assert all(m.startswith(("flagged", "quiet")) for m in MARKERS)

@@ -285,6 +285,9 @@ class FunctionWalker:
         self.env: Env = {}
         self._count: dict[str, int] = {p.name: 1 for p in params}  # p:NAME is a parameter's first version
         self._written: list[tuple[str, str]] = []  # every version made, in order (a try's handlers)
+        # Versions holding a dict literal with constant keys: what each key holds (d["k"] reads it).
+        self._dict_keys: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._last_dict: tuple[int, dict[str, tuple[str, ...]]] = (0, {})
         for p in params:
             cls = p.type_text
             if cls:
@@ -458,6 +461,8 @@ class FunctionWalker:
             value = ev(stmt.value)
             for t in stmt.targets:
                 self.assign(t, value, stmt, annotation, guards)
+                if isinstance(t, ast.Name) and self._last_dict[0] == id(stmt.value):
+                    self._dict_keys[self.read(t.id)] = dict(self._last_dict[1])
             self._annotated_variable(stmt, stmt.targets)
         elif isinstance(stmt, ast.AugAssign):
             value = ev(stmt.value)
@@ -647,6 +652,12 @@ class FunctionWalker:
                     dst = self.read(base.id)
                     for n in value:
                         self.edges.add((n, dst))
+                    keys = self._dict_keys.get(dst)
+                    if keys is not None:
+                        if base is t.value and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str):
+                            keys[t.slice.value] = (*keys.get(t.slice.value, ()), *value)
+                        else:
+                            del self._dict_keys[dst]  # d[k] = v, d[a][b] = v: any key may hold it
                 elif isinstance(base, ast.Attribute):
                     stack.append(base)
 
@@ -761,7 +772,12 @@ class FunctionWalker:
             if source:
                 return source
             keyed = self._key_read(node.value, node.slice, node.lineno)
-            for n in of(node.value) if keyed else ():
+            holds = of(node.value)
+            if keyed and isinstance(node.value, ast.Name):
+                keys = self._dict_keys.get(self.read(node.value.id))
+                if keys is not None:  # a dict literal of this function: only what that key holds
+                    holds = keys.get(node.slice.value, ())  # type: ignore[attr-defined]
+            for n in holds if keyed else ():
                 self.edges.add((n, keyed[0]))  # the lineage stage may cut it: d["status"] of a dict with an e-mail
             return keyed or of(node.value)
         if t is ast.Compare:
@@ -772,6 +788,11 @@ class FunctionWalker:
         if t is ast.IfExp:
             return of(node.body) + of(node.orelse)
         if t is ast.Dict:
+            if all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys):
+                keys: dict[str, tuple[str, ...]] = {}
+                for k, v in zip(node.keys, node.values):
+                    keys[k.value] = (*keys.get(k.value, ()), *of(v))  # type: ignore[union-attr]
+                self._last_dict = (id(node), keys)
             return tuple(n for v in node.values for n in of(v))
         if t is ast.DictComp:
             self._comprehension_targets(node, results)
@@ -829,6 +850,10 @@ class FunctionWalker:
             receiver = results.get(id(func.value), ())
             if isinstance(func.value, ast.Name):
                 receiver_var = self.read(func.value.id)
+                keys = self._dict_keys.get(receiver_var)
+                key = node.args[0] if node.args else None
+                if keys is not None and func.attr in ("get", "pop") and isinstance(key, ast.Constant):
+                    receiver = keys.get(key.value, ())  # context.get("model") of a dict literal: that key only
             source = self._request_get(func, node)
             if source:
                 return source[0]
