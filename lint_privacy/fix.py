@@ -69,7 +69,7 @@ def plan(config: Config, policy: Policy, catalog: Catalog, files: dict, symbols)
                 siblings += [c for c in f.annotation.categories if c not in siblings]
         for f in info.fact.fields:
             name = f.name
-            kind = catalog.names.field_kind(name, f.value_call, f.type_text, f.constant) if f.annotation is None else None
+            kind = catalog.names.field_kind(f, qual) if f.annotation is None else None
             if kind is None or (info.path, f.span.line) in suppressed:
                 continue
             covering = [c.id for c in policy.categories.values() if kind.id in c.elements]

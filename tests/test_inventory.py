@@ -505,3 +505,47 @@ def test_a_model_field_is_still_found(describers: Run) -> None:
 @pytest.mark.parametrize("marker", ["# L:filter", "# L:table", "# L:factory", "# L:job-var"])
 def test_filters_tables_factories_and_network_inputs_are_no_personal_fields(describers: Run, marker: str) -> None:
     describers.none("app/filters.py", line_of(DESCRIBERS["app/filters.py"], marker))
+
+
+PEOPLE = {
+    "app/__init__.py": "",
+    "app/models.py": """
+        from django.db import models
+
+
+        class User(models.Model):
+            name = models.CharField(max_length=80)  # L:user-name
+
+
+        class ContactBase(models.Model):
+            display_name = models.CharField(max_length=80)  # L:contact-name
+
+
+        class UserGroup(models.Model):
+            name = models.CharField(max_length=80)  # L:group-name
+
+
+        class Project(models.Model):
+            name = models.CharField(max_length=80)  # L:project-name
+
+
+        class ProhibitedUserName(models.Model):
+            name = models.CharField(max_length=80)  # L:prohibited-name
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory) -> Run:
+    return lint(tmp_path_factory.mktemp("people"), PEOPLE)
+
+
+@pytest.mark.parametrize("marker, owner", [("# L:user-name", "User.name"), ("# L:contact-name", "ContactBase.display_name")])
+def test_a_name_of_a_class_of_people_is_a_personal_name(people: Run, marker: str, owner: str) -> None:
+    hit = people.one("app/models.py", line_of(PEOPLE["app/models.py"], marker), "PRV103")
+    assert hit.message.startswith(f"{owner} looks like personal data (personal name)"), hit
+
+
+@pytest.mark.parametrize("marker", ["# L:group-name", "# L:project-name", "# L:prohibited-name"])
+def test_a_name_of_anything_else_is_not(people: Run, marker: str) -> None:
+    people.none("app/models.py", line_of(PEOPLE["app/models.py"], marker))

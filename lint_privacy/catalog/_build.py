@@ -37,9 +37,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
-        "regions")
+        "regions", "person_classes", "not_person_classes")
 _KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "whole", "within", "patterns",
-              "exclude", "remove_patterns")
+              "class_patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
@@ -154,7 +154,7 @@ class _Builder:
         self.shippers: list[tuple[LogShipper, YMap]] = []
         self.lists: dict[str, list[str]] = {
             "pseudonymisers": [], "cleaners": [], "clean_attributes": [], "logger_names": [],
-            "settings_containers": []
+            "settings_containers": [], "person_classes": [], "not_person_classes": []
         }
         self.runners: dict[str, ArgRef] = {}
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
@@ -212,7 +212,7 @@ class _Builder:
         if entry is None:
             if "label" not in m or "personal" not in m:
                 raise m.error(None, f"new kind {kid!r} needs 'label' and 'personal'")
-            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "local_patterns": []}
+            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "local_patterns": [], "class_patterns": []}
         if "label" in m:
             entry["label"] = _str(m, "label")
         if "within" in m:
@@ -220,7 +220,7 @@ class _Builder:
         for key, default in (("personal", False), ("special", False), ("local", True), ("whole", False)):
             if key in m or key not in entry:
                 entry[key] = _bool(m, key, default)
-        for key in ("patterns", "exclude", "local_patterns"):
+        for key in ("patterns", "exclude", "local_patterns", "class_patterns"):
             items = _strs(m, key)
             for i, text in enumerate(items):
                 if not split_words(text):
@@ -358,6 +358,9 @@ class _Builder:
             last=self.exclusions["last"],
             types=self.exclusions["types"],
             bases=self.exclusions["bases"],
+            class_patterns={kid: e.get("class_patterns", []) for kid, e in self.kinds.items()},
+            person_classes=self.lists["person_classes"],
+            not_person_classes=self.lists["not_person_classes"],
         )
         vendors = {
             vid: Vendor(

@@ -10,6 +10,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 # Upper-case runs before a capitalised word (HTTPServer -> HTTP Server), capitalised or lower
 # words, trailing upper-case runs. Digits and punctuation separate words and are dropped, so
@@ -32,6 +33,15 @@ class Kind:
     local: bool = True  # also found by a parameter's, variable's or mapping key's name, not only a field's
     local_patterns: tuple[str, ...] = ()  # if any: the only patterns that find it by such a name
     whole: bool = False  # an object, personal only when put into a message whole (``f"{user}"``)
+
+
+class FieldLike(Protocol):
+    """What :meth:`Names.field_kind` reads of a class attribute (``facts.FieldFact``)."""
+
+    name: str
+    value_call: str
+    type_text: str
+    constant: bool
 
 
 @dataclass(frozen=True)
@@ -85,10 +95,16 @@ class Names:
         last: Iterable[str],
         types: Iterable[str] = (),
         bases: Iterable[str] = (),
+        class_patterns: Mapping[str, Iterable[str]] | None = None,
+        person_classes: Iterable[str] = (),
+        not_person_classes: Iterable[str] = (),
     ) -> None:
         self.kinds: dict[str, Kind] = dict(kinds)
         self._types = frozenset(types)
         self._bases = tuple(bases)
+        self._person_classes = frozenset(w for text in person_classes for w in split_words(text))
+        self._not_person_classes = frozenset(w for text in not_person_classes for w in split_words(text))
+        self._class_patterns = {split_words(text): kid for kid, texts in (class_patterns or {}).items() for text in texts}
         order = {kid: i for i, kid in enumerate(self.kinds)}
         self._first = frozenset(first)
         self._after = frozenset(after)
@@ -110,17 +126,27 @@ class Names:
         self._vocab = frozenset(vocab)
         self._memo: dict[tuple[str, bool, bool], NameMatch | None] = {}
 
-    def field_kind(self, name: str, value_call: str, type_text: str, constant: bool) -> Kind | None:
+    def field_kind(self, field: FieldLike, owner: str = "") -> Kind | None:
         """The personal kind an unannotated class attribute holds by its name, or None. Its
         value is evidence too: an untyped constant, class reference or list
         (``EmailChange = "account:email:change"``, ``address_parser_class = Parser``) holds no
         person's data, nor does a value of a type in ``exclusions.types`` (``BooleanField()``,
-        ``ForeignKey(...)``, ``Mapped[bool]``, ``int``); ``mobile = None`` is a placeholder."""
-        if name.startswith("__") or (name.isupper() and len(name) > 1) or (constant and not type_text):
+        ``ForeignKey(...)``, ``Mapped[bool]``, ``int``); ``mobile = None`` is a placeholder.
+        Its class is evidence as well: a ``name`` of a class named after a person
+        (``person_classes``: ``User.name``, ``Contact.name``) is that person's name."""
+        name = field.name
+        if name.startswith("__") or (name.isupper() and len(name) > 1) or (field.constant and not field.type_text):
             return None
-        if value_call.rpartition(".")[2] in self._types or _base_type(type_text) in self._types:
+        if field.value_call.rpartition(".")[2] in self._types or _base_type(field.type_text) in self._types:
             return None
-        return self.personal_kind(name)
+        kind = self.personal_kind(name)
+        if kind is None and self._person_class(owner):
+            kind = self.kinds.get(self._class_patterns.get(self.words(name), ""))
+        return kind
+
+    def _person_class(self, owner: str) -> bool:
+        words = self.words(owner.rpartition(".")[2])
+        return bool(words) and words[0] in self._person_classes and not self._not_person_classes.intersection(words)
 
     def object_kind(self, name: str) -> Kind | None:
         """The kind a whole object shows when put into a message, by the last word of its name

@@ -190,8 +190,10 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[st
     covering = _covering(ctx, match.kind, covering_of) if match else []
     ann = field.annotation
     if ann is None:
-        if ctx.catalog.names.field_kind(name, field.value_call, field.type_text, field.constant) is None:
+        kind = ctx.catalog.names.field_kind(field, owner)
+        if kind is None:
             return
+        covering = _covering(ctx, kind.id, covering_of)
         if not covering:
             yield finding(PRV106, info.path, line, col, owner=owner, field=name, kind=kind.label.removesuffix(" data"))
         else:

@@ -173,7 +173,7 @@ class Lineage:
             match = names.classify(f.name)
             return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, ann,
                                 (info.fact.defaults, module_defaults), match.kind if match else "", "high")
-        kind = names.field_kind(f.name, f.value_call, f.type_text, f.constant) if ann is None else None
+        kind = names.field_kind(f, info.fact.qualname) if ann is None else None
         if kind is not None:
             return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, None,
                                 (info.fact.defaults, module_defaults), kind.id, "low")
