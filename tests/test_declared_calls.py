@@ -68,3 +68,22 @@ def test_the_data_of_annotated_calls_stops_there_and_plain_calls_go_on_into_the_
     hits = run.at("app/sms.py", line_of(SMS, "# L:inside"))
     assert hits and all(h.code == "PRV003" for h in hits), run.dump()
     assert any("Contact.email" in h.message for h in hits) and not any("Contact.phone" in h.message for h in hits), run.dump()
+
+
+CATALOG = '''
+    sinks:
+      our-sms:
+        kind: vendor
+        vendor: twilio
+        calls: [app.sms.send]
+'''
+
+
+def test_a_project_function_named_in_the_projects_catalog_is_a_sink(tmp_path) -> None:
+    run = lint(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/sms.py": SMS, "app/views.py": VIEWS,
+                          "privacy/catalog.yaml": CATALOG,
+                          "pyproject.toml": '[tool.lint-privacy]\ncatalog = ["privacy/catalog.yaml"]\n'})
+    hits = run.at("app/views.py", line_of(VIEWS, "# L:plain"))
+    assert hits and all("Twilio" in h.message for h in hits), run.dump()
+    inside = run.at("app/sms.py", line_of(SMS, "# L:inside"))  # the callers' data stops at the sink
+    assert not any("Contact." in h.message for h in inside), run.dump()

@@ -426,11 +426,15 @@ class Lineage:
         runner = self.catalog.runner(qualified)
         if runner is not None and self._run(fn, index, call, runner, arg_nodes, result):
             return
-        if self._declared_sink(call) and self.catalog.match_call(qualified) is None:
+        spec = self.catalog.match_call(qualified)
+        if spec is None and self._declared_sink(call):
             # `# privacy: recipient=... country=...` on a call the catalog does not know (a
             # project wrapper, an unknown client): the user says the data leaves here.
-            self._sink(fn, index, call, qualified, SinkSpec(id="annotated-call", kind="vendor"),
-                       self._constructors(fn, call), arg_nodes)
+            spec = SinkSpec(id="annotated-call", kind="vendor")
+        if spec is not None and (spec.id == "annotated-call" or self._callee(fn, qualified)[0] is not None):
+            # ...and a sink of the catalog (a project's own: `app.lib.http.post`) is where the
+            # data leaves, not a function to follow.
+            self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
         self._keyword_evidence(fn, call)
         callee, bound, constructed = self._callee(fn, qualified)
@@ -456,12 +460,10 @@ class Lineage:
             if call.raised:  # raise make_error(f"... {email}"): what the factory returns is raised
                 self._sink(fn, index, call, qualified, SinkSpec(id="exception", kind="exception"), (), [[result]])
             return
-        spec = self.catalog.match_call(qualified)
         if spec is None and call.raised:
             spec = SinkSpec(id="exception", kind="exception")
         if spec is not None:
-            self._sink(fn, index, call, qualified, spec, self._constructors(fn, call),
-                       [nodes for a, nodes in zip(call.args, arg_nodes) if _carries(spec, a)])
+            self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
         effect = self.catalog.effect(qualified)
         if effect == "clean" or any(fnmatch.fnmatchcase(qualified, g) for g in self.config.anonymisers):
@@ -533,6 +535,11 @@ class Lineage:
             return False
         self._sink(fn, index, call, target, spec, (), others)
         return True
+
+    def _sink_call(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec, arg_nodes) -> None:
+        """The call is a sink: the arguments the spec says carry data reach it."""
+        self._sink(fn, index, call, qualified, spec, self._constructors(fn, call),
+                   [nodes for a, nodes in zip(call.args, arg_nodes) if _carries(spec, a)])
 
     def _sink(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec,
               constructors: tuple[CallFact, ...], data: list[list[str]]) -> None:
