@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 PLACES = ("definition", "call", "def", "defaults")
+NONE = "none"  # `# privacy: none` on a definition or call: not personal data
 KEYS_BY_PLACE: dict[str, tuple[str, ...]] = {
     "definition": ("retention", "purpose", "basis", "subject", "jurisdiction", "role"),
     "call": ("recipient", "country", "safeguard", "retention"),
@@ -111,6 +112,7 @@ class Annotation:
     suggested: tuple[str, ...]
     pairs: tuple[tuple[str, str], ...]
     problems: tuple[AnnotationProblem, ...]
+    none: bool = False  # `# privacy: none`: not personal data, whatever its name
 
     def get(self, key: str) -> str | None:
         for k, value in self.pairs:
@@ -273,6 +275,7 @@ class _Builder:
     last_word: str = ""
     comma_column: int = 0
     pairs_started: bool = False
+    none: bool = False
 
     def problem(self, column: int, message: str) -> None:
         self.problems.append(AnnotationProblem(column, message))
@@ -291,6 +294,15 @@ class _Builder:
         return self.place == "definition" and not self.pairs_started
 
     def word(self, word: str, column: int) -> None:
+        if word == NONE and self.place in ("definition", "call"):
+            if self.first_column is not None:
+                self.problem(column, f"'{NONE}' stands alone: it says the data is not personal, so nothing else applies")
+            self._token(column, "word")
+            self.none = True
+            return
+        if self.none:
+            self.problem(column, f"'{NONE}' stands alone: remove {_shown(word)} or '{NONE}'")
+            return
         hint = _key_hint(word)
         if hint:
             # A key written without '=' is a failed pair, not a category id.
@@ -336,6 +348,9 @@ class _Builder:
         self.comma_column = column
 
     def pair(self, key: str, value: str, column: int, value_column: int) -> None:
+        if self.none:
+            self.problem(column, f"'{NONE}' stands alone: remove {key}={value} or '{NONE}'")
+            return
         self._close_ids()
         self._token(column, "pair")
         self.pairs_started = True
@@ -362,7 +377,7 @@ class _Builder:
         self._close_ids()
         if self.first_column is None:
             self.problem(column, f"empty annotation: {_takes(self.place, self.example)}")
-        elif self.place == "definition" and not self.words:
+        elif self.place == "definition" and not self.words and not self.none:
             self.problem(
                 self.first_column,
                 f"a definition needs a category id before its key=value pairs, e.g. {self.example}",
@@ -382,6 +397,7 @@ class _Builder:
             suggested=tuple(self.suggested),
             pairs=tuple(self.pairs.items()),
             problems=tuple(problems),
+            none=self.none,
         )
 
 

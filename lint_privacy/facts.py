@@ -125,6 +125,7 @@ class FunctionFact:
     edges: tuple[tuple[str, str], ...]  # local flow edges (from, to)
     var_types: tuple[tuple[str, str], ...]  # local node -> class spelling (``v:user`` -> ``User``)
     attr_stores: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (receiver text, attr, nodes)
+    plain: tuple[str, ...] = ()  # versions of variables annotated `# privacy: none` (hold nothing personal)
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,17 @@ def test_a_project_function_named_in_the_projects_catalog_is_a_sink(tmp_path) ->
     assert hits and all("Twilio" in h.message for h in hits), run.dump()
     inside = run.at("app/sms.py", line_of(SMS, "# L:inside"))  # the callers' data stops at the sink
     assert not any("Contact." in h.message for h in inside), run.dump()
+
+
+def test_a_project_whose_data_leaves_through_its_own_wrapper_shows_the_recipients_in_the_data_map(tmp_path) -> None:
+    import json
+
+    from conftest import run_cli
+
+    lint(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/sms.py": SMS, "app/views.py": VIEWS})
+    cli = run_cli(tmp_path, "graph", "--format", "json", "--no-cache")
+    nodes = json.loads(cli.stdout)["nodes"]
+    recipients = {n["label"] for n in nodes if n.get("kind") == "recipient"}
+    assert "Zendesk, Inc." in recipients, recipients
+    assert any(label.startswith("Telecom operators") for label in recipients), recipients
+    assert {n["label"] for n in nodes if n.get("kind") == "sink"} >= {"app.sms.send"}, nodes

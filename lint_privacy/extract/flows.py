@@ -285,6 +285,7 @@ class FunctionWalker:
         self.env: Env = {}
         self._count: dict[str, int] = {p.name: 1 for p in params}  # p:NAME is a parameter's first version
         self._written: list[tuple[str, str]] = []  # every version made, in order (a try's handlers)
+        self.plain: list[str] = []  # versions annotated `# privacy: none`
         # Versions holding a dict literal with constant keys: what each key holds (d["k"] reads it).
         self._dict_keys: dict[str, dict[str, tuple[str, ...]]] = {}
         self._last_dict: tuple[int, dict[str, tuple[str, ...]]] = (0, {})
@@ -425,6 +426,7 @@ class FunctionWalker:
             edges=tuple(sorted(self.edges)),
             var_types=tuple(sorted(self.origins.items())),
             attr_stores=tuple(self.attr_stores),
+            plain=tuple(self.plain),
         )
 
     def _origins_pass(self) -> None:
@@ -600,6 +602,9 @@ class FunctionWalker:
             if marker is not None:
                 self.marker_sites.append(AnnotationSite(stmt.lineno, stmt.col_offset, "definition", marker))
                 ann = marker
+        if ann is not None and ann.none:  # the value of this assignment holds nothing personal
+            self.plain.extend(self.read(t.id) for t in targets if isinstance(t, ast.Name))
+            return
         if ann is None or not ann.categories:
             return
         for t in targets:

@@ -255,9 +255,12 @@ class Lineage:
 
     def _function(self, fn: _Fn) -> None:
         f = fn.fact
+        plain = set(f.plain)
         for a, b in f.edges:
             if b.startswith("s:") and self._clean_key(f.sources[int(b[2:])]):
                 continue  # order["status"] carries none of the order's personal data
+            if b in plain:
+                continue  # `x = ...  # privacy: none`
             na, nb = self._node(fn, a), self._node(fn, b)
             if na and nb:
                 self._edge(na, nb, _LOCAL)
@@ -275,7 +278,7 @@ class Lineage:
             # v:NAME*), and only when it is given data that is no constant and no configuration.
             given: dict[str, bool] = {}
             for a, b in f.edges:
-                if b.startswith("v:") and not given.get(b):
+                if b.startswith("v:") and not given.get(b) and b not in plain:
                     given[b] = not self._configuration(fn, a)
             for version in sorted(v for v, data in given.items() if data):
                 name = version[2:].partition("#")[0]
@@ -421,6 +424,8 @@ class Lineage:
     def _call(self, fn: _Fn, index: int, call: CallFact) -> None:
         result = f"{fn.fid}|c:{index}"
         self.full.add_node(result)
+        if call.annotation is not None and call.annotation.none:
+            return  # `# privacy: none`: the user says nothing personal goes into or out of it
         qualified = self.resolve_call(fn, call.func)
         arg_nodes = [[n for n in (self._node(fn, x) for x in a.nodes) if n] for a in call.args]
         runner = self.catalog.runner(qualified)
