@@ -21,6 +21,8 @@ APP = '''
     from app.logs import get_logger
     from app.models import Customer
     from orderlib import find_order
+    from django.contrib.auth.models import AbstractUser
+    from django.db import models
 
     log = logging.getLogger(__name__)
     logger = get_logger()
@@ -109,6 +111,14 @@ APP = '''
         log.info("invalid %s", invalid_emails)  # L:after-append
 
 
+    class Staff(AbstractUser):
+        badge = models.CharField(max_length=10)
+
+
+    def welcome(staff: Staff):
+        log.info("welcome %s", staff.email)  # L:inherited-field
+
+
     class LockService:
         def locked_users(self):
             return []
@@ -194,6 +204,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:keyword-evidence", "PRV603", "unannotated email (value (passed as email=)"),
     ("# L:exception-factory", "PRV603", "unannotated email (contact_email (parameter of reject)"),
     ("# L:after-append", "PRV601", "unannotated email (invalid_emails (variable of invalid)"),
+    ("# L:inherited-field", "PRV601", "unannotated email (Staff().email"),
     ("# L:method-result", "PRV601", "unannotated username (LockService().locked_users()[].username"),
 ])
 def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:

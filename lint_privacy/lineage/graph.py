@@ -347,10 +347,18 @@ class Lineage:
         if attr.receiver_text and (kind := self.catalog.names.object_kind(attr.attr)):
             # ``request.user``, ``self.user``: the object, whatever its class (it prints a person).
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
-        elif target is None and attr.receiver_text not in ("", fn.self_name) and (kind := self.catalog.names.local_kind(attr.attr)):
-            # An object of a type we cannot tell: the name itself is the evidence, read here
-            # (``request.user.email``, ``member.phone``), not every field of that name in the project.
+        elif (target is None or not self._declared(target)) and attr.receiver_text not in ("", fn.self_name) \
+                and (kind := self.catalog.names.local_kind(attr.attr)):
+            # An object of a type we cannot tell, or of a class that declares no such field (it
+            # inherits it from a framework's model: AbstractUser.email): the name itself is the
+            # evidence, read here (``request.user.email``, ``member.phone``), not every field of
+            # that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+
+    def _declared(self, field: str) -> bool:
+        """Whether a field node (``field|module.Class.name``) is a field some project class declares."""
+        owner, _, name = field.removeprefix("field|").rpartition(".")
+        return self.symbols.field_owner(owner, name) is not None
 
     def _configuration(self, fn: _Fn, local: str) -> bool:
         """Whether a local node reads configuration: ``settings.ADMIN_EMAIL``,
