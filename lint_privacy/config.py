@@ -39,6 +39,9 @@ class Config:
     internal_hosts: tuple[str, ...] = ("localhost", "*.local", "*.internal", "*.svc.cluster.local")
     tests: tuple[str, ...] = DEFAULT_TESTS  # globs over project-relative paths
     report_tests: bool = False  # judge test code as production
+    # [tool.lint-privacy.models]: fields of models the project does not own, annotated
+    # ("django.contrib.auth.models.User.email", "account_user_data retention=12mo")
+    models: tuple[tuple[str, str], ...] = ()
     cache_dir: Path | None = None
     no_cache: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -55,7 +58,7 @@ class Config:
         parts = [
             str(self.policy), repr(self.source_roots), repr(self.exclude), repr(self.persistence_bases),
             repr(self.anonymisers), repr(self.consent_checks), repr(self.jurisdictions),
-            repr(self.internal_hosts), repr(self.tests), repr(self.report_tests),
+            repr(self.internal_hosts), repr(self.tests), repr(self.report_tests), repr(self.models),
         ]
         for p in self.catalog:
             try:
@@ -159,6 +162,11 @@ def _from_section(section: dict[str, Any], path: Path, root: Path) -> dict[str, 
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise ConfigError(f"{path}: [tool.lint-privacy.jurisdictions] maps package names to jurisdiction ids")
             values["jurisdictions"] = tuple(sorted(value.items(), key=lambda kv: -len(kv[0])))
+        elif key == "models":
+            if not isinstance(value, dict) or not all(isinstance(v, str) and "." in k for k, v in value.items()):
+                raise ConfigError(f"{path}: [tool.lint-privacy.models] maps a model's qualified field name to its "
+                                  'annotation: "django.contrib.auth.models.User.email" = "account_user_data retention=12mo"')
+            values["models"] = tuple(sorted(value.items()))
         elif key == "report-tests":
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: [tool.lint-privacy] report-tests must be true or false")
@@ -168,7 +176,8 @@ def _from_section(section: dict[str, Any], path: Path, root: Path) -> dict[str, 
         elif key in _LIST_KEYS:
             values[_LIST_KEYS[key]] = tuple(_strings(value, key, path))
         else:
-            known = ", ".join(sorted(["policy", "cache-dir", "catalog", "jurisdictions", "report-tests", *_LIST_KEYS]))
+            known = ", ".join(sorted(["policy", "cache-dir", "catalog", "jurisdictions", "models", "report-tests",
+                                      *_LIST_KEYS]))
             raise ConfigError(f"{path}: unknown key '{key}' in [tool.lint-privacy]; known keys: {known}")
     values.setdefault("exclude", tuple(exclude))
     if "extend-exclude" in section and "exclude" in section:

@@ -37,7 +37,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
-        "regions", "person_classes", "not_person_classes")
+        "regions", "person_classes", "not_person_classes", "models", "model_receivers")
 _KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "whole", "within", "patterns",
               "class_patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
@@ -157,6 +157,8 @@ class _Builder:
             "settings_containers": [], "person_classes": [], "not_person_classes": []
         }
         self.runners: dict[str, ArgRef] = {}
+        self.models: dict[str, dict[str, str]] = {}
+        self.model_receivers: dict[str, str] = {}
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
         self.user = False
 
@@ -171,6 +173,14 @@ class _Builder:
             kinds = _map(doc, "kinds", "'kinds'")
             for kid in kinds:
                 self._kind(_map(kinds, kid, f"kind {kid!r}"), kid)
+        if "models" in doc:
+            models = _map(doc, "models", "'models'")
+            for model in models:
+                fields = _map(models, model, f"model {model!r}")
+                self.models.setdefault(model, {}).update({f: _str(fields, f) for f in fields})
+        if "model_receivers" in doc:
+            receivers = _map(doc, "model_receivers", "'model_receivers'")
+            self.model_receivers.update({r: _str(receivers, r) for r in receivers})
         if "exclusions" in doc:
             ex = _map(doc, "exclusions", "'exclusions'")
             _check_keys(ex, _EXCLUSION_KEYS, "'exclusions'")
@@ -231,6 +241,16 @@ class _Builder:
         for i, text in enumerate(_strs(m, "local_patterns")):
             if text not in entry["patterns"]:
                 raise m["local_patterns"].error(i, f"local pattern {text!r} is not one of kind {kid!r}'s patterns")
+
+    def _checked_models(self) -> dict[str, dict[str, str]]:
+        for model, fields in self.models.items():
+            for name, kind in fields.items():
+                if kind not in self.kinds:
+                    raise CatalogError("names", 0, 0, f"model {model!r}: field {name!r} has unknown kind {kind!r}")
+        for spelling, model in self.model_receivers.items():
+            if model not in self.models:
+                raise CatalogError("names", 0, 0, f"model_receivers: {spelling!r} names unknown model {model!r}")
+        return {m: dict(f) for m, f in self.models.items()}
 
     # -- vendors -----------------------------------------------------------------------
     def _vendor(self, m: YMap, vid: str) -> None:
@@ -359,6 +379,8 @@ class _Builder:
             types=self.exclusions["types"],
             bases=self.exclusions["bases"],
             class_patterns={kid: e.get("class_patterns", []) for kid, e in self.kinds.items()},
+            models=self._checked_models(),
+            model_receivers=self.model_receivers,
             person_classes=self.lists["person_classes"],
             not_person_classes=self.lists["not_person_classes"],
         )

@@ -98,7 +98,13 @@ class Names:
         class_patterns: Mapping[str, Iterable[str]] | None = None,
         person_classes: Iterable[str] = (),
         not_person_classes: Iterable[str] = (),
+        models: Mapping[str, Mapping[str, str]] | None = None,
+        model_receivers: Mapping[str, str] | None = None,
     ) -> None:
+        # Models of frameworks the project uses but does not own: field -> kind; and spellings
+        # that hold an instance of one (request.user).
+        self.models: dict[str, dict[str, str]] = {m: dict(f) for m, f in (models or {}).items()}
+        self.model_receivers: dict[str, str] = dict(model_receivers or {})
         self.kinds: dict[str, Kind] = dict(kinds)
         self._types = frozenset(types)
         self._bases = tuple(bases)

@@ -9,7 +9,7 @@ from ..findings import Finding, merge
 from . import exposure, inventory, jurisdiction, purposes, recipients, retention, tool, transfers  # noqa: F401  (tool: PRV0xx rules)
 from .base import RULES, Context
 
-FAMILIES = (inventory, retention, recipients, transfers, purposes, exposure, jurisdiction)
+FAMILIES = (inventory, retention, recipients, transfers, purposes, exposure, jurisdiction, tool)
 
 __all__ = ["RULES", "Context", "run_checks"]
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from ..findings import Rule
-from .base import register
+from collections.abc import Iterator
+
+from ..annotations import parse_comment
+from ..findings import Finding, Rule
+from .base import Context, finding, register
 
 PRV001 = Rule(
     code="PRV001",
@@ -45,4 +48,45 @@ better than skipping it.""",
     fix="""Annotate the call with what the destination is: `# privacy: recipient=salesforce country=US
 safeguard=scc`, or make the URL/region a constant in code or settings.""",
 )
-register(PRV001, PRV002, PRV003)
+PRV004 = Rule(
+    code="PRV004",
+    name="setting-matches-nothing",
+    summary="A setting that annotates code (a model the project does not own) matches nothing, or cannot be read.",
+    template="[tool.lint-privacy.models] \"{field}\": {problem}",
+    what="""An entry of `[tool.lint-privacy.models]` (the annotation of a field of a model the
+project does not own, such as Django's `User`) whose field is never read in the project, whose
+model the catalog does not know, or whose annotation breaks the grammar.""",
+    why="""What the user writes must never vanish: an annotation that applies to nothing looks
+like a decision about personal data that in fact decides nothing (a misspelt field, a model of
+another framework).""",
+    example='''[tool.lint-privacy.models]
+"django.contrib.auth.models.User.emial" = "account_user_data retention=12mo"''',
+    fix="""Name a field the project reads (`django.contrib.auth.models.User.email`), of a model in the
+catalog's `models` (docs/catalog.md), or remove the entry; write the annotation as on a field.""",
+)
+register(PRV001, PRV002, PRV003, PRV004)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    """PRV004: the entries of ``[tool.lint-privacy.models]`` that annotate nothing."""
+    if not ctx.config.models:
+        return
+    from .flows import lineage
+
+    used = lineage(ctx).model_fields
+    pyproject = ctx.config.root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
+    lines = text.splitlines()
+    for qualified, written in ctx.config.models:
+        line = next((i for i, t in enumerate(lines, 1) if t.lstrip().startswith(f'"{qualified}"')), 1)
+        model = qualified.rpartition(".")[0]
+        ann = parse_comment(f"# privacy: {written}", line, 0, "definition")
+        if ann.problems:
+            problem = "the annotation cannot be read: " + "; ".join(p.message for p in ann.problems)
+        elif model not in ctx.catalog.names.models:
+            problem = f"the catalog knows no model {model} (its models: {', '.join(sorted(ctx.catalog.names.models))})"
+        elif f"field|{qualified}" not in used:
+            problem = "no code of the project reads this field, so the annotation applies to nothing"
+        else:
+            continue
+        yield finding(PRV004, "pyproject.toml", line, 0, field=qualified, problem=problem)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from typing import TYPE_CHECKING
 
-from ..annotations import Annotation
+from ..annotations import Annotation, parse_comment
 from ..catalog import Kind, SinkSpec
 from ..extract.flows import MUTATORS
 from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
@@ -109,6 +109,8 @@ class Lineage:
     methods_of: dict[str, list[_Fn]] = field(default_factory=dict)  # class -> its methods
     _module_var_cache: dict[str, set[str]] = field(default_factory=dict)
     _reaches: list[Reach] | None = None
+    # Fields of framework models read in the project (field node -> its source)
+    model_fields: dict[str, Source] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- build
 
@@ -335,6 +337,8 @@ class Lineage:
         node = f"{fn.fid}|a:{index}"
         self.full.add_node(node)
         target = self._attr_target(fn, attr.receiver_text, attr.attr)
+        if (target is None or not self._declared(target)) and self._model_field(fn, node, attr):
+            return
         # The attribute of a known class is that field; an id, a count or a status carries none
         # of its object's personal data; any other attribute of an object may (``msg.body``).
         if target is None and not self.catalog.is_clean_attribute(attr.attr):
@@ -354,6 +358,53 @@ class Lineage:
             # evidence, read here (``request.user.email``, ``member.phone``), not every field of
             # that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+
+    def _model_field(self, fn: _Fn, node: str, attr) -> bool:
+        """``request.user.email``, ``get_user_model().objects.get(...).email``, ``staff.email`` of a
+        ``Staff(AbstractUser)``: the field of a framework's model (catalog ``models``), a source
+        of its own, annotated by ``[tool.lint-privacy.models]`` where the project says so."""
+        model = self._framework_model(fn, attr.receiver_text)
+        if model is None:
+            return False
+        qualified = f"{model}.{attr.attr}"
+        settings = dict(self.config.models)
+        kind = self.catalog.names.models[model].get(attr.attr)
+        if kind is None and qualified not in settings:
+            return False
+        fnode = f"field|{qualified}"
+        if fnode not in self.model_fields:
+            ann = parse_comment(f"# privacy: {settings[qualified]}", 0, 0, "definition") if qualified in settings else None
+            short = f"{model.rpartition('.')[2]}.{attr.attr}"
+            if ann is not None and ann.categories:
+                source = self._source(fnode, short, fn.path, attr.line, ann, (), kind or "", "high")
+            elif ann is not None:  # `none`, or an annotation that does not parse (PRV004 says so)
+                source = None
+            else:
+                source = self._source(fnode, short, fn.path, attr.line, None, (), kind or "", "low")
+            self.model_fields[fnode] = source  # type: ignore[assignment]
+            self.full.add_node(fnode, kind="field")
+            if source is not None:
+                self.sources.append(source)
+        self._edge(fnode, node, _FIELD)
+        return True
+
+    def _framework_model(self, fn: _Fn, recv: str) -> str | None:
+        """The framework model (catalog ``models``) of which a receiver is an instance, if any."""
+        names = self.catalog.names
+        if not recv or not names.models:
+            return None
+        qualified = self.symbols.resolve(fn.path, recv)
+        for spelling in (recv, qualified):
+            if spelling in names.model_receivers:
+                return names.model_receivers[spelling]
+        base = re.split(r"\(\)|\.objects\b|\.query\b|\[\]", qualified, maxsplit=1)[0]
+        if base != qualified and base in names.models and not qualified.removeprefix(base).startswith("()."):
+            return base
+        cls = fn.class_qual if recv == fn.self_name else self.instance_class(fn.path, recv)
+        for q in self.symbols.hierarchy(cls) if cls else ():
+            if q in names.models:
+                return q
+        return None
 
     def _declared(self, field: str) -> bool:
         """Whether a field node (``field|module.Class.name``) is a field some project class declares."""
