@@ -53,8 +53,9 @@ class _Block:
         self.last: ast.stmt | None = None
 
 
-def assigned_names(body: Sequence[ast.stmt]) -> set[str]:
-    """The names statements bind (not inside nested functions and classes, whose names count)."""
+def assigned_names(body: Sequence[ast.AST]) -> set[str]:
+    """The names statements or expressions bind (walrus, comprehension targets; not inside nested
+    functions, classes and lambdas, whose own names count)."""
     found: set[str] = set()
     stack: list = list(body)
     while stack:
@@ -152,19 +153,6 @@ def walk(root: ast.AST):
         level = below
 
 
-def _stored_names(exprs: Sequence[ast.expr], local: set[str]) -> None:
-    """Add the names that expressions assign (walrus, comprehension targets) to ``local``."""
-    stack: list = list(exprs)
-    while stack:
-        node = stack.pop()
-        t = type(node)
-        if t is ast.Name:
-            if not isinstance(node.ctx, ast.Load):
-                local.add(node.id)
-        elif t is not ast.Lambda:
-            stack.extend(child_nodes(node))
-
-
 # The nodes scan_scope looks at (other than names).
 _SCOPE_NODES = frozenset({
     ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Global, ast.Nonlocal,
@@ -202,7 +190,7 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
         if t in _DEF_TYPES:
             local.add(node.name)
             nested = True
-            _stored_names(node.decorator_list, local)  # decorators run in this scope
+            local.update(assigned_names(node.decorator_list))  # decorators run in this scope (walrus)
             continue
         if t is ast.Lambda:
             continue
