@@ -1,6 +1,7 @@
-"""Mail that leaves through a mailer the engine cannot type (handed in by a framework), and
-addresses named as a mail's recipient: where the mail server is configuration, the finding says
-the destination is unresolved (PRV003) instead of saying nothing."""
+"""Mail and HTTP clients the engine cannot type (handed in by a framework: `self.mailer`,
+`request.http`), and addresses named as a mail's recipient: where the mail server is
+configuration, the finding says the destination is unresolved (PRV003) instead of saying
+nothing; an HTTP client's reply carries nothing of what was sent."""
 
 from __future__ import annotations
 
@@ -30,6 +31,15 @@ SENDERS = '''
 
     def announce(mailer, body):
         mailer.send_immediately(Message(recipients=["team@example.org"], body=body))  # L:no-personal-data
+
+
+    class Breaches:
+        def __init__(self, http):
+            self._http = http
+
+        def count(self, email):
+            resp = self._http.get(f"https://haveibeenpwned.com/api/v3/breachedaccount/{email}")  # L:http
+            raise ValueError(f"lookup failed: {resp.text}")  # L:reply
 
 
     def console(recipient_count, recipient):
@@ -62,3 +72,9 @@ def test_a_recipient_is_an_address_and_a_recipient_count_is_not(run: Run) -> Non
     hit = run.one("app/senders.py", line_of(SENDERS, "# L:console"), "PRV602")
     assert hit.message.startswith("unannotated email (recipient (parameter of console)"), hit
     assert "recipient_count" not in hit.message, hit
+
+
+def test_an_http_client_by_name_sends_to_its_url_and_its_reply_is_not_the_request(run: Run) -> None:
+    hit = run.one("app/senders.py", line_of(SENDERS, "# L:http"), "PRV003")
+    assert "email (parameter of Breaches.count)" in hit.message and "Have I Been Pwned" in hit.message, hit
+    run.none("app/senders.py", line_of(SENDERS, "# L:reply"))
