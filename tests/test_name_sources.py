@@ -130,6 +130,15 @@ APP = '''
             log.info(f"unlocking {user.username}")  # L:method-result
 
 
+    def process(pk, model_name, username):
+        log.info("model %s", model_name)  # L:task-other-arg
+
+
+    def enqueue(obj, change):
+        args = [obj.pk, obj.model_name, change.user_name]
+        process.apply_async(args=args)
+
+
     def reparent(ip, primary_ip4):
         log.info("moved %s to %s", ip, primary_ip4)  # L:infrastructure-ip
 
@@ -216,7 +225,7 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
                                     "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key",
                                     "# L:infrastructure-ip", "# L:configured-user", "# L:user-attribute",
                                     "# L:user-call", "# L:exception-factory-clean", "# L:before-append",
-                                    "# L:other-key"])
+                                    "# L:other-key", "# L:task-other-arg"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 

@@ -277,6 +277,9 @@ class FunctionWalker:
         # Versions holding a dict literal with constant keys: what each key holds (d["k"] reads it).
         self._dict_keys: dict[str, dict[str, tuple[str, ...]]] = {}
         self._last_dict: tuple[int, dict[str, tuple[str, ...]]] = (0, {})
+        # Versions holding a list or tuple literal: what each element holds (a task's args=[...]).
+        self._elements: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._element_nodes: dict[int, tuple[str, ...]] = {}  # id(element of a list literal) -> its nodes
         for p in params:
             cls = p.type_text
             if cls:
@@ -453,6 +456,9 @@ class FunctionWalker:
                 self.assign(t, value, stmt, annotation, guards)
                 if isinstance(t, ast.Name) and self._last_dict[0] == id(stmt.value):
                     self._dict_keys[self.read(t.id)] = dict(self._last_dict[1])
+                if isinstance(t, ast.Name) and isinstance(stmt.value, (ast.List, ast.Tuple)) \
+                        and not any(isinstance(e, ast.Starred) for e in stmt.value.elts):
+                    self._elements[self.read(t.id)] = tuple(self._element_nodes[id(e)] for e in stmt.value.elts)
             self._annotated_variable(stmt, stmt.targets)
         elif isinstance(stmt, ast.AugAssign):
             value = ev(stmt.value)
@@ -807,6 +813,9 @@ class FunctionWalker:
             return ()
         if t is ast.BinOp:  # `a + b + ...` as one node: linear, not quadratic, in its length
             return tuple(dict.fromkeys(n for operand in _operands(node) for n in of(operand)))
+        if t is ast.List or t is ast.Tuple:
+            for e in node.elts:  # type: ignore[attr-defined]
+                self._element_nodes[id(e)] = of(e)
         # BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
         out: list[str] = []
         for child in child_nodes(node):
@@ -850,17 +859,21 @@ class FunctionWalker:
             source = self._request_get(func, node)
             if source:
                 return source[0]
-        args: list[ArgFact] = []
-        for i, a in enumerate(node.args):
+        spelled = self.resolve_spelling(spell(func))
+        args: list[ArgFact] = self._task_args(node, results) if spelled.endswith(".apply_async") else []
+        queued = bool(args)
+        if queued:  # task.apply_async(args=[a, b]) is task.delay(a, b): each argument to its parameter
+            spelled = spelled.removesuffix(".apply_async") + ".delay"
+        for i, a in enumerate(() if queued else node.args):
             star = "*" if isinstance(a, ast.Starred) else ""
             inner = a.value if isinstance(a, ast.Starred) else a
             args.append(self._arg(inner, results.get(id(inner), results.get(id(a), ())), i if not star else None, None, star))
-        for k in node.keywords:
+        for k in () if queued else node.keywords:
             args.append(self._arg(k.value, results.get(id(k.value), ()), None, k.arg, "" if k.arg else "**"))
         index = len(self.calls)
         self.calls.append(
             CallFact(
-                func=self.resolve_spelling(spell(func)),
+                func=spelled,
                 span=self._span(stmt),
                 line=node.lineno,
                 args=tuple(args),
@@ -880,6 +893,22 @@ class FunctionWalker:
             for n in (receiver_var, *(n for a in args for n in a.nodes)):
                 self.edges.add((n, updated))
         return f"c:{index}"
+
+    def _task_args(self, node: ast.Call, results: dict[int, tuple[str, ...]]) -> list[ArgFact]:
+        """The arguments of ``task.apply_async(args=[...], kwargs={...})`` as those of a direct
+        call, when ``args`` is a list or tuple literal (or a local holding one); else []."""
+        given = {k.arg: k.value for k in node.keywords if k.arg in ("args", "kwargs")}
+        value = given.get("args")
+        if isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+            elements = tuple(results.get(id(e), ()) for e in value.elts)
+        elif isinstance(value, ast.Name) and self.read(value.id) in self._elements:
+            elements = self._elements[self.read(value.id)]
+        else:
+            return []
+        args = [ArgFact(i, None, "", nodes, None, False, "") for i, nodes in enumerate(elements)]
+        if "kwargs" in given:
+            args.append(self._arg(given["kwargs"], results.get(id(given["kwargs"]), ()), None, None, "**"))
+        return args
 
     def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
         const: str | None = None
