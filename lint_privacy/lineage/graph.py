@@ -111,6 +111,8 @@ class Lineage:
     _reaches: list[Reach] | None = None
     # Fields of framework models read in the project (field node -> its source)
     model_fields: dict[str, Source] = field(default_factory=dict)
+    _model_settings: dict[str, str] | None = None  # [tool.lint-privacy.models], and the field names
+    _model_attrs: frozenset[str] = frozenset()  # that either it or the catalog's models name
 
     # ---------------------------------------------------------------- build
 
@@ -363,11 +365,17 @@ class Lineage:
         """``request.user.email``, ``get_user_model().objects.get(...).email``, ``staff.email`` of a
         ``Staff(AbstractUser)``: the field of a framework's model (catalog ``models``), a source
         of its own, annotated by ``[tool.lint-privacy.models]`` where the project says so."""
+        if self._model_settings is None:
+            self._model_settings = dict(self.config.models)
+            self._model_attrs = frozenset([*(f for fields in self.catalog.names.models.values() for f in fields),
+                                           *(q.rpartition(".")[2] for q in self._model_settings)])
+        if attr.attr not in self._model_attrs:  # most attributes: no model's field, nothing to resolve
+            return False
         model = self._framework_model(fn, attr.receiver_text)
         if model is None:
             return False
         qualified = f"{model}.{attr.attr}"
-        settings = dict(self.config.models)
+        settings = self._model_settings
         kind = self.catalog.names.models[model].get(attr.attr)
         if kind is None and qualified not in settings:
             return False
