@@ -34,6 +34,7 @@ class FieldFact:
     type_text: str  # the annotation's spelling (``Mapped[str]``, ``str``) or ""
     keywords: tuple[tuple[str, str], ...] = ()  # literal keyword args of the value call
     constant: bool = False  # the value is no call and no None placeholder: a literal, a name, a list
+    fixed_text: bool = False  # the value is a non-empty text literal: the same text in every instance
 
 
 @dataclass(frozen=True)

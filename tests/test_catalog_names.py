@@ -15,7 +15,7 @@ PERSONAL = (
     "email phone person_name postal_address postcode date_of_birth age gender nationality "
     "ip_address mac_address device_id cookie_id user_agent geolocation national_id "
     "passport_number ssn tax_id drivers_license iban bank_account card_number salary "
-    "credit_score photo signature username user_object"
+    "credit_score photo signature username user_object contact_details author_name"
 ).split()
 SPECIAL = (
     "health ethnicity religion political_opinion sexual_orientation biometric "
@@ -77,6 +77,8 @@ POSITIVES = [
     ("first_name", "person_name"), ("lastName", "person_name"), ("surname", "person_name"),
     ("full_name", "person_name"), ("contact_name", "person_name"),
     ("customer_name", "person_name"), ("FirstName", "person_name"),
+    ("noc_contact", "contact_details"), ("contact_info", "contact_details"),
+    ("author", "author_name"), ("maintainer", "author_name"),
     # username
     ("username", "username"), ("user_name", "username"),
     # postal_address / postcode
@@ -97,7 +99,7 @@ POSITIVES = [
     ("session_id", "cookie_id"), ("anonymousId", "cookie_id"), ("user_agent", "user_agent"),
     # geolocation
     ("lat", "geolocation"), ("lng", "geolocation"), ("latitude", "geolocation"),
-    ("longitude", "geolocation"), ("gps_location", "geolocation"),
+    ("longitude", "geolocation"), ("gps_location", "geolocation"), ("geoip_info", "geolocation"),
     # government ids
     ("national_id", "national_id"), ("nik", "national_id"),
     ("passport", "passport_number"), ("passport_number", "passport_number"),
@@ -236,6 +238,37 @@ def test_user_file_adds_a_kind_pattern(tmp_path: Path):
     path = tmp_path / "catalog.yaml"
     path.write_text("kinds:\n  national_id:\n    patterns: [nomor induk]\n", encoding="utf-8")
     assert load_catalog([path]).names.classify("nomor_induk").kind == "national_id"
+
+
+class _Field:
+    """A class attribute as field_kind reads it: a CharField with no literal value."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.value_call, self.type_text, self.constant, self.fixed_text = (
+            name, "models.CharField", "", False, False)
+
+
+def test_user_file_adds_a_class_family_and_its_patterns(tmp_path: Path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "class_families:\n  ticket:\n    words: [ticket]\n    not: [type]\n"
+        "  person:\n    words: [driver]\n"
+        "kinds:\n  email:\n    class_patterns: {ticket: [requester]}\n",
+        encoding="utf-8",
+    )
+    names = load_catalog([path]).names
+    assert names.field_kind(_Field("requester"), "app.models.SupportTicket").id == "email"
+    assert names.field_kind(_Field("requester"), "app.models.TicketType") is None
+    assert names.field_kind(_Field("requester"), "app.models.Order") is None
+    assert names.field_kind(_Field("name"), "app.models.DriverProfile").id == "person_name"
+
+
+def test_class_patterns_name_a_known_family(tmp_path: Path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text("kinds:\n  email:\n    class_patterns: {tickets: [requester]}\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog([path])
+    assert str(err.value) == (f"{path}:3:31: unknown class family 'tickets'; the families are: person, mail")
 
 
 def test_new_kind_needs_label_and_personal(tmp_path: Path):

@@ -463,6 +463,8 @@ DESCRIBERS = {
             email = models.EmailField()  # L:model
     """,
     "app/filters.py": """
+        import typing
+
         import django_filters
         import factory
         import django_tables2 as tables
@@ -489,6 +491,10 @@ DESCRIBERS = {
 
         class ReparentJob:
             ip_address = IPAddressVar(default="10.0.0.1")  # L:job-var
+
+
+        class Parser(typing.Protocol):
+            author: str  # L:protocol
     """,
 }
 
@@ -502,8 +508,8 @@ def test_a_model_field_is_still_found(describers: Run) -> None:
     describers.one("app/models.py", line_of(DESCRIBERS["app/models.py"], "# L:model"), "PRV103")
 
 
-@pytest.mark.parametrize("marker", ["# L:filter", "# L:table", "# L:factory", "# L:job-var"])
-def test_filters_tables_factories_and_network_inputs_are_no_personal_fields(describers: Run, marker: str) -> None:
+@pytest.mark.parametrize("marker", ["# L:filter", "# L:table", "# L:factory", "# L:job-var", "# L:protocol"])
+def test_filters_tables_factories_protocols_and_network_inputs_are_no_personal_fields(describers: Run, marker: str) -> None:
     describers.none("app/filters.py", line_of(DESCRIBERS["app/filters.py"], marker))
 
 
@@ -531,6 +537,40 @@ PEOPLE = {
 
         class ProhibitedUserName(models.Model):
             name = models.CharField(max_length=80)  # L:prohibited-name
+
+
+        class Member(models.Model):
+            location = models.CharField(max_length=80)  # L:member-location
+
+
+        class Store(models.Model):
+            location = models.CharField(max_length=80)  # L:store-location
+
+
+        class WorkflowActionEmail(models.Model):
+            to = models.TextField()  # L:mail-to
+            subject = models.CharField(max_length=200)  # L:mail-subject
+
+
+        class MailRule(models.Model):
+            filter_from = models.CharField(max_length=200)  # L:rule-from
+
+
+        class EmailTemplate(models.Model):
+            to = models.TextField()  # L:template-to
+
+
+        class Route(models.Model):
+            to = models.CharField(max_length=80)  # L:route-to
+
+
+        class Provider(models.Model):
+            noc_contact = models.TextField()  # L:noc-contact
+            author = models.CharField(max_length=80)  # L:author
+
+
+        class Plugin:
+            author: str = "ACME Contributors"  # L:fixed-author
     """,
 }
 
@@ -548,4 +588,23 @@ def test_a_name_of_a_class_of_people_is_a_personal_name(people: Run, marker: str
 
 @pytest.mark.parametrize("marker", ["# L:group-name", "# L:project-name", "# L:prohibited-name"])
 def test_a_name_of_anything_else_is_not(people: Run, marker: str) -> None:
+    people.none("app/models.py", line_of(PEOPLE["app/models.py"], marker))
+
+
+@pytest.mark.parametrize("marker, owner, kind", [
+    ("# L:member-location", "Member.location", "postal address"),
+    ("# L:mail-to", "WorkflowActionEmail.to", "e-mail address"),
+    ("# L:rule-from", "MailRule.filter_from", "e-mail address"),
+    ("# L:noc-contact", "Provider.noc_contact", "contact details"),
+    ("# L:author", "Provider.author", "author's name"),
+])
+def test_a_field_named_for_its_class_family_or_a_contact_is_personal(people: Run, marker: str, owner: str,
+                                                                     kind: str) -> None:
+    hit = people.one("app/models.py", line_of(PEOPLE["app/models.py"], marker), "PRV103")
+    assert hit.message.startswith(f"{owner} looks like personal data ({kind})"), hit
+
+
+@pytest.mark.parametrize("marker", ["# L:store-location", "# L:mail-subject", "# L:template-to", "# L:route-to",
+                                    "# L:fixed-author"])
+def test_the_same_names_elsewhere_or_given_one_text_are_not(people: Run, marker: str) -> None:
     people.none("app/models.py", line_of(PEOPLE["app/models.py"], marker))

@@ -37,7 +37,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
-        "regions", "person_classes", "not_person_classes", "models", "model_receivers")
+        "regions", "class_families", "models", "model_receivers")
 _KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "whole", "within", "patterns",
               "class_patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
@@ -138,6 +138,14 @@ def _countries(value: Any, err: CatalogError) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _patterns(m: YMap, key: str) -> list[str]:
+    items = _strs(m, key)
+    for i, text in enumerate(items):
+        if not split_words(text):
+            raise m[key].error(i, f"pattern {text!r} has no words")
+    return items
+
+
 def _merge_list(old: list[str], new: list[str]) -> list[str]:
     return old + [v for v in new if v not in old]
 
@@ -154,8 +162,9 @@ class _Builder:
         self.shippers: list[tuple[LogShipper, YMap]] = []
         self.lists: dict[str, list[str]] = {
             "pseudonymisers": [], "cleaners": [], "clean_attributes": [], "logger_names": [],
-            "settings_containers": [], "person_classes": [], "not_person_classes": []
+            "settings_containers": [],
         }
+        self.families: dict[str, dict[str, list[str]]] = {}  # family -> {"words": [...], "not": [...]}
         self.runners: dict[str, ArgRef] = {}
         self.models: dict[str, dict[str, str]] = {}
         self.model_receivers: dict[str, str] = {}
@@ -169,6 +178,15 @@ class _Builder:
         _check_keys(doc, _TOP, "a catalog file")
         if "version" in doc and doc["version"] != 1:
             raise doc.error("version", "only catalog format version 1 is supported")
+        if "class_families" in doc:
+            families = _map(doc, "class_families", "'class_families'")
+            for family in families:
+                m = _map(families, family, f"class family {family!r}")
+                _check_keys(m, ("words", "not", "first"), f"class family {family!r}")
+                entry = self.families.setdefault(family, {"words": [], "not": [], "first": False})
+                for key in ("words", "not"):
+                    entry[key] = _merge_list(entry[key], _strs(m, key))
+                entry["first"] = _bool(m, "first", entry["first"])
         if "kinds" in doc:
             kinds = _map(doc, "kinds", "'kinds'")
             for kid in kinds:
@@ -222,7 +240,7 @@ class _Builder:
         if entry is None:
             if "label" not in m or "personal" not in m:
                 raise m.error(None, f"new kind {kid!r} needs 'label' and 'personal'")
-            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "local_patterns": [], "class_patterns": []}
+            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "local_patterns": [], "class_patterns": {}}
         if "label" in m:
             entry["label"] = _str(m, "label")
         if "within" in m:
@@ -230,12 +248,16 @@ class _Builder:
         for key, default in (("personal", False), ("special", False), ("local", True), ("whole", False)):
             if key in m or key not in entry:
                 entry[key] = _bool(m, key, default)
-        for key in ("patterns", "exclude", "local_patterns", "class_patterns"):
-            items = _strs(m, key)
-            for i, text in enumerate(items):
-                if not split_words(text):
-                    raise m[key].error(i, f"pattern {text!r} has no words")
-            entry[key] = _merge_list(entry[key], items)
+        for key in ("patterns", "exclude", "local_patterns"):
+            entry[key] = _merge_list(entry[key], _patterns(m, key))
+        if "class_patterns" in m:
+            by_family = _map(m, "class_patterns", f"'class_patterns' of kind {kid!r} (family: [patterns])")
+            for family in by_family:
+                if family not in self.families:
+                    raise by_family.error(family, f"unknown class family {family!r}; the families are: "
+                                          f"{', '.join(self.families) or '(none: define them under class_families)'}")
+                old = entry["class_patterns"].get(family, [])
+                entry["class_patterns"][family] = _merge_list(old, _patterns(by_family, family))
         drop = set(_strs(m, "remove_patterns"))
         entry["patterns"] = [p for p in entry["patterns"] if p not in drop]
         for i, text in enumerate(_strs(m, "local_patterns")):
@@ -378,11 +400,10 @@ class _Builder:
             last=self.exclusions["last"],
             types=self.exclusions["types"],
             bases=self.exclusions["bases"],
-            class_patterns={kid: e.get("class_patterns", []) for kid, e in self.kinds.items()},
+            class_patterns={kid: e["class_patterns"] for kid, e in self.kinds.items()},
+            class_families={f: (e["words"], e["not"], e["first"]) for f, e in self.families.items()},
             models=self._checked_models(),
             model_receivers=self.model_receivers,
-            person_classes=self.lists["person_classes"],
-            not_person_classes=self.lists["not_person_classes"],
         )
         vendors = {
             vid: Vendor(

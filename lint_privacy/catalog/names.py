@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,6 +42,7 @@ class FieldLike(Protocol):
     value_call: str
     type_text: str
     constant: bool
+    fixed_text: bool
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,8 @@ class Names:
         last: Iterable[str],
         types: Iterable[str] = (),
         bases: Iterable[str] = (),
-        class_patterns: Mapping[str, Iterable[str]] | None = None,
-        person_classes: Iterable[str] = (),
-        not_person_classes: Iterable[str] = (),
+        class_patterns: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+        class_families: Mapping[str, tuple[Iterable[str], Iterable[str], bool]] | None = None,
         models: Mapping[str, Mapping[str, str]] | None = None,
         model_receivers: Mapping[str, str] | None = None,
     ) -> None:
@@ -108,9 +108,17 @@ class Names:
         self.kinds: dict[str, Kind] = dict(kinds)
         self._types = frozenset(types)
         self._bases = tuple(bases)
-        self._person_classes = frozenset(w for text in person_classes for w in split_words(text))
-        self._not_person_classes = frozenset(w for text in not_person_classes for w in split_words(text))
-        self._class_patterns = {split_words(text): kid for kid, texts in (class_patterns or {}).items() for text in texts}
+        # family -> (words that make a class one of it, words that rule it out, first word only)
+        self._families = {
+            family: (frozenset(w for t in words for w in split_words(t)),
+                     frozenset(w for t in nots for w in split_words(t)), first)
+            for family, (words, nots, first) in (class_families or {}).items()
+        }
+        # family -> a field's words -> the kind they name in a class of that family
+        self._class_patterns: dict[str, dict[tuple[str, ...], str]] = {}
+        for kid, by_family in (class_patterns or {}).items():
+            for family, texts in by_family.items():
+                self._class_patterns.setdefault(family, {}).update((split_words(t), kid) for t in texts)
         order = {kid: i for i, kid in enumerate(self.kinds)}
         self._first = frozenset(first)
         self._after = frozenset(after)
@@ -136,23 +144,34 @@ class Names:
         """The personal kind an unannotated class attribute holds by its name, or None. Its
         value is evidence too: an untyped constant, class reference or list
         (``EmailChange = "account:email:change"``, ``address_parser_class = Parser``) holds no
-        person's data, nor does a value of a type in ``exclusions.types`` (``BooleanField()``,
-        ``ForeignKey(...)``, ``Mapped[bool]``, ``int``); ``mobile = None`` is a placeholder.
-        Its class is evidence as well: a ``name`` of a class named after a person
-        (``person_classes``: ``User.name``, ``Contact.name``) is that person's name."""
+        person's data, nor does a typed one given a non-empty text (``author: str = "ACME"``:
+        one text for every instance), nor a value of a type in ``exclusions.types``
+        (``BooleanField()``, ``ForeignKey(...)``, ``Mapped[bool]``, ``int``); ``mobile = None``
+        and ``email: str = ""`` are placeholders.
+        Its class is evidence as well (``class_families``): a ``name`` of a class named after a
+        person (``User.name``, ``Contact.name``) is that person's name, a ``to`` of a mail's class
+        (``EmailMessage.to``) an e-mail address."""
         name = field.name
         if name.startswith("__") or (name.isupper() and len(name) > 1) or (field.constant and not field.type_text):
+            return None
+        if field.fixed_text:
             return None
         if field.value_call.rpartition(".")[2] in self._types or _base_type(field.type_text) in self._types:
             return None
         kind = self.personal_kind(name)
-        if kind is None and self._person_class(owner):
-            kind = self.kinds.get(self._class_patterns.get(self.words(name), ""))
+        if kind is None:
+            field_words = self.words(name)
+            for family in self._families_of(owner):
+                kind = self.kinds.get(self._class_patterns.get(family, {}).get(field_words, ""))
+                if kind is not None:
+                    break
         return kind
 
-    def _person_class(self, owner: str) -> bool:
+    def _families_of(self, owner: str) -> Iterator[str]:
         words = self.words(owner.rpartition(".")[2])
-        return bool(words) and words[0] in self._person_classes and not self._not_person_classes.intersection(words)
+        for family, (yes, no, first) in self._families.items():
+            if words and yes.intersection(words[:1] if first else words) and not no.intersection(words):
+                yield family
 
     def object_kind(self, name: str) -> Kind | None:
         """The kind a whole object shows when put into a message, by the last word of its name

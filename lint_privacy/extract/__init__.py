@@ -344,6 +344,7 @@ class _FileExtractor:
                     keywords=keywords,
                     constant=value is not None and not isinstance(value, ast.Call)
                     and not (isinstance(value, ast.Constant) and value.value is None),
+                    fixed_text=isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value != "",
                 )
             )
         origins = self._self_origins(node)
