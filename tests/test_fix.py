@@ -152,10 +152,10 @@ def test_crlf_and_latin1_files_keep_their_bytes(tmp_path, capsys):
     root.mkdir()
     (root / "pyproject.toml").write_text(f'[tool.lint-privacy]\npolicy = "{POLICY.as_posix()}"\n')
     (root / "crlf.py").write_bytes(b"class A:\r\n    phone: str\r\n")
-    (root / "latin.py").write_bytes("# -*- coding: latin-1 -*-\nclass B:\n    phone: str = 'caf\xe9'\n".encode("latin-1"))
+    (root / "latin.py").write_bytes("# -*- coding: latin-1 -*-\nclass B:\n    phone: str = str('caf\xe9')\n".encode("latin-1"))
     code, out, err = fix(capsys, root)
     assert code == 0, err
     assert (root / "crlf.py").read_bytes().startswith(b"class A:\r\n    phone: str  # privacy: ")
     assert (root / "crlf.py").read_bytes().endswith(b"?\r\n")
     latin = (root / "latin.py").read_bytes()
-    assert b"caf\xe9'  # privacy: account_user_data?" in latin
+    assert b"caf\xe9')  # privacy: account_user_data?" in latin
