@@ -176,6 +176,12 @@ APP = '''
     def known(customer_id, to_email):
         c = Customer.objects.get(pk=customer_id)
         log.info("%s %s", c.email, to_email)  # L:field-wins
+
+
+    def notify(action):
+        log.info("sent to %s", action.mail.to)  # L:family-member
+        log.info("route to %s", action.route.to)  # L:other-member
+        log.info("column %s", Customer.name)  # L:class-attribute
 '''
 MODELS = '''
     from django.db import models
@@ -215,6 +221,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:after-append", "PRV601", "unannotated email (invalid_emails (variable of invalid)"),
     ("# L:inherited-field", "PRV601", "unannotated email (Staff().email"),
     ("# L:method-result", "PRV601", "unannotated username (LockService().locked_users()[].username"),
+    ("# L:family-member", "PRV601", "unannotated email (action.mail.to"),
 ])
 def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str, code: str, label: str) -> None:
     hit = run.one("app/views.py", line_of(APP, marker), code)
@@ -225,7 +232,8 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
                                     "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key",
                                     "# L:infrastructure-ip", "# L:configured-user", "# L:user-attribute",
                                     "# L:user-call", "# L:exception-factory-clean", "# L:before-append",
-                                    "# L:other-key", "# L:task-other-arg"])
+                                    "# L:other-key", "# L:task-other-arg", "# L:other-member",
+                                    "# L:class-attribute"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 
@@ -269,7 +277,7 @@ TEST_CODE = {
 
 
         class FakeUser:
-            email: str = "a@example.org"  # L:test-field
+            email: str = ""  # L:test-field
 
 
         def test_notify(user_email="b@example.org"):

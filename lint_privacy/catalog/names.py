@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -158,20 +158,29 @@ class Names:
             return None
         if field.value_call.rpartition(".")[2] in self._types or _base_type(field.type_text) in self._types:
             return None
-        kind = self.personal_kind(name)
-        if kind is None:
-            field_words = self.words(name)
-            for family in self._families_of(owner):
-                kind = self.kinds.get(self._class_patterns.get(family, {}).get(field_words, ""))
-                if kind is not None:
-                    break
-        return kind
+        return self.personal_kind(name) or self._family_kind(owner.rpartition(".")[2], name)
 
-    def _families_of(self, owner: str) -> Iterator[str]:
-        words = self.words(owner.rpartition(".")[2])
+    def member_kind(self, receiver: str, attr: str) -> Kind | None:
+        """The personal kind an attribute of an object of unknown type holds by the object's
+        name and the family it names (``class_families``): ``action.email.to`` is an e-mail
+        address, ``member.name`` a person's name. None for any other, and for a class's own
+        attribute (``User.name`` is its column, not a person's name)."""
+        last = receiver.rpartition(".")[2].rstrip("()[]")
+        if not last or last[0].isupper() or attr.startswith("__"):
+            return None
+        return self._family_kind(last, attr)
+
+    def _family_kind(self, owner: str, attr: str) -> Kind | None:
+        """The kind the class patterns of ``owner``'s families (a class's or an object's name)
+        give to ``attr``, or None."""
+        words = self.words(owner)
+        field_words = self.words(attr)
         for family, (yes, no, first) in self._families.items():
             if words and yes.intersection(words[:1] if first else words) and not no.intersection(words):
-                yield family
+                kind = self.kinds.get(self._class_patterns.get(family, {}).get(field_words, ""))
+                if kind is not None:
+                    return kind
+        return None
 
     def object_kind(self, name: str) -> Kind | None:
         """The kind a whole object shows when put into a message, by the last word of its name
