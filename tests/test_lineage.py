@@ -251,6 +251,13 @@ HELPERS = '''
         def wrapper(*a, **k):
             return fn(*a, **k)
         return wrapper
+
+
+    class Event:
+        @classmethod
+        def record(cls, payload):
+            logger.info("event %s", payload)  # L:classmethod
+            return cls()
 '''
 
 SERVICES = '''
@@ -304,6 +311,10 @@ SERVICES = '''
 
     def call_decorated(c: Contact):
         decorated(c.email)
+
+
+    def record_it(c: Contact):
+        helpers.Event.record(c.email)
 '''
 
 TASKS = '''
@@ -448,6 +459,11 @@ def test_star_args_and_kwargs_carry_data(modules: Run) -> None:
 def test_relative_import_and_decorated_function_carry_data(modules: Run) -> None:
     hit = modules.one("app/services.py", line_of(SERVICES, "# L:decorated"), "PRV601")
     assert ORIGIN_EMAIL in hit.message
+
+
+def test_a_classmethod_called_on_its_class_binds_the_argument_after_cls(modules: Run) -> None:
+    hit = modules.one("app/helpers.py", line_of(HELPERS, "# L:classmethod"), "PRV601")
+    assert hit.message.startswith(ORIGIN_EMAIL) and "record_it()" in hit.message, hit
 
 
 def test_celery_delay_carries_data_into_the_task(modules: Run) -> None:

@@ -354,11 +354,12 @@ class Lineage:
             # ``request.user``, ``self.user``: the object, whatever its class (it prints a person).
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
         elif (target is None or not self._declared(target)) and attr.receiver_text not in ("", fn.self_name) \
-                and (kind := self.catalog.names.local_kind(attr.attr)):
+                and (kind := self.catalog.names.local_kind(attr.attr)
+                     or self.catalog.names.member_kind(attr.receiver_text, attr.attr)):
             # An object of a type we cannot tell, or of a class that declares no such field (it
             # inherits it from a framework's model: AbstractUser.email): the name itself is the
-            # evidence, read here (``request.user.email``, ``member.phone``), not every field of
-            # that name in the project.
+            # evidence, read here (``request.user.email``, ``member.phone``; by the object's name,
+            # ``action.email.to``, ``member.name``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
 
     def _model_field(self, fn: _Fn, node: str, attr) -> bool:
@@ -471,8 +472,8 @@ class Lineage:
     def _callee(self, fn: _Fn, qualified: str) -> tuple[_Fn | None, bool, str | None]:
         """(project function, whether the receiver binds the first parameter, constructed class)."""
         target = self._fn_by_qual(qualified)
-        if target is not None:
-            return target, False, None
+        if target is not None:  # Class.classmethod(x): the class binds `cls`, x the next one
+            return target, "classmethod" in target.fact.decorators, None
         if qualified in self.symbols.classes:
             return self._method(qualified, "__init__"), True, qualified
         prefix, _, method = qualified.rpartition(".")
