@@ -42,6 +42,13 @@ SENDERS = '''
             raise ValueError(f"lookup failed: {resp.text}")  # L:reply
 
 
+    def notify(to_address, subject):
+        from django.core.mail import EmailMessage
+
+        message = EmailMessage(subject=subject, body="hello", to=[to_address])
+        return message.send()  # L:django-message
+
+
     def console(recipient_count, recipient):
         print(f"sent {recipient_count} mails, last to {recipient}")  # L:console
 '''
@@ -78,3 +85,8 @@ def test_an_http_client_by_name_sends_to_its_url_and_its_reply_is_not_the_reques
     hit = run.one("app/senders.py", line_of(SENDERS, "# L:http"), "PRV003")
     assert "email (parameter of Breaches.count)" in hit.message and "Have I Been Pwned" in hit.message, hit
     run.none("app/senders.py", line_of(SENDERS, "# L:reply"))
+
+
+def test_a_message_object_made_with_an_address_sends_it(run: Run) -> None:
+    hit = run.one("app/senders.py", line_of(SENDERS, "# L:django-message"), "PRV003")
+    assert "to_address (parameter of notify)" in hit.message, hit

@@ -611,8 +611,12 @@ class Lineage:
 
     def _sink_call(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec, arg_nodes) -> None:
         """The call is a sink: the arguments the spec says carry data reach it."""
-        self._sink(fn, index, call, qualified, spec, self._constructors(fn, call),
-                   [nodes for a, nodes in zip(call.args, arg_nodes) if _carries(spec, a)])
+        data = [nodes for a, nodes in zip(call.args, arg_nodes) if _carries(spec, a)]
+        if spec.kind == "mail" and spec.data is None and "()." in qualified:
+            # EmailMessage(to=to, body=body).send(): the message made with the data is what is
+            # sent. (Not a connection's or a client's: made with credentials, it sends queries.)
+            data.append([n for n in (self._node(fn, x) for x in call.receiver) if n])
+        self._sink(fn, index, call, qualified, spec, self._constructors(fn, call), data)
 
     def _sink(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec,
               constructors: tuple[CallFact, ...], data: list[list[str]]) -> None:
