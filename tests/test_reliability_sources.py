@@ -409,7 +409,7 @@ def test_a_file_replaced_by_a_folder_mid_run(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(engine, "project_files", racing)
     result = run(tmp_path, {"turned.py": MODELS})
-    assert "cannot be read" in not_analysed(result, "turned.py").message
+    assert "it is a folder, not a regular file, so it is not read" in not_analysed(result, "turned.py").message
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links on this platform")
@@ -448,14 +448,14 @@ def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_reported_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same path without chmod: reading raises PermissionError."""
-    real = Path.read_bytes
+    real = engine.read_regular
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "secret.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refuse(path: Path, limit: int) -> bytes:
+        if Path(path).name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(engine, "read_regular", refuse)
     result = run(tmp_path, {"secret.py": MODELS, "ok.py": MODELS})
     assert "Permission denied" in not_analysed(result, "secret.py").message
     assert hits(result.findings, "ok.py") == MODELS_EXPECTED
