@@ -167,7 +167,9 @@ class Session:
                 raw = read_regular(self.config.root / path, limit)
             except OSError:
                 return []
-            if universal_newlines(raw.decode("latin-1")) == source:  # flake8's reading of that very file
+            text = universal_newlines(raw.decode("latin-1"))
+            # flake8's reading of that very file (it drops a UTF-8 BOM read as latin-1, "\xef\xbb\xbf")
+            if source in (text, text.removeprefix("\xef\xbb\xbf")):
                 return failed
         return []
 
