@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -26,29 +24,27 @@ from lint_privacy.engine import analyse
 from lint_privacy.policy import PolicyError, load_policy
 from lint_privacy.session import load_setup
 
-from conftest import CLI, FLAKE8, RIDER_MODELS as MODELS, REPO, _env, parse_hits, write_project
+from conftest import CLI, FLAKE8, RIDER_EXPECTED as MODELS_EXPECTED, RIDER_MODELS as MODELS, REPO, parse_hits, write_project
 
 POLICY = REPO / "policies" / "acme-example.yaml"
 SETUP_CFG = f"[flake8]\nprivacy-policy = {POLICY}\n"
-# The app's findings (acme-example policy), on known lines: they must survive whatever is next to them.
-MODELS_EXPECTED = {(7, "PRV103"), (8, "PRV201"), (9, "PRV106"), (12, "PRV302"), (12, "PRV401"), (13, "PRV601")}
 ONE_GB_KB = 1024 * 1024
-GUARD = 600  # seconds: a hang fails the test instead of the whole suite
 
-_MEASURE = """
-import resource, subprocess, sys
-code = subprocess.run(sys.argv[1:]).returncode
-sys.stderr.write(f"\\nmaxrss_kb={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
-sys.exit(code)
-"""
+sys.path.insert(0, str(REPO / "bench"))
+from fuzz import Hang, mutate_bytes, outcome, run_measured  # noqa: E402
 
 
 class Measured:
-    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
-        self.returncode, self.stdout = returncode, stdout
-        self.stderr, _, peak = stderr.rpartition("maxrss_kb=")
-        self.maxrss_kb = int(peak.strip())
-        self.hits = parse_hits(stdout)
+    """A run, its finding lines and its peak memory (it and every process it started)."""
+
+    def __init__(self, root: Path, *cmd: str) -> None:
+        try:
+            run = run_measured(root, *cmd)  # a hang is killed after the guard: a failure, not a stuck suite
+        except Hang as e:
+            pytest.fail(str(e))
+        self.returncode, self.stdout, self.stderr, self.maxrss_kb = run.returncode, run.stdout, run.stderr, run.maxrss_kb
+        self.hits = parse_hits(run.stdout)
+        assert self.maxrss_kb < ONE_GB_KB, self.dump()
 
     def at(self, path: str) -> set[tuple[int, str]]:
         return {(h.line, h.code) for h in self.hits if h.path == path}
@@ -57,23 +53,8 @@ class Measured:
         return f"--- exit {self.returncode}, {self.maxrss_kb} KB\n--- stdout\n{self.stdout[-4000:]}\n--- stderr\n{self.stderr[-4000:]}"
 
 
-def measured(root: Path, *cmd: str) -> Measured:
-    """``cmd`` run in ``root``; killed with everything it started if it outlives the guard."""
-    proc = subprocess.Popen([sys.executable, "-c", _MEASURE, *cmd], cwd=root, env=_env(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=GUARD)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"{' '.join(cmd)} did not end within {GUARD} s")
-    result = Measured(proc.returncode, out, err)
-    assert result.maxrss_kb < ONE_GB_KB, result.dump()
-    return result
-
-
 def cli(root: Path, *args: str) -> Measured:
-    return measured(root, CLI, "check", "--policy", str(POLICY), *args)
+    return Measured(root, CLI, "check", "--policy", str(POLICY), *args)
 
 
 def prv002(run: Measured, path: str) -> str:
@@ -131,7 +112,7 @@ def test_flake8_asked_about_one_file_of_such_a_tree_ends_with_its_findings(tmp_p
     fill memory while flake8 checks another file. (flake8 itself reads every file it is asked
     about: asked about the FIFO, flake8 waits on it before any plugin runs.)"""
     project = special_tree(tmp_path)
-    run = measured(project, FLAKE8, "--select", "PRV", "pkg/models.py")
+    run = Measured(project, FLAKE8, "--select", "PRV", "pkg/models.py")
     assert run.at("pkg/models.py") == MODELS_EXPECTED, run.dump()
 
 
@@ -146,7 +127,7 @@ def test_the_size_limit_is_configurable_and_the_same_in_both_doors(tmp_path: Pat
     why = "larger than the limit of 2,000, so it is not read (raise [tool.lint-privacy] max-file-size"
     run = cli(project, "--no-cache", ".")
     assert why in prv002(run, "pkg/padded.py") and run.at("pkg/models.py") == MODELS_EXPECTED, run.dump()
-    flake8 = measured(project, FLAKE8, "--select", "PRV", "pkg/padded.py", "pkg/models.py")
+    flake8 = Measured(project, FLAKE8, "--select", "PRV", "pkg/padded.py", "pkg/models.py")
     assert flake8.at("pkg/padded.py") == {(1, "PRV002")}, flake8.dump()
     assert flake8.at("pkg/models.py") == MODELS_EXPECTED, flake8.dump()
 
@@ -295,50 +276,10 @@ def test_a_check_failing_only_on_files_together_reports_every_file(tmp_path: Pat
 
 
 def _decoding_corpus(count: int, seed: int) -> dict[str, bytes]:
-    """Real files of the project, their bytes mutated the ways a tree holds them: bytes invalid in
-    the file's encoding (in a comment, a string, code), coding lines real and bogus, BOMs, CR and
-    CRLF line ends, NUL bytes, truncated characters."""
+    """Real files of the project, their bytes mutated the ways a tree holds them (bench/fuzz.py)."""
     sources = [p.read_bytes() for p in sorted((REPO / "examples" / "messaging" / "app").rglob("*.py"))]
     rnd = random.Random(seed)
-
-    def mutate(raw: bytes) -> bytes:
-        lines = raw.split(b"\n")
-        i = rnd.randrange(len(lines))
-        kind = rnd.randrange(11)
-        if kind == 0:
-            lines[i] += b"  # caf\xe9"
-        elif kind == 1:
-            lines[i] = lines[i].replace(b'"', b'"\xff', 1)
-        elif kind == 2:
-            lines.insert(0, b"# coding: bogus")
-        elif kind == 3:
-            lines.insert(0, b"# -*- coding: latin-1 -*-")
-            lines[i + 1] += b"  # \xe9t\xe9"
-        elif kind == 4:
-            return b"\xef\xbb\xbf" + raw
-        elif kind == 5:
-            return b"\xef\xbb\xbf# coding: latin-1\n" + raw
-        elif kind == 6:
-            return raw.replace(b"\n", b"\r\n")
-        elif kind == 7:
-            return raw.replace(b"\n", b"\r")
-        elif kind == 8:
-            lines[i] += b"\x00"
-        elif kind == 9:
-            lines[i] += "  # é".encode()[:-1]
-        else:
-            lines.insert(rnd.randrange(2), b"# vim: set fileencoding=utf-8 :")
-        return b"\n".join(lines)
-
-    return {f"pkg/f{n}.py": mutate(rnd.choice(sources)) for n in range(count)}
-
-
-def _outcome(codes: set[tuple[int, str]]) -> set[tuple[int, str]]:
-    """What a door says of a file: its findings, or only that it could not be analysed (flake8
-    says E999/E902 where the CLI says PRV002)."""
-    if any(code in ("PRV002", "E999", "E902") for _, code in codes):
-        return {(0, "not analysed")}
-    return codes
+    return {f"pkg/f{n}.py": mutate_bytes(rnd.choice(sources), rnd) for n in range(count)}
 
 
 def test_flake8_and_the_cli_agree_on_every_file_of_a_decoding_corpus(tmp_path: Path) -> None:
@@ -348,13 +289,13 @@ def test_flake8_and_the_cli_agree_on_every_file_of_a_decoding_corpus(tmp_path: P
     for rel, raw in corpus.items():
         (project / rel).write_bytes(raw)
     run = cli(project, "--no-cache", ".")
-    flake8 = measured(project, FLAKE8, "--select", "PRV,E9", "pkg")
+    flake8 = Measured(project, FLAKE8, "--select", "PRV,E9", "pkg")
     for rel in ["pkg/models.py", *corpus]:
-        assert _outcome(run.at(rel)) == _outcome(flake8.at(rel)), (rel, corpus.get(rel, b"")[:300], run.dump(),
+        assert outcome(run.at(rel)) == outcome(flake8.at(rel)), (rel, corpus.get(rel, b"")[:300], run.dump(),
                                                                    flake8.dump())
     assert run.at("pkg/models.py") == MODELS_EXPECTED
     print(f"decoding corpus: {count} files, "
-          f"{sum(1 for rel in corpus if _outcome(run.at(rel)) == {(0, 'not analysed')})} not analysed by both doors")
+          f"{sum(1 for rel in corpus if outcome(run.at(rel)) == {(0, 'not analysed')})} not analysed by both doors")
 
 
 # ------------------------------------------------------------------------------- impossible policy values

@@ -23,15 +23,10 @@ from lint_privacy.extract import extract
 from lint_privacy.findings import Finding
 from lint_privacy.session import Session, load_setup
 
-from conftest import RIDER_MODELS as MODELS, REPO, run_cli, run_flake8, write_project
+from conftest import RIDER_EXPECTED as MODELS_EXPECTED, RIDER_MODELS as MODELS, REPO, run_cli, run_flake8, write_project
 
 POLICY = REPO / "policies" / "acme-example.yaml"
 SETUP_CFG = f"[flake8]\nprivacy-policy = {POLICY}\n"
-
-# A small app with one finding of each family on known lines (acme-example policy).
-MODELS_EXPECTED = {
-    (7, "PRV103"), (8, "PRV201"), (9, "PRV106"), (12, "PRV302"), (12, "PRV401"), (13, "PRV601"),
-}
 
 
 def setup(root: Path):
