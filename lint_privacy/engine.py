@@ -174,7 +174,8 @@ def check_coding(source: str) -> None:
     """SourceError when the text's PEP 263 coding line names an encoding Python does not know
     (``# coding: bogus``): Python refuses to run such a file, so it is not analysed, whichever door
     the text came through (flake8 reads it as latin-1 and hands it over)."""
-    head = "\n".join(source.split("\n", 2)[:2]) + "\n"
+    end = source.find("\n", source.find("\n") + 1)  # the first two lines: where PEP 263 looks
+    head = source[:end + 1] if end != -1 else source + "\n"
     if "coding" not in head:
         return
     try:
