@@ -182,8 +182,10 @@ def _judge_run(tally: Tally, target: str, run: Measured, label: str) -> dict[str
     except (json.JSONDecodeError, KeyError):
         tally.fail(target, f"{label}: exit {run.returncode}, no JSON: {run.stderr.strip()[-300:]}")
         return None
-    if found.get("pkg/models.py") != MODELS_EXPECTED:
-        tally.fail(target, f"{label}: the app's findings changed: {found.get('pkg/models.py')}")
+    # Lost, never: another file may add some (a log shipper it configures makes the app's logging a
+    # disclosure, PRV301), which is the lineage at work, not a fault.
+    if not MODELS_EXPECTED <= found.get("pkg/models.py", set()):
+        tally.fail(target, f"{label}: the app lost findings: {sorted(MODELS_EXPECTED - found.get('pkg/models.py', set()))}")
     return found
 
 
@@ -404,7 +406,7 @@ def fuzz_cache(tally: Tally, work: Path, count: int, rnd: random.Random) -> None
     for n in range(count):
         root = _project(work / f"cache{n}")
         for src in rnd.sample(sorted(app.glob("*.py")), 4):
-            shutil.copy(src, root / "pkg" / src.name)
+            shutil.copy(src, root / "pkg" / f"app_{src.name}")  # never over the app's own models.py
         try:
             cold = _cli(root, "--no-cache")
             _cli(root)
