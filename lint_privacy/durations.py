@@ -50,9 +50,10 @@ def parse_duration(text: str) -> Duration:
     else:
         iso = _ISO.match(raw)
         if not iso or raw == "P":
+            digits = " in digits 0-9" if any(c.isdigit() and not c.isascii() for c in raw) else ""
             raise DurationError(
-                f"'{text}' is not a duration: write a number in digits 0-9 and a unit (90d, 6w, 12mo, 7y) "
-                "or ISO 8601 (P12M, P1Y6M, P30D)"
+                f"'{text}' is not a duration: write a number and a unit (90d, 6w, 12mo, 7y) "
+                f"or ISO 8601 (P12M, P1Y6M, P30D){digits}"
             )
         y, mo, w, d = (int(g) if g else 0 for g in iso.groups())
         days = y * DAYS_PER_UNIT["y"] + mo * DAYS_PER_UNIT["mo"] + w * 7 + d
