@@ -177,7 +177,6 @@ def test_chains_of_10000_links_are_judged_and_cost_no_other_file_its_findings(tm
     assert f"... {N - 6} more functions ..." in through and len(through) < 1000, through
 
 
-@pytest.mark.slow
 def test_an_import_chain_of_10000_modules_ends(tmp_path: Path) -> None:
     files = {"pkg/__init__.py": "", "pkg/models.py": MODELS, "pkg/m0.py": "from .models import Rider\n"}
     files.update({f"pkg/m{i}.py": f"from .m{i - 1} import Rider\n" for i in range(1, N)})
