@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import __version__
 from .config import Config
+from .project import read_regular
 
 if TYPE_CHECKING:  # the facts' classes are imported only by a run that reads or writes facts
     from .facts import FileFacts
@@ -31,6 +32,11 @@ if TYPE_CHECKING:  # the facts' classes are imported only by a run that reads or
 T = TypeVar("T")
 _MAGIC = b"LPF1"
 _LOCK_TIMEOUT = 300.0
+# The largest entry read back (a big project's judgement is tens of MB): anything larger, and
+# anything that is not a regular file (a FIFO, a link to /dev/zero), is a miss, never read.
+MAX_ENTRY = 256 * 1024 * 1024
+# The largest policy or catalog file hashed for the key; a larger one is loaded (and refused) afresh.
+_MAX_INPUT = 16 * 1024 * 1024
 # A file modified less than this long ago is not put in the stat index: a second write inside
 # the same timestamp tick would leave its stat unchanged (git's "racily clean" problem).
 _RACY_NS = 2_000_000_000
@@ -117,10 +123,15 @@ def _write_atomic(target: Path, data: bytes) -> None:
                 os.unlink(tmp)
 
 
+def _read_entry(entry: Path) -> bytes:
+    """An entry's bytes: a regular file, not a link, of at most MAX_ENTRY bytes, else OSError."""
+    return read_regular(entry, MAX_ENTRY, follow_links=False)
+
+
 def _read_sealed(entry: Path) -> object:
     """The value pickled and sealed in ``entry``, or None when it is missing, torn or corrupt."""
     try:
-        payload = _unseal(entry.read_bytes())
+        payload = _unseal(_read_entry(entry))
         return pickle.loads(payload) if payload is not None else None
     except Exception:  # missing, or corrupt in any shape: rebuilt, never trusted
         return None
@@ -402,13 +413,13 @@ class Loaded(Generic[T]):
         h = hashlib.sha256(_LOADED_SALT + _code_stamp(*code).encode())
         for path in inputs:
             try:
-                raw = Path(path).read_bytes()
+                raw = read_regular(path, _MAX_INPUT)
             except OSError:
                 return  # loading says what is wrong with the path
             h.update(b"\0" + os.fspath(path).encode("utf-8", "surrogatepass") + b"\0" + hashlib.sha256(raw).digest())
         self._entry = cache_dir / f"{h.hexdigest()}.pkl"
         with contextlib.suppress(OSError):
-            self._payload = _unseal(self._entry.read_bytes())
+            self._payload = _unseal(_read_entry(self._entry))
 
     @property
     def cached(self) -> bool:
@@ -449,7 +460,7 @@ def result_key(config: Config, keys: Mapping[str, str], failed: Iterable[Any]) -
     h.update(config.fingerprint().encode("utf-8", "surrogatepass"))
     for p in (config.policy, *config.catalog):
         try:
-            h.update(b"\0" + hashlib.sha256(Path(p).read_bytes()).digest())
+            h.update(b"\0" + hashlib.sha256(read_regular(p, _MAX_INPUT)).digest())
         except (OSError, TypeError):
             h.update(b"\0missing")
     for path in sorted(keys):

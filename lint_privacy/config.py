@@ -16,6 +16,10 @@ DEFAULT_EXCLUDE = (
     ".lint-privacy-cache", "site-packages",
 )
 CONFIG_FILES = ("setup.cfg", "tox.ini", ".flake8")
+# A Python file larger than this is not read ([tool.lint-privacy] max-file-size): a module of
+# 50,000 lines is ~2 MB; beyond that a file is data or generated, and reading it whole is a risk.
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+_MAX_PYPROJECT = 8 * 1024 * 1024
 # Test code is not production: no finding of its own, no source, no path through it (SPEC).
 DEFAULT_TESTS = ("tests/*", "*/tests/*", "test/*", "*/test/*", "test_*.py", "*/test_*.py", "*_test.py",
                  "*_tests.py", "conftest.py", "*/conftest.py")
@@ -42,6 +46,7 @@ class Config:
     # [tool.lint-privacy.models]: fields of models the project does not own, annotated
     # ("django.contrib.auth.models.User.email", "account_user_data retention=12mo")
     models: tuple[tuple[str, str], ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger file is reported (PRV002), not read
     cache_dir: Path | None = None
     no_cache: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -59,6 +64,7 @@ class Config:
             str(self.policy), repr(self.source_roots), repr(self.exclude), repr(self.persistence_bases),
             repr(self.anonymisers), repr(self.consent_checks), repr(self.jurisdictions),
             repr(self.internal_hosts), repr(self.tests), repr(self.report_tests), repr(self.models),
+            str(self.max_file_size),
         ]
         for p in self.catalog:
             try:
@@ -113,8 +119,10 @@ def _has_flake8_section(path: Path) -> bool:
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
     import tomllib  # only projects with a pyproject.toml pay for it
 
+    from .project import read_regular
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, _MAX_PYPROJECT).decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"{path}: cannot read it as TOML: {e}") from None
     section = data.get("tool", {}).get("lint-privacy")
@@ -171,13 +179,18 @@ def _from_section(section: dict[str, Any], path: Path, root: Path) -> dict[str, 
             if not isinstance(value, bool):
                 raise ConfigError(f"{path}: [tool.lint-privacy] report-tests must be true or false")
             values["report_tests"] = value
+        elif key == "max-file-size":
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1 << 30:
+                raise ConfigError(f"{path}: [tool.lint-privacy] max-file-size is a number of bytes from 1 to "
+                                  f"{1 << 30:,} (1 GiB), e.g. {DEFAULT_MAX_FILE_SIZE} (the default)")
+            values["max_file_size"] = value
         elif key == "extend-exclude":
             exclude.extend(_strings(value, key, path))
         elif key in _LIST_KEYS:
             values[_LIST_KEYS[key]] = tuple(_strings(value, key, path))
         else:
             known = ", ".join(sorted(["policy", "cache-dir", "catalog", "jurisdictions", "models", "report-tests",
-                                      *_LIST_KEYS]))
+                                      "max-file-size", *_LIST_KEYS]))
             raise ConfigError(f"{path}: unknown key '{key}' in [tool.lint-privacy]; known keys: {known}")
     values.setdefault("exclude", tuple(exclude))
     if "extend-exclude" in section and "exclude" in section:

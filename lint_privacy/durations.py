@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 
 DAYS_PER_UNIT = {"d": 1.0, "w": 7.0, "mo": 30.4375, "y": 365.25}
-_SHORT = re.compile(r"^(\d+)(d|w|mo|y)$")
-_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+# ASCII digits only: ``\d`` alone also matches ``١٢`` and ``７``, which int() reads as 12 and 7.
+_SHORT = re.compile(r"^(\d+)(d|w|mo|y)$", re.ASCII)
+_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$", re.ASCII)
 UNIT_WORDS = {"d": "day", "w": "week", "mo": "month", "y": "year"}
 # A period longer than this is not a retention anyone means; it guards against absurd input.
 MAX_DAYS = 365.25 * 1000
@@ -49,9 +50,10 @@ def parse_duration(text: str) -> Duration:
     else:
         iso = _ISO.match(raw)
         if not iso or raw == "P":
+            digits = " in digits 0-9" if any(c.isdigit() and not c.isascii() for c in raw) else ""
             raise DurationError(
                 f"'{text}' is not a duration: write a number and a unit (90d, 6w, 12mo, 7y) "
-                "or ISO 8601 (P12M, P1Y6M, P30D)"
+                f"or ISO 8601 (P12M, P1Y6M, P30D){digits}"
             )
         y, mo, w, d = (int(g) if g else 0 for g in iso.groups())
         days = y * DAYS_PER_UNIT["y"] + mo * DAYS_PER_UNIT["mo"] + w * 7 + d
@@ -65,4 +67,4 @@ def parse_duration(text: str) -> Duration:
 def looks_like_duration(text: str) -> bool:
     """True when the text is shaped like a duration (even an invalid one, e.g. ``0d``)."""
     t = text.strip()
-    return bool(_SHORT.match(t) or (t.startswith("P") and t[1:2].isdigit()) or re.match(r"^\d", t))
+    return bool(_SHORT.match(t) or (t.startswith("P") and t[1:2].isdigit()) or t[:1].isdigit())

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import FactsCache, ResultCache, gc_paused, result_key, stat_key, stats_wanted
-from .config import Config
-from .findings import Finding
-from .project import project_files
+from .config import DEFAULT_MAX_FILE_SIZE, Config
+from .findings import Finding, shown_path as _shown
+from .project import Refused, project_files, read_regular
 
 if TYPE_CHECKING:  # the checks (every family, the lineage), facts, policy and catalog only when needed
     from .catalog import Catalog
@@ -64,7 +64,7 @@ class Project:
         return {p: self.loaded[p] for p in wanted if p in self.loaded}
 
     def _reload(self, path: str) -> FileFacts | None:
-        got = _attempt(self.store, self.config.root, _Job(path), blocking=True)
+        got = _attempt(self.store, self.config, _Job(path), blocking=True)
         if got is None or got.facts is None or got.key != self.keys[path]:
             self.changed = True  # judged as it is now, but the results cache must not keep it
         return got.facts if got is not None else None
@@ -132,14 +132,22 @@ class SourceError(Exception):
     """A file could not be read or parsed; the message is for a person."""
 
 
-def read_source(path: Path) -> str:
-    """Decode a Python file as Python does (PEP 263 coding line, UTF-8 BOM)."""
+def read_source(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE, root: Path | None = None) -> str:
+    """Decode a Python file as Python does (PEP 263 coding line, UTF-8 BOM). Only a regular file
+    of at most ``limit`` bytes is read; with ``root``, a symbolic link must lead inside it."""
     try:
-        raw = path.read_bytes()
+        if root is not None and path.is_symlink():
+            target = Path(os.path.realpath(path))  # a loop stays where it is: reading it says so
+            if target != root and root not in target.parents:
+                raise SourceError(f"it is a symbolic link to {_shown(str(target))}, outside the project, so it is not read")
+        raw = read_regular(path, limit)
     except FileNotFoundError:
         if path.is_symlink():
             raise SourceError("it is a symbolic link to a file that does not exist") from None
         raise SourceError("the file disappeared during the run") from None
+    except Refused as e:
+        hint = " (raise [tool.lint-privacy] max-file-size if it is code to judge)" if e.too_large else ""
+        raise SourceError(f"{e}, so it is not read{hint}") from None
     except OSError as e:
         raise SourceError(f"it cannot be read ({e.strerror or e})") from None
     return decode_source(raw)
@@ -154,23 +162,44 @@ def decode_source(raw: bytes) -> str:
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         raise SourceError(f"byte {e.start} (line {line}) is not valid {e.encoding}; save the file as UTF-8") from None
-    text = text[1:] if text.startswith("\ufeff") else text
-    # Python (and flake8) read source with universal newlines: the same text, the same hash.
+    return universal_newlines(text[1:] if text.startswith("\ufeff") else text)
+
+
+def universal_newlines(text: str) -> str:
+    """Python (and flake8) read source with universal newlines: the same text, the same hash."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def check_coding(source: str) -> None:
+    """SourceError when the text's PEP 263 coding line names an encoding Python does not know
+    (``# coding: bogus``): Python refuses to run such a file, so it is not analysed, whichever door
+    the text came through (flake8 reads it as latin-1 and hands it over)."""
+    end = source.find("\n", source.find("\n") + 1)  # the first two lines: where PEP 263 looks
+    head = source[:end + 1] if end != -1 else source + "\n"
+    if "coding" not in head:
+        return
+    try:
+        tokenize.detect_encoding(io.BytesIO(head.encode("utf-8", "surrogatepass")).readline)
+    except (SyntaxError, LookupError) as e:
+        raise SourceError(f"its encoding cannot be read ({e})") from None
 
 
 def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFacts:
     """Extract one file, turning every failure into a SourceError that says what went wrong."""
     from .extract import extract  # not needed by a run that finds every file in the cache
 
+    check_coding(source)
     try:
         return extract(path, source, tree)
-    except SyntaxError as e:
-        raise SourceError(f"syntax error at line {e.lineno}: {e.msg}") from None
+    except (SyntaxError, ValueError) as e:  # ValueError: null bytes and the like
+        if "\0" in source:  # Python's own message has no line for it
+            line = source.count("\n", 0, source.index("\0")) + 1
+            raise SourceError(f"line {line} holds a NUL byte, which Python does not accept in source") from None
+        if isinstance(e, SyntaxError):
+            raise SourceError(f"syntax error at line {e.lineno}: {e.msg}" if e.lineno else f"syntax error: {e.msg}") from None
+        raise SourceError(str(e)) from None
     except (RecursionError, MemoryError):
         raise SourceError("it is nested too deeply for Python's parser") from None
-    except ValueError as e:  # null bytes and the like
-        raise SourceError(str(e)) from None
     except Exception as e:  # a bug of ours: this file is reported (PRV002), the others still analysed
         from .flake8_plugin import internal_error
 
@@ -223,7 +252,7 @@ def load_project(config: Config, progress: Progress | None = None, lazy: bool = 
                 continue
             todo.append(job)
         pooled = _parallel_jobs(len(todo)) > 1
-        for path, got in _extract_in_pool(store, config, todo) if pooled else _extract_all(store, config.root, todo):
+        for path, got in _extract_in_pool(store, config, todo) if pooled else _extract_all(store, config, todo):
             finished(path, got.key, got.facts, got.error)
         store.save_index(keep=set(paths))
     store.stats.files = len(paths)
@@ -317,15 +346,15 @@ class _Got:
     hit: bool = False
 
 
-def _attempt(store: FactsCache, root: Path, job: _Job, blocking: bool) -> _Got | None:
+def _attempt(store: FactsCache, config: Config, job: _Job, blocking: bool) -> _Got | None:
     """Facts of one file, from the cache or extracted here, or an error message; None when
     another process is extracting it right now (``blocking`` False)."""
     try:
         if job.source is None:
             if job.stat is None and store.directory is not None:
                 with contextlib.suppress(OSError):
-                    job.stat = stat_key(os.stat(root / job.path))
-            job.source = read_source(root / job.path)
+                    job.stat = stat_key(os.stat(config.root / job.path))
+            job.source = read_source(config.root / job.path, config.max_file_size, config.root)
     except SourceError as e:
         return _Got(error=str(e))
     key = store.key(job.path, job.source)
@@ -347,17 +376,17 @@ def _attempt(store: FactsCache, root: Path, job: _Job, blocking: bool) -> _Got |
     return _Got(facts, key=key, hit=True)
 
 
-def _extract_all(store: FactsCache, root: Path, jobs: list[_Job]) -> Iterator[tuple[str, _Got]]:
+def _extract_all(store: FactsCache, config: Config, jobs: list[_Job]) -> Iterator[tuple[str, _Got]]:
     """Facts of each job in this process: files another process is busy with are left for last."""
     later: list[_Job] = []
     for job in jobs:
-        got = _attempt(store, root, job, blocking=False)
+        got = _attempt(store, config, job, blocking=False)
         if got is None:
             later.append(job)
             continue
         yield job.path, got
     for job in later:
-        yield job.path, _attempt(store, root, job, blocking=True) or _Got(error="it could not be analysed")
+        yield job.path, _attempt(store, config, job, blocking=True) or _Got(error="it could not be analysed")
 
 
 def _parallel_jobs(count: int) -> int:
@@ -381,7 +410,7 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
     left = {job.path: job for job in jobs}
     try:
         with multiprocessing.get_context().Pool(count) as pool:
-            for batch in pool.imap_unordered(_pool_batch, [(str(config.root), directory, b) for b in batches]):
+            for batch in pool.imap_unordered(_pool_batch, [(config, directory, b) for b in batches]):
                 for path, stat, got in batch:
                     left.pop(path)
                     if got.error is None and not got.hit:  # extracted by the pool
@@ -397,18 +426,18 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
         store.stats.workers = count
     except Exception:  # no pool here (no /dev/shm, a sandbox) or a worker died: carry on alone
         pass
-    yield from _extract_all(store, config.root, list(left.values()))
+    yield from _extract_all(store, config, list(left.values()))
 
 
-def _pool_batch(args: tuple[str, str | None, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
+def _pool_batch(args: tuple[Config, str | None, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
     """In a pool worker: each file's stat and what :func:`_attempt` got (payload, not facts,
     when extracted: the parent unpickles it once)."""
-    root, directory, batch = args
+    config, directory, batch = args
     store = FactsCache(Path(directory) if directory else None)
     out = []
     for path, stat in batch:
         job = _Job(path, stat=stat)  # type: ignore[arg-type]
-        got = _attempt(store, Path(root), job, blocking=True) or _Got(error="it could not be analysed")
+        got = _attempt(store, config, job, blocking=True) or _Got(error="it could not be analysed")
         if got.payload is not None:
             got.facts = None
         out.append((path, job.stat, got))
@@ -487,7 +516,13 @@ def _judgement(findings: list[Finding], ctx: Context, project: Project, outlined
     """``outlined``: with the outline an edited buffer is judged with."""
     from .outputs.suppressions import comments_of
 
-    return Judgement.of(findings, comments_of(project.facts()), project_outline(ctx) if outlined else None)
+    outline = None
+    if outlined:
+        try:
+            outline = project_outline(ctx)
+        except Exception:  # the lineage failed (reported by the checks, PRV002): buffers are judged with every file
+            outline = None
+    return Judgement.of(findings, comments_of(project.facts()), outline)
 
 
 def _analyse_apart(setup: Setup) -> Result | None:

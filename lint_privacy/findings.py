@@ -4,7 +4,31 @@ its documentation and its message template (pyflakes' messages, ruff's rule docs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+
+# Characters that would break a line of text output or restyle a terminal: C0 and C1 controls
+# (newline, CR, ESC, ...), line and paragraph separators, and the bidirectional overrides.
+_CONTROLS = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_QUOTED = re.compile(f'[{_CONTROLS}"\\\\]')  # inside quotes, the quote and the backslash too
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    return _ESCAPES.get(match[0]) or f"\\u{ord(match[0]):04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character escaped (newline as ``\\n``, ESC as ``\\u001b``): a
+    message stays one line of output, and a name holding a newline cannot forge a finding line."""
+    return _CONTROL.sub(_escape, text)
+
+
+def shown_path(path: str) -> str:
+    """A file name as text output prints it: as it is, or quoted and escaped as JSON would when
+    it holds a control character (a newline, CR or ESC)."""
+    return '"' + _QUOTED.sub(_escape, path) + '"' if _CONTROL.search(path) else path
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .catalog import Catalog
 from .config import Config
 from .policy.model import Policy
+from .project import read_regular
 
 MAX_SUGGESTIONS = 3
 
@@ -170,7 +171,7 @@ def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], 
     for path in sorted(by_file):
         full = config.root / path
         try:
-            raw = full.read_bytes()
+            raw = read_regular(full, config.max_file_size)
         except OSError as e:
             err.write(f"lint-privacy fix: {path}: skipped: cannot read it ({e.strerror or e})\n")
             skipped += 1

@@ -92,8 +92,10 @@ class Plugin:
         except Exception as e:  # never a flake8 traceback: say what happened, on the file, and go on
             yield 1, 0, f"PRV002 {internal_error(e)}", type(self)
             return
-        for f in found:
-            yield f.line, f.col, f"{f.code} {f.message}", type(self)
+        from .findings import printable
+
+        for f in found:  # a message naming another file holds its name escaped: one line each
+            yield f.line, f.col, f"{f.code} {printable(f.message)}", type(self)
 
 
 def internal_error(e: BaseException) -> str:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from .catalog import SHIPPED
 from .config import Config, ConfigError, load_config
-from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed, recent_result
+from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed, recent_result, universal_newlines
 from .findings import Finding
 from .cache import FactsCache, Loaded
-from .project import relative_path
+from .project import read_regular, relative_path
 
 if TYPE_CHECKING:  # loaded when first used (Setup)
     from .catalog import Catalog
@@ -142,6 +142,9 @@ class Session:
         if base.project.keys.get(path) == key:
             return base.for_path(path)
         if key not in self._overlays:
+            refused = self._refused(path, source, base)
+            if refused:
+                return refused
             try:
                 facts = facts_of(path, source, tree)
             except SourceError as e:
@@ -149,6 +152,26 @@ class Session:
                 return [not_analysed(path, str(e))]
             self._overlays[key] = self._judge_buffer(facts)
         return self._overlays[key]
+
+    def _refused(self, path: str, source: str, base: Result) -> list[Finding]:
+        """What the CLI reports for a file it does not read (PRV002), when flake8 hands it over all
+        the same: larger than the limit, or bytes Python refuses that flake8 read as latin-1 (its
+        fallback, which turns any file into text). One behaviour for both doors: Python's."""
+        limit = self.config.max_file_size
+        if len(source) > limit:  # characters: at least as many bytes
+            return [not_analysed(path, f"it is larger than the limit of {limit:,} bytes, so it is not read "
+                                       "(raise [tool.lint-privacy] max-file-size if it is code to judge)")]
+        failed = [f for f in base.not_analysed if f.path == path]
+        if failed:
+            try:
+                raw = read_regular(self.config.root / path, limit)
+            except OSError:
+                return []
+            text = universal_newlines(raw.decode("latin-1"))
+            # flake8's reading of that very file (it drops a UTF-8 BOM read as latin-1, "\xef\xbb\xbf")
+            if source in (text, text.removeprefix("\xef\xbb\xbf")):
+                return failed
+        return []
 
     def _judge_buffer(self, facts: FileFacts) -> list[Finding]:
         """The findings of a buffer, judged with the files its outline scope names (every file

@@ -176,3 +176,5 @@ RIDER_MODELS = textwrap.dedent('''\
         requests.post("https://api.mailchimp.com/3.0/lists", json={"email": rider.email})
         log.info("rider %s", rider.email)
 ''')
+# Its findings (line, code) under the acme-example policy.
+RIDER_EXPECTED = {(7, "PRV103"), (8, "PRV201"), (9, "PRV106"), (12, "PRV302"), (12, "PRV401"), (13, "PRV601")}

@@ -23,15 +23,10 @@ from lint_privacy.extract import extract
 from lint_privacy.findings import Finding
 from lint_privacy.session import Session, load_setup
 
-from conftest import RIDER_MODELS as MODELS, REPO, run_cli, run_flake8, write_project
+from conftest import RIDER_EXPECTED as MODELS_EXPECTED, RIDER_MODELS as MODELS, REPO, run_cli, run_flake8, write_project
 
 POLICY = REPO / "policies" / "acme-example.yaml"
 SETUP_CFG = f"[flake8]\nprivacy-policy = {POLICY}\n"
-
-# A small app with one finding of each family on known lines (acme-example policy).
-MODELS_EXPECTED = {
-    (7, "PRV103"), (8, "PRV201"), (9, "PRV106"), (12, "PRV302"), (12, "PRV401"), (13, "PRV601"),
-}
 
 
 def setup(root: Path):
@@ -409,7 +404,7 @@ def test_a_file_replaced_by_a_folder_mid_run(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(engine, "project_files", racing)
     result = run(tmp_path, {"turned.py": MODELS})
-    assert "cannot be read" in not_analysed(result, "turned.py").message
+    assert "it is a folder, not a regular file, so it is not read" in not_analysed(result, "turned.py").message
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links on this platform")
@@ -448,14 +443,14 @@ def test_an_unreadable_file_is_reported(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_reported_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same path without chmod: reading raises PermissionError."""
-    real = Path.read_bytes
+    real = engine.read_regular
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "secret.py":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refuse(path: Path, limit: int) -> bytes:
+        if Path(path).name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(engine, "read_regular", refuse)
     result = run(tmp_path, {"secret.py": MODELS, "ok.py": MODELS})
     assert "Permission denied" in not_analysed(result, "secret.py").message
     assert hits(result.findings, "ok.py") == MODELS_EXPECTED

@@ -13,8 +13,10 @@ from typing import Any
 
 from ..safe_yaml import MAX_DEPTH, Loc, YamlError, YamlProblem, parse_yaml
 
-# A catalog is a few thousand nodes; this cap only stops hostile or runaway documents.
+# A catalog is a few thousand nodes and a few hundred KiB; these caps only stop hostile or
+# runaway documents (a larger file is refused, not read whole).
 MAX_NODES = 200_000
+MAX_BYTES = 8 * 1024 * 1024
 
 Pos = tuple[int, int]  # 1-based line and column; (0, 0) when the data came from no file
 
@@ -106,9 +108,10 @@ def _wrap(value: Any, path: str, loc: Loc | None, done: dict[int, Any]) -> Any:
 def load_yaml(path: str | os.PathLike[str]) -> Any:
     """Read one YAML document safely; an empty file is an empty mapping."""
     name = os.fspath(path)
+    from ..project import read_regular
+
     try:
-        with open(name, "rb") as fh:
-            raw = fh.read()
+        raw = read_regular(name, MAX_BYTES)  # a FIFO or a device is refused, never read
     except OSError as exc:
         raise CatalogError(name, 0, 0, f"cannot read catalog file: {exc.strerror or exc}") from None
     try:

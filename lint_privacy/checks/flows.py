@@ -80,9 +80,17 @@ def data_phrase(reach: Reach, category: str = "") -> str:
     return text
 
 
+# A message names at most this many functions of a path: a chain of 10,000 calls is said in one line.
+_THROUGH_SHOWN = 8
+
+
 def through(ctx: Context, reach: Reach) -> str:
     steps = lineage(ctx).functions_through(reach)
     inner = [s for s in steps if not s.startswith(reach.sink.function + "()")] if len(steps) > 1 else []
+    if len(steps) > _THROUGH_SHOWN:  # the first ones and the last ones: where it enters and where it leaves
+        head = _THROUGH_SHOWN // 2
+        steps = [*steps[:head], f"... {len(steps) - _THROUGH_SHOWN + 1} more functions ...",
+                 *steps[-(_THROUGH_SHOWN - head - 1):]]
     return f" through {' -> '.join(steps)}" if inner else ""
 
 

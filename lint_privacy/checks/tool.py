@@ -26,10 +26,15 @@ PRV002 = Rule(
     summary="A file of the project could not be analysed.",
     template="this file was not analysed: {reason}; its personal data, flows and findings are unknown",
     what="""A Python file of the project that could not be read or parsed: a syntax error, bytes that
-are not valid in its encoding, nesting deeper than the analysis can follow, or a file that
-disappeared during the run.""",
+are not valid in its encoding (as Python itself refuses them: `python FILE` fails), nesting deeper
+than the analysis can follow, or a file that disappeared during the run. Also a file that is not
+read at all, and the message says which: not a regular file (a FIFO, a socket, a device), a
+symbolic link out of the project, or larger than `[tool.lint-privacy] max-file-size` (default
+4 MiB). And a file one of the checks failed on with an internal error: its other findings are
+reported, the failed check's are unknown.""",
     why="""A file that is skipped silently looks covered. The CLI reports it and exits 2 (the run
-cannot be trusted); flake8 reports syntax errors itself as E999.""",
+cannot be trusted); flake8 reports syntax errors itself as E999. A FIFO never ends a read and
+`/dev/zero` never stops giving bytes: such a file is named, not read, and the run goes on.""",
     example="""def broken(:
     pass""",
     fix="""Fix the file (or exclude it in `[tool.lint-privacy] extend-exclude` if it is not code).""",

@@ -46,6 +46,8 @@ TRANSIENT_DECORATORS = {
     "pydantic.dataclasses.dataclass": "pydantic dataclass",
 }
 _MAX_HOPS = 20
+# Classes of a hierarchy looked at for a field (a real one has a few dozen at most).
+_MAX_HIERARCHY = 200
 
 
 @dataclass(frozen=True)
@@ -184,14 +186,30 @@ class Symbols:
             return self._class_info[qualname]
         if qualname not in self.classes:
             return None
-        self._class_info[qualname] = None  # type: ignore[assignment]  # cycle guard
+        # A class's storage comes from its bases: they are made first, depth first with an explicit
+        # stack (a chain of 10,000 subclasses costs no Python frames). A class met again while its
+        # own bases are being made (a cycle) is no project class there, as it is in Python.
+        bases_of: dict[str, tuple[str, ...]] = {}
+        stack = [qualname]
+        while stack:
+            q = stack[-1]
+            if q not in bases_of:
+                path, fact = self.classes[q]
+                bases_of[q] = tuple(self.resolve(path, b) for b in fact.bases)
+                self._class_info[q] = None  # type: ignore[assignment]  # cycle guard
+                stack.extend(b for b in reversed(bases_of[q]) if b in self.classes and b not in self._class_info)
+                continue
+            stack.pop()
+            if self._class_info.get(q) is None:  # not made yet (a class may be stacked twice)
+                self._class_info[q] = self._made(q, bases_of[q])
+        return self._class_info[qualname]
+
+    def _made(self, qualname: str, bases: tuple[str, ...]) -> ClassInfo:
+        """The class's info, its project bases made already."""
         path, fact = self.classes[qualname]
-        bases = tuple(self.resolve(path, b) for b in fact.bases)
         storage, kind = self._storage(qualname, path, fact, bases)
         meta = dict(fact.meta)
-        info = ClassInfo(qualname, path, fact, bases, storage, kind, meta.get("abstract") == "True")
-        self._class_info[qualname] = info
-        return info
+        return ClassInfo(qualname, path, fact, bases, storage, kind, meta.get("abstract") == "True")
 
     def _storage(self, qualname: str, path: str, fact: ClassFact, bases: tuple[str, ...]) -> tuple[str, str]:
         keywords = dict(fact.keywords)
@@ -240,10 +258,13 @@ class Symbols:
         return [info for q in sorted(self.classes) if (info := self.class_info(q)) is not None]
 
     def hierarchy(self, class_qualname: str) -> Iterator[str]:
-        """The class, then its bases breadth-first (project classes and external names), once each."""
+        """The class, then its bases breadth-first (project classes and external names), once each,
+        at most _MAX_HIERARCHY of them: every class of a chain of 10,000 subclasses asks for its
+        fields, and walking each one's whole chain would be quadratic (its storage, made by
+        :meth:`class_info`, still comes from the whole chain)."""
         seen: set[str] = set()
         queue = deque([class_qualname])
-        while queue:
+        while queue and len(seen) < _MAX_HIERARCHY:
             q = queue.popleft()
             if q in seen:
                 continue

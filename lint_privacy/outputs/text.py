@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from itertools import groupby
 
-from ..findings import Finding
+from ..findings import Finding, printable, shown_path
 
 _BOLD, _RED, _YELLOW, _DIM, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[2m", "\033[0m"
 
@@ -41,13 +41,14 @@ def render_text(
         return f"{style}{text}{_RESET}" if colour else text
 
     ordered = sorted(findings, key=Finding.sort_key)
-    for path, group in groupby(ordered, key=lambda f: f.path):
+    for name, group in groupby(ordered, key=lambda f: f.path):
         items = list(group)
+        path = shown_path(name)  # a name holding a newline or ESC is quoted: no forged or hidden line
         out.append(paint(path, _BOLD) + paint(f"  ({_plural(len(items), 'finding')})", _DIM))
         for f in items:
             code = paint(f.code, _YELLOW if f.code == "PRV104" else _RED)
             where = paint(f"{path}:{f.line}:{f.col + 1}:", _DIM)
-            out.append(f"  {where} {code} {f.message}")
+            out.append(f"  {where} {code} {printable(f.message)}")
         out.append("")
     files = len({f.path for f in findings})
     if findings:

@@ -4,16 +4,19 @@ Safe YAML with size, depth and alias caps, then the JSON Schema, then cross-refe
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from ..durations import DurationError, parse_duration
+from ..iso3166 import is_country
 from ..safe_yaml import MAX_DEPTH, Loc, YamlError, YamlProblem, parse_yaml  # noqa: F401 - MAX_DEPTH: the policy's too
 from . import model as m
 
@@ -71,19 +74,19 @@ def load_policy(path: str | os.PathLike[str]) -> m.Policy:
 
 
 def _read(path: str) -> str:
+    from ..project import Refused, read_regular
+
     try:
-        with open(path, "rb") as f:
-            # Read one byte more than allowed so an oversized file is recognised without reading it all.
-            raw = f.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES)
     except FileNotFoundError:
         raise YamlError(YamlProblem(0, 0, "policy file not found")) from None
-    except IsADirectoryError:
-        raise YamlError(YamlProblem(0, 0, "is a directory, not a policy file")) from None
+    except Refused as exc:
+        if not exc.too_large:  # a FIFO or a device is never opened for reading: it might never end
+            raise YamlError(YamlProblem(0, 0, f"cannot read the policy file: {exc}")) from None
+        raise YamlError(YamlProblem(0, 0, f"policy file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
+                                          "a policy is a few hundred KiB at most")) from None
     except OSError as exc:
         raise YamlError(YamlProblem(0, 0, f"cannot read the policy file: {exc.strerror or exc}")) from None
-    if len(raw) > MAX_BYTES:
-        raise YamlError(YamlProblem(0, 0, f"policy file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
-                                          "a policy is a few hundred KiB at most"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -116,10 +119,27 @@ _PATTERN_WORDS = {
     "^([A-Z]{2}|[A-Z][A-Za-z0-9_]+)$": "an ISO 3166-1 alpha-2 country code (US) or a law-part region id (EEA)",
     "^[A-Z]{2}(-[A-Z0-9]{1,3})?$": "an ISO 3166-1 alpha-2 code, or one with a subdivision (CA-QC)",
     "^([A-Z]{2}(-[A-Z0-9]{1,3})?)?$": "a jurisdiction id (IN, CA-QC) or \"\"",
-    "^\\d{4}-\\d{2}-\\d{2}$": "a date written YYYY-MM-DD",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD (digits 0-9)",
     "^([a-z][a-z0-9_]*)?$": "a law-part adequacy list id (eu) or \"\"",
     "^[A-Z][A-Za-z0-9_]+$": "a region id starting with a capital letter (EEA)",
 }
+# Where the schema's types and patterns let impossible values through (check_values).
+_DATE_KEYS = frozenset({"last_updated", "previous_version", "as_of"})
+_COUNTRY_KEYS = frozenset({"countries", "country", "locations", "inside"})  # two capitals there: a country
+_NOT_COUNTRIES = {"UK": " (the United Kingdom is GB)", "EL": " (Greece is GR)", "EU": " (the EU is a region: "
+                  "define it under law.regions)", "XK": " (Kosovo has no assigned code)"}
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_KEY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _quoted(text: str) -> str:
+    """``text`` for a message, control characters escaped (never printed raw)."""
+    from ..findings import printable
+
+    shown = printable(text)
+    return f"'{shown[:60]}...'" if len(shown) > 60 else f"'{shown}'"
+
+
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
                "number": "a number", "boolean": "true or false", "null": "nothing"}
 
@@ -170,7 +190,45 @@ class _Checker:
     def run(self) -> list[Problem]:
         self.check_schema()
         self.check_references()
+        self.check_values()
         return self.problems
+
+    # -- values the schema's types and patterns let through
+
+    def check_values(self) -> None:
+        """Every key and text printable; dates that exist; country codes ISO 3166-1 assigns."""
+        stack: list[tuple[list[Any], Any]] = [([], self.data)]
+        while stack:  # explicit: a policy is at most MAX_DEPTH deep, but no shape drives recursion
+            where, node = stack.pop()
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if isinstance(key, str) and _UNPRINTABLE_KEY.search(key):
+                        at = self.loc.at(where)
+                        self.add(at.keys.get(key, at), where, f"key {_quoted(key)} holds a control character; "
+                                                              "names are printable text")
+                    stack.append((where + [key], value))
+            elif isinstance(node, list):
+                stack.extend((where + [i], value) for i, value in enumerate(node))
+            elif isinstance(node, str):
+                self.check_text(where, node)
+
+    def check_text(self, where: list[Any], value: str) -> None:
+        if tuple(where) in self.schema_errors:
+            return
+        last = next((w for w in reversed(where) if isinstance(w, str)), "")
+        if _UNPRINTABLE.search(value):
+            self.add(self.loc.at(where), where, f"{_quoted(value)} holds a control character; "
+                                                "only printable text (and line breaks and tabs in prose) is allowed")
+        elif last in _DATE_KEYS and where[-1] == last:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError as exc:
+                self.add(self.loc.at(where), where, f"'{value}' is not a real date ({exc}); write YYYY-MM-DD")
+        elif last in _COUNTRY_KEYS and len(value) == 2 and not is_country(value) and not (
+                last in ("locations", "inside") and value in self.section("law", "regions")):
+            hint = _NOT_COUNTRIES.get(value, "")
+            self.add(self.loc.at(where), where, f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}; "
+                                                "write an assigned code (DE, FR, GB, US)")
 
     # -- schema
 
