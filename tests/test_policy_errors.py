@@ -114,7 +114,7 @@ def test_unknown_key_says_what_is_allowed_and_suggests(tmp_path: Path) -> None:
     problem = only_problem(write(tmp_path, replace_line(24, "period:", "perod:")))
     assert problem.line == 24
     assert "unknown key 'perod' (did you mean 'period'?)" in problem.message
-    assert "allowed: id, section, quote, period, trigger, rule, subjects, note" in problem.message
+    assert "allowed: id, section, quote, period, trigger, rule, cap, subjects, note" in problem.message
 
 
 def test_missing_key_says_which(tmp_path: Path) -> None:

@@ -68,8 +68,8 @@ TABLE = [
      {((), None, None, "consented_period"), (("sourced_candidate",), "30d", "consent_request_received", None)}),
     ("job_alert_subscriber", "5.8", "periode yang telah Anda setujui",
      {((), None, None, "consented_period")}),
-    ("social_impact_contact", "5.9", "satu (1) tahun setelah tanggal komunikasi awal",
-     {((), None, None, "until_request_fulfilled"), ((), "1y", "initial_communication", None)}),
+    ("social_impact_contact", "5.9", "selama diperlukan untuk memenuhi permintaan khusus Anda",
+     {((), None, None, "until_request_fulfilled")}),
     ("social_impact_org_request", "5.9", "tiga (3) tahun setelah akhir tahun saat terakhir kali kami berkomunikasi",
      {((), "3y", "end_of_year_of_last_communication", None), ((), None, None, "period_required_by_law")}),
     ("office_visitor", "5.10", "segera setelah tidak diperlukan lagi",
@@ -77,6 +77,10 @@ TABLE = [
     ("cctv_footage", "5.10", "sembilan puluh (90) hari setelah tanggal perekaman",
      {((), "90d", "recording", None)}),
 ]
+# Caps the notice sets beside a rule ("and at the latest N after X"): (category, term, period, trigger).
+CAPS = [("social_impact_contact", "until_fulfilled", "1y", "initial_communication")]
+# Words that set a cap, in the main body (Indonesian) and the supplements (English).
+CAP_WORDS = re.compile(r"paling lambat|selambat-lambatnya|at the latest|no later than|maximum", re.IGNORECASE)
 # The number words a period must be written with in its quote: a period never comes from elsewhere.
 NUMBER_WORDS = {1: "satu (1)", 2: "dua (2)", 3: "tiga (3)", 6: "enam (6)", 7: "tujuh (7)", 10: "sepuluh (10)",
                 12: "dua belas (12)", 25: "dua puluh lima (25)", 30: "tiga puluh", 60: "enam puluh (60)",
@@ -132,3 +136,26 @@ def test_sections_are_found_in_the_notice() -> None:
     assert {"5.1.1", "5.1.2", "5.1.3", "5.6.2", "5.10", "6", "7"} <= set(sections())
     assert "dua puluh lima (25) bulan" in sections()["5.1.3"]
     assert "dua puluh lima (25) bulan" not in sections()["5.1.2"]
+
+
+def test_every_cap_of_the_notice_is_encoded_with_its_words(infobip: Policy) -> None:
+    """Each "at the latest" of the notice is the quoted cap of a term, with the number it says;
+    and every cap of the policy is one of them."""
+    text = re.sub(r"\s+", " ", NOTICE.read_text(encoding="utf-8"))
+    encoded = []
+    for cat in infobip.categories.values():
+        for term in cat.retention:
+            if term.cap is not None:
+                quote = re.sub(r"\s+", " ", term.cap.quote)
+                assert quote in sections()[term.cap.section or term.section], f"{cat.id}/{term.id}: cap quote not in its section"
+                assert CAP_WORDS.search(quote), f"{cat.id}/{term.id}: the cap's quote says no 'at the latest'"
+                assert NUMBER_WORDS[int(re.match(r"\d+", term.cap.period.text).group())] in quote
+                assert term.rule and term.period is None
+                encoded.append((cat.id, term.id, term.cap.period.text, term.cap.trigger))
+    assert encoded == CAPS
+    for found in CAP_WORDS.finditer(text):
+        around = text[max(0, found.start() - 200):found.end() + 200]
+        assert any(re.sub(r"\s+", " ", t.cap.quote).strip(".") in around or
+                   around in re.sub(r"\s+", " ", t.cap.quote)
+                   for c in infobip.categories.values() for t in c.retention if t.cap), \
+            f"'{found.group()}' in the notice is no cap of the policy: ...{around}..."

@@ -308,7 +308,7 @@ def test_undeclared_recipient_is_prv301_only_never_prv401_too(tmp_path) -> None:
     hit = run.one("app/track.py", line, "PRV301")
     assert hit.message == (
         "rider_account (Rider.email) from app/models.py:5 is sent to Mixpanel by requests.post: "
-        "the notice declares no such recipient (section 6 and the processor list)"
+        "the notice declares no such recipient (its recipients are in section 5)"
     )
     assert [h.code for h in run.at("app/track.py", line)] == ["PRV301"], run.dump()
 

@@ -10,7 +10,9 @@ from ..annotations import Annotation
 from ..facts import AnnotationSite, FieldFact
 from ..findings import Finding, Rule
 from ..lineage.symbols import ClassInfo
+from ..policy.model import Policy
 from .base import Context, did_you_mean, finding, join, register
+from .retention import describe_term
 
 PRV101 = Rule(
     code="PRV101",
@@ -34,10 +36,11 @@ PRV102 = Rule(
     code="PRV102",
     name="unknown-policy-id",
     summary="An annotation names a category, purpose, subject, recipient, safeguard or retention rule the policy does not have.",
-    template="unknown {what} '{value}' (not in the policy {policy}){hint}",
+    template="{problem}{hint}",
     what="""An id in an annotation that the policy does not define: a category, a purpose, a data
 subject, a recipient, a safeguard, a jurisdiction, or a retention rule that the category does not
-name.""",
+name. A retention rule the policy has but for other categories is said to be so, with the rules
+(or the period) the annotated category does have.""",
     why="""Ids are the contract between code and notice. A misspelt category is personal data that
 no rule of the notice applies to; an unknown recipient is a transfer the notice never declared.""",
     example="""email = models.EmailField()  # privacy: acount_user_data retention=12mo""",
@@ -154,7 +157,7 @@ def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Findi
     where = ctx.config.policy.name if ctx.config.policy else "file"
     for cid in ann.categories:
         if cid not in policy.categories:
-            yield finding(PRV102, path, site.line, site.col, what="category", value=cid, policy=where,
+            yield finding(PRV102, path, site.line, site.col, problem=_unknown("category", cid, where),
                           hint=did_you_mean(cid, policy.categories), category=cid)
     for cid in ann.suggested:
         if cid in policy.categories:
@@ -164,19 +167,38 @@ def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Findi
         if table_name is not None:
             table = getattr(policy, table_name)
             if value not in table:
-                yield finding(PRV102, path, site.line, site.col, what=key, value=value, policy=where,
+                yield finding(PRV102, path, site.line, site.col, problem=_unknown(key, value, where),
                               hint=did_you_mean(value, table))
         elif key == "jurisdiction" and not (len(value) == 2 and value.isupper()) and value not in policy.jurisdictions:
             upper = value.upper()
             hint = (f"; write country codes in upper case: {upper}" if upper in policy.jurisdictions or len(value) == 2
                     else did_you_mean(value, policy.jurisdictions))
-            yield finding(PRV102, path, site.line, site.col, what=key, value=value, policy=where, hint=hint)
+            yield finding(PRV102, path, site.line, site.col, problem=_unknown(key, value, where), hint=hint)
         elif key == "retention" and value[:1].isalpha() and not value.startswith("P"):
-            rules = {t.rule for cid in ann.categories if (c := policy.categories.get(cid)) for t in c.retention if t.rule}
-            if ann.categories and value not in rules:
-                known = sorted(rules) or ["(none: give a duration such as 12mo)"]
-                yield finding(PRV102, path, site.line, site.col, what="retention rule", value=value, policy=where,
-                              hint=f"; the categories here name: {', '.join(known)}")
+            yield from _retention_rule(policy, path, site, ann, value, where)
+
+
+def _unknown(what: str, value: str, policy: str) -> str:
+    return f"unknown {what} '{value}' (not in the policy {policy})"
+
+
+def _retention_rule(policy: Policy, path: str, site: AnnotationSite, ann: Annotation, value: str,
+                    where: str) -> Iterator[Finding]:
+    """``retention=<rule>``: a rule of the annotated categories, else what they do have."""
+    categories = [c for cid in ann.categories if (c := policy.categories.get(cid))]
+    rules = {t.rule for c in categories for t in c.retention if t.rule}
+    if not categories or value in rules:
+        return
+    if value in policy.retention_rules:
+        problem = (f"retention rule '{value}' is in the policy {where}, but not one of "
+                   f"{', '.join(c.id for c in categories)}'s")
+    else:
+        problem = _unknown("retention rule", value, where)
+    has = [f"{c.id} has " + "; ".join(
+        f"retention={t.rule} ({describe_term(policy, t)})" if t.rule else describe_term(policy, t) for t in c.retention)
+        for c in categories]
+    hint = did_you_mean(value, rules) if value not in policy.retention_rules else ""
+    yield finding(PRV102, path, site.line, site.col, problem=problem, hint=f"{hint}; " + "; ".join(has))
 
 
 def _field(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Iterator[Finding]:

@@ -20,7 +20,7 @@ PRV301 = Rule(
     code="PRV301",
     name="undeclared-recipient",
     summary="Personal data reaches a recipient the notice does not declare.",
-    template="{data} is sent to {vendor} by {call}{via}: the notice declares no such recipient (section 6 and the processor list){through}",
+    template="{data} is sent to {vendor} by {call}{via}: the notice declares no such recipient (its recipients are in {sections}){through}",
     what="""Personal data that reaches a vendor (an SDK call, an HTTP host the catalog knows, a log
 shipper) that no recipient of the policy names and no class of recipients covers.""",
     why="""The notice lists who receives personal data. A vendor outside that list is a disclosure
@@ -40,7 +40,9 @@ PRV302 = Rule(
     summary="Personal data reaches a vendor the notice covers only by a class of recipients.",
     template="{data} is sent to {vendor} by {call}{via}, which the notice covers only vaguely, as '{classes}' (section {section}){through}",
     what="""A vendor the notice does not name but that falls under a class of recipients it describes
-(a new SaaS tool under "service and technology providers").""",
+(a new SaaS tool under "service and technology providers"). A class that names the vendor as an
+example ("analytics providers such as Mixpanel": the class's `vendors:` in the policy) declares
+it plainly: no PRV302, and PRV303 where the data is of a category the class is not given.""",
     why="""A vague declaration may be lawful but tells the data subject little; research on privacy
 policies calls it a *vague* disclosure. Teams can decide how strict to be with this code.""",
     example="""import segment.analytics as analytics
@@ -95,6 +97,10 @@ def match_recipient(policy: Policy, catalog: Catalog, dest: Destination) -> Reci
         if named is not None:
             return RecipientMatch("named", named, (), vendor.name)
         classes = policy.classes_covering(vendor.kind, vendor.id)
+        if classes and vendor.id in classes[0].vendors:
+            # "Analytics providers (such as Mixpanel)": a class that names the vendor declares it
+            # plainly, for the class's categories.
+            return RecipientMatch("named", classes[0], (), vendor.name)
         if classes:
             return RecipientMatch("class", None, classes, vendor.name)
         return RecipientMatch("undeclared", None, (), vendor.name)
@@ -131,7 +137,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                 if match.status == "unknown_host":
                     yield finding(PRV304, flows.sink.path, line, col, host=dest.host, **common, **fields)
                 elif match.status == "undeclared":
-                    yield finding(PRV301, flows.sink.path, line, col, vendor=match.vendor_name, **common, **fields)
+                    listed = sorted({r.section for r in ctx.policy.recipients.values()})
+                    sections = f"section{'s' if len(listed) > 1 else ''} {join(listed, 6)}" if listed else "no section"
+                    yield finding(PRV301, flows.sink.path, line, col, vendor=match.vendor_name, sections=sections,
+                                  **common, **fields)
                 elif match.status == "class":
                     fitting = [c for c in match.classes if c.categories is None or not category or category in c.categories]
                     if fitting:

@@ -38,17 +38,27 @@ PRV202 = Rule(
     code="PRV202",
     name="retention-exceeds-notice",
     summary="A retention in code is longer than the notice allows for the category.",
-    template="{subject} keeps {category} for {code_says}, longer than the notice's {notice_says} (policy {term}, notice {section})",
-    what="""A `retention=` on a stored field (or a storage call) that is strictly longer than the longest
-period the policy gives for that category and data subject. Months count as 30.4375 days, years
-as 365.25 days: `1y` equals `12mo`, `2y` is within `25mo`, `61d` exceeds `60d`. The code's
-period is read as counted from the same event the notice names.""",
+    template="{subject} keeps {category} for {code_says}, longer than the notice's {notice_says} (policy {term}, notice {section}){others}",
+    what="""A `retention=` duration in code that is strictly longer than the longest the policy allows
+for that category and data subject: on a stored field, on a storage call, and on any other
+definition where it is written (a dataclass field, a variable, a parameter; a retention written
+down is a promise whether or not the store is seen). Months count as 30.4375 days, years as
+365.25 days: `1y` equals `12mo`, `2y` is within `25mo`, `61d` exceeds `60d`. The code's period
+is read as counted from the same event the notice names.
+
+The longest allowed is the longest period among the terms of the data's subject, or the cap of
+a rule ("as long as needed for your request, and at the latest one year after it": `cap:` in the
+policy). A rule with no number beside a period is another case ("as long as the law requires for
+audit and tax"): a duration is compared with the period, and code that keeps data under the rule
+names it (`retention=<rule>`). Where the data's subject has only rules without a number, or the
+subject is unknown and one of the category's subjects has, the duration cannot be judged.""",
     why="""Keeping data longer than the notice says breaks a promise made to every data subject and
 the storage-limitation principle (GDPR Art. 5(1)(e)).""",
     example="""class Contact(models.Model):
     email = models.EmailField()  # privacy: account_user_data retention=2y""",
     fix="""Shorten the retention (and the deletion job) to the notice's period, or change the notice
-first.""",
+first. If the data is kept under a rule of the notice that gives no number, name that rule:
+`retention=period_required_by_law`.""",
 )
 PRV203 = Rule(
     code="PRV203",
@@ -73,6 +83,7 @@ class Verdict:
 
     ok: bool
     limit: RetentionTerm | None = None  # the longest applicable numeric term, when exceeded
+    others: tuple[str, ...] = ()  # rules without a number the data might be kept under instead
 
 
 def applicable_terms(category: Category, subject: str | None) -> tuple[RetentionTerm, ...]:
@@ -84,15 +95,25 @@ def applicable_terms(category: Category, subject: str | None) -> tuple[Retention
 
 
 def judge(category: Category, retention: Duration, subject: str | None) -> Verdict:
-    """Exceeds only when longer than every applicable period and no applicable term is a rule
-    without a number (the notice then sets no maximum to compare with)."""
-    terms = applicable_terms(category, subject)
-    numeric = [t for t in terms if t.period is not None]
-    if not numeric or len(numeric) < len(terms):
-        return Verdict(True)
-    longest = max(numeric, key=lambda t: t.period.days)  # type: ignore[union-attr]
-    if retention.exceeds(longest.period):  # type: ignore[arg-type]
-        return Verdict(False, longest)
+    """A duration in code against the longest the notice allows the data's subject: the longest
+    period, or cap of a rule ("as long as needed, and at the latest 1 year after"), among the
+    subject's terms. A rule with no number beside them is for another case ("as long as the law
+    requires for audit and tax"): code keeping data under it names the rule (retention=<rule>),
+    so a plain duration is compared with the numbers. A subject whose terms give no number at
+    all cannot be judged; when the subject is unknown, every subject of the category must have
+    a number for the duration to be judged (against the longest)."""
+    limits: list[RetentionTerm] = []
+    others: list[str] = []
+    for who in (subject,) if subject else category.subjects:
+        terms = applicable_terms(category, who)
+        numeric = [t for t in terms if t.limit is not None]
+        if not numeric:
+            return Verdict(True)
+        limits.append(max(numeric, key=lambda t: t.limit.days))  # type: ignore[union-attr]
+        others.extend(t.rule for t in terms if t.limit is None and t.rule and t.rule not in others)
+    longest = max(limits, key=lambda t: t.limit.days)  # type: ignore[union-attr]
+    if retention.exceeds(longest.limit):  # type: ignore[arg-type]
+        return Verdict(False, longest, tuple(others))
     return Verdict(True)
 
 
@@ -121,39 +142,64 @@ def subject_of(ann: Annotation, *defaults: Annotation | None) -> str | None:
 
 def check(ctx: Context) -> Iterator[Finding]:
     yield from _storage_calls(ctx)
+    judged: set[tuple[str, int]] = set()
     for info in ctx.symbols.all_classes():
-        if not info.storage or not ctx.wanted(info.path):
+        if not ctx.wanted(info.path):
             continue
         module_defaults = ctx.files[info.path].module_defaults
         for field in info.fact.fields:
             ann = field.annotation
             if ann is None:
                 continue
+            judged.add((info.path, field.span.line))
             yield from _field(ctx, info, field, ann, subject_of(ann, info.fact.defaults, module_defaults))
+    for path, facts in ctx.files.items():
+        if not ctx.wanted(path):
+            continue
+        for site in facts.annotations:  # variables, parameters: a written retention is judged too
+            if site.place == "definition" and (path, site.line) not in judged:
+                subject = subject_of(site.annotation, facts.module_defaults)
+                for cid in _confirmed(ctx, site.annotation):
+                    yield from _exceeds(ctx, path, site.line, site.col, "the data defined here", cid,
+                                        site.annotation.get("retention"), subject)
+
+
+def _confirmed(ctx: Context, ann: Annotation) -> list[str]:
+    return [c for c in ann.categories if c not in ann.suggested and c in ctx.policy.categories]
 
 
 def _field(ctx: Context, info: ClassInfo, field: FieldFact, ann: Annotation, subject: str | None) -> Iterator[Finding]:
-    confirmed = [c for c in ann.categories if c not in ann.suggested and c in ctx.policy.categories]
     retention = ann.get("retention")
     owner, line, col = info.fact.qualname, field.span.line, field.span.col
-    for cid in confirmed:
-        category = ctx.policy.categories[cid]
-        if retention is None and any("retention" in p.message for p in ann.problems):
-            continue  # a malformed retention: PRV101 says what is wrong with it
-        if retention is None:
-            says, suggest = notice_says(ctx.policy, category, subject)
+    for cid in _confirmed(ctx, ann):
+        if retention is None and info.storage and not any("retention" in p.message for p in ann.problems):
+            # (a malformed retention: PRV101 says what is wrong with it)
+            says, suggest = notice_says(ctx.policy, ctx.policy.categories[cid], subject)
             yield finding(PRV201, info.path, line, col, owner=owner, field=field.name, category=cid,
                           kind=info.kind, notice_says=says, suggest=suggest)
-            continue
+        yield from _exceeds(ctx, info.path, line, col, f"{owner}.{field.name}", cid, retention, subject)
+
+
+def _exceeds(ctx: Context, path: str, line: int, col: int, label: str, cid: str, retention: str | Duration | None,
+             subject: str | None, **fields: object) -> Iterator[Finding]:
+    """PRV202 where a written retention is longer than the category allows the subject."""
+    if retention is None:
+        return
+    if isinstance(retention, str):
         try:
-            duration = parse_duration(retention)
+            retention = parse_duration(retention)
         except DurationError:
-            continue  # a rule id (PRV102 checks it exists) or malformed (PRV101 says so)
-        verdict = judge(category, duration, subject)
-        if not verdict.ok and verdict.limit is not None:
-            yield finding(PRV202, info.path, line, col, subject=f"{owner}.{field.name}", category=cid,
-                          code_says=duration.describe(), notice_says=describe_term(ctx.policy, verdict.limit),
-                          term=f"{cid}.{verdict.limit.id}", section=verdict.limit.section)
+            return  # a rule id (PRV102 checks it exists) or malformed (PRV101 says so)
+    verdict = judge(ctx.policy.categories[cid], retention, subject)
+    if verdict.ok or verdict.limit is None:
+        return
+    limit = verdict.limit
+    others = (f"; if it is kept under another rule of the notice, name it: "
+              f"{' or '.join(f'retention={r}' for r in verdict.others)}" if verdict.others else "")
+    yield finding(PRV202, path, line, col, subject=label, category=cid, code_says=retention.describe(),
+                  notice_says=describe_term(ctx.policy, limit), term=f"{cid}.{limit.id}",
+                  section=(limit.cap.section if limit.cap and limit.cap.section else limit.section), others=others,
+                  **fields)
 
 
 def _ttl(call: CallFact, spec: SinkSpec) -> tuple[bool, Duration | None]:
@@ -196,10 +242,8 @@ def _storage_calls(ctx: Context) -> Iterator[Finding]:
                         if policy_category else "annotate where the data comes from so its category's retention applies")
                 yield finding(PRV203, flows.sink.path, call.span.line, call.span.col, call=sink_label(flows.sink),
                               notice_says=says, **fields)
-            elif length is not None and policy_category is not None:
-                verdict = judge(policy_category, length, reach.source.subject or None)
-                if not verdict.ok and verdict.limit is not None:
-                    yield finding(PRV202, flows.sink.path, call.span.line, call.span.col,
-                                  subject=f"the copy stored by {sink_label(flows.sink)}",
-                                  code_says=length.describe(), notice_says=describe_term(ctx.policy, verdict.limit),
-                                  term=f"{category}.{verdict.limit.id}", section=verdict.limit.section, **fields)
+            elif policy_category is not None:
+                fields.pop("category", None)
+                yield from _exceeds(ctx, flows.sink.path, call.span.line, call.span.col,
+                                    f"the copy stored by {sink_label(flows.sink)}", category, length,
+                                    reach.source.subject or None, **fields)

@@ -22,15 +22,23 @@ PRV401 = Rule(
     code="PRV401",
     name="transfer-without-safeguard",
     summary="Personal data leaves the home region for a country with no adequacy decision and no accepted safeguard.",
-    template="{data} is transferred to {recipient_name} in {countries} ({country_from}) by {call}{via}: outside the {home}, {adequacy}; no safeguard the notice relies on ({accepted}, notice {section}) is declared{through}",
-    what="""A call that sends personal data to a recipient in a country outside the home region the
-notice states (the EEA for Infobip), where the law part's adequacy list does not cover that
-country (the United States only for Data Privacy Framework participants), and neither the call
-(`# privacy: safeguard=...`) nor the recipient's policy entry declares a safeguard the policy
-accepts for such transfers (standard contractual clauses, the intra-group agreement, ...).""",
-    why="""The notice promises that transfers outside the EEA happen only with safeguards
-(section 7; GDPR Chapter V). A bucket in another region or a US SaaS SDK added without the
-contract in place breaks it.""",
+    template="{data} is transferred to {recipient_name} in {countries} ({country_from}) by {call}{via}: outside {home}, {adequacy}; no safeguard the notice relies on ({accepted}, notice {section}) is declared{through}",
+    what="""A call that sends personal data to a country outside the home region the policy's
+`notice.transfer.inside` states (the EEA for Infobip, GB for a UK company), where the adequacy
+list the rule names (`notice.transfer.adequacy`: the EU's, the UK's...) does not cover that
+country (the United States only for certified recipients), and neither the call
+(`# privacy: safeguard=...`) nor the recipient's policy entry declares a safeguard the rule
+accepts (standard contractual clauses, the IDTA, an intra-group agreement, ...).
+
+Where the data goes is read from the code first: a cloud region (`region_name=`, `location=`,
+also through the resource, table, bucket or session the client made), a host, or the call's
+`# privacy: country=`. The locations the notice declares for the recipient count only where the
+code says nothing: a bucket created in `us-east-1` for a provider the notice places in GB is a
+transfer to the US. Every message speaks the policy's own terms: its home region, the name of
+its adequacy list with source and as-of date, and its safeguard ids.""",
+    why="""The notice promises that transfers outside its home region happen only with the
+safeguards it names (Infobip: section 7, GDPR Chapter V; a UK notice: UK GDPR Chapter V). A
+bucket in another region or a US SaaS SDK added without the contract in place breaks it.""",
     example="""s3 = boto3.client("s3", region_name="us-east-1")
 s3.put_object(Bucket="exports", Key=key, Body=json.dumps({"email": user.email}))""",
     fix="""Keep the data in the home region (`region_name="eu-central-1"`), or declare the safeguard
@@ -47,8 +55,8 @@ notice's country supplement: Nigeria (consent, adequacy judged by Nigerian law),
 (counted from South Africa; a binding transfer agreement), Japan (equivalent action), Canada
 (contractual safeguards), Korea (only to the affiliates of the overseas-transfer table),
 Philippines (the section 6 entities).""",
-    why="""Country supplements add their own transfer rules; the EU adequacy list does not answer
-them.""",
+    why="""Country supplements add their own transfer rules; the adequacy list of the notice's main
+body does not answer them.""",
     example="""# privacy-defaults: jurisdiction=NG
 ...
 requests.post("https://api.hubapi.com/contacts/v1/contact", json={"email": user.email})""",
@@ -85,15 +93,16 @@ def judge(policy: Policy, rule: TransferRule, countries: tuple[str, ...], recipi
             if decision is not None and (not decision.requires_safeguard or decision.requires_safeguard in safeguards):
                 continue
             if decision is not None:
-                notes.append(f"the EU adequacy decision for {country} covers {decision.scope or 'only some recipients'} "
+                notes.append(f"{country} is covered for {decision.scope or 'some recipients only'} "
                              f"and no safeguard={decision.requires_safeguard} is declared")
             else:
-                notes.append(f"{country} has no EU adequacy decision")
+                notes.append(f"{country} is not covered")
         uncovered.append(country)
     source = ""
     if adequacy_list is not None:
-        source = f"law: {adequacy_list.source.split('//')[-1].split('/')[0] or 'EU adequacy list'}, as of {adequacy_list.as_of}"
-    adequacy = "; ".join(dict.fromkeys(notes)) + (f" ({source})" if source and notes else "")
+        host = adequacy_list.source.split('//')[-1].split('/')[0]
+        source = f"law: {host or adequacy_list.title}, as of {adequacy_list.as_of}"
+    adequacy = f"under {adequacy_list.title} ({source}) " + "; ".join(dict.fromkeys(notes)) if notes else ""
     decided = f"notice {rule.section}" + (f" + {source}" if source and notes else "")
     return Verdict(tuple(uncovered), adequacy or "no adequacy list applies", decided)
 
@@ -123,9 +132,12 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _countries(policy: Policy, dest: Destination, recipient: Recipient | None) -> tuple[str, ...]:
-    if dest.country_from == "the call's annotation" or not (recipient and recipient.locations):
+    """Where the data goes: what the code says (a region, a host, the call's annotation) first, for
+    the notice's declared locations are a promise the code may break; else the locations the
+    notice declares for the recipient; else the catalog's default for the vendor."""
+    if dest.located_by_code or not (recipient and recipient.locations):
         return dest.countries
-    # The notice says where this recipient processes (Workday: EU data centres).
+    # The notice says where this recipient processes (Workday: data centres in the EU).
     expanded: list[str] = []
     for loc in recipient.locations:
         expanded.extend(policy.law.regions.get(loc, (loc,)))
@@ -146,7 +158,8 @@ def _finding(ctx, flows, dest, match, recipient, rule, verdict, jurisdiction, ca
     )
     accepted = ", ".join(f"safeguard={s}" for s in rule.accepted_safeguards) or "none"
     if rule.jurisdiction == "default":
-        home = " / ".join(rule.inside_as_written) or "home region"
+        home = " / ".join(f"the {p}" if p in ctx.policy.law.regions else p for p in rule.inside_as_written) \
+            or "the home region"
         yield finding(PRV401, flows.sink.path, call.span.line, call.span.col, home=home,
                       adequacy=verdict.adequacy, accepted=accepted, **common, **fields)
     else:

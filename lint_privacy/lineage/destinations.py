@@ -23,6 +23,9 @@ class Destination:
     host: str = ""
     countries: tuple[str, ...] = ()  # () when unknown
     country_from: str = ""  # how the countries were found, for messages
+    # The countries come from the code (a region, a host, the call's annotation), not from the
+    # catalog's default for the vendor: they outrank the locations the notice declares.
+    located_by_code: bool = False
     unresolved: str = ""  # why the destination is unknown ("" when resolved)
     internal: bool = False  # a host of the organisation itself: no recipient, no transfer
     recipient: str = ""  # from `# privacy: recipient=`
@@ -161,12 +164,13 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
                 if region_arg is not None
                 else f"no region given: the {vendor.region_provider} client takes it from its configuration at run time"
             )
+    located_by_code = bool(countries)
     if vendor is not None and not countries and vendor.country and not vendor.region_provider:
         countries, country_from = (vendor.country,), f"{vendor.name}'s processing location (catalog)"
     if spec.kind == "mail" and not host and not unresolved and vendor is None:
         unresolved = "the mail server is chosen by configuration at run time"
     if country:
-        countries, country_from, unresolved = (country,), "the call's annotation", ""
+        countries, country_from, unresolved, located_by_code = (country,), "the call's annotation", "", True
     leaves = vendor is not None or bool(host) or bool(recipient)
     if not leaves and not unresolved:
         return Destination(**declared)
@@ -175,6 +179,7 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
         host=host,
         countries=countries,
         country_from=country_from,
+        located_by_code=located_by_code,
         unresolved=unresolved,
         leaves=leaves or bool(unresolved),
         **declared,

@@ -663,34 +663,39 @@ class Lineage:
         self.full.nodes[result]["mapping"] = mapping
 
     def _constructors(self, fn: _Fn, call: CallFact) -> tuple[CallFact, ...]:
-        """Calls that made a call's receiver: ``s3 = boto3.client(..., region_name=...)``."""
-        found: list[CallFact] = []
-        targets = {call.receiver_var} if call.receiver_var else set()
-        for _ in range(3):
-            new: set[str] = set()
-            for a, b in fn.fact.edges:
-                if b in targets and a.startswith("c:"):
-                    made = fn.fact.calls[int(a[2:])]
-                    found.append(made)
-                    if made.receiver_var:
-                        new.add(made.receiver_var)
-            targets = new
-            if not targets:
-                break
+        """Calls that made a call's receiver, back to the client: ``s3 = boto3.client(...,
+        region_name=...)``, ``boto3.resource(..., region_name=...).Table("x")`` (chained or over
+        variables), ``boto3.session.Session(region_name=...).client("s3")``."""
+        found = self._made_by(fn, call.receiver)
         if fn.self_name and call.func.split(".")[0] == fn.self_name and fn.class_qual:
             attr = call.func.split(".")[1] if "." in call.func else ""
             for other in self.methods_of.get(fn.class_qual, ()):
                 for recv, name, nodes in other.fact.attr_stores:
                     if recv == other.self_name and name == attr:
-                        found.extend(other.fact.calls[int(n[2:])] for n in nodes if n.startswith("c:"))
-        module = self.functions.get(f"{fn.path}::<module>")
-        if module is not None and fn is not module and call.receiver_var.startswith("g:"):
-            # A module-level client used in a function: s3 = boto3.client(..., region_name=...)
-            made_at_module = f"v:{call.receiver_var[2:]}"
-            for a, b in module.fact.edges:
-                if b == made_at_module and a.startswith("c:"):
-                    found.append(module.fact.calls[int(a[2:])])
+                        found.extend(self._made_by(other, nodes))
         return tuple(found)
+
+    def _made_by(self, fn: _Fn, nodes: tuple[str, ...]) -> list[CallFact]:
+        """The calls whose results the local ``nodes`` are, and those that made their receivers in
+        turn; a module-level name used in a function is followed into the module's code."""
+        module = self.functions.get(f"{fn.path}::<module>")
+        found: list[CallFact] = []
+        seen: set[tuple[str, str]] = set()
+        todo = [(fn, n) for n in nodes]
+        while todo and len(seen) < 32:
+            at, node = todo.pop()
+            if (at.fid, node) in seen:
+                continue
+            seen.add((at.fid, node))
+            if node.startswith("c:"):
+                made = at.fact.calls[int(node[2:])]
+                found.append(made)
+                todo.extend((at, n) for n in made.receiver)
+            elif node.startswith("g:") and module is not None and at is not module:
+                todo.append((module, f"v:{node[2:]}"))  # s3 = boto3.client(...) at module level
+            else:
+                todo.extend((at, a) for a, b in at.fact.edges if b == node and a.startswith("c:"))
+        return found
 
     # ---- summaries: which parameters reach the return ----
 

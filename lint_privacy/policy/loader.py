@@ -375,6 +375,15 @@ class _Checker:
             self.ref(where + ["trigger"], term["trigger"], known["triggers"], "trigger")
         if "rule" in term:
             self.ref(where + ["rule"], term["rule"], known["rules"], "retention rule")
+        cap = term.get("cap")
+        if isinstance(cap, dict):
+            if "period" in cap and tuple(where + ["cap", "period"]) not in self.schema_errors:
+                try:
+                    parse_duration(str(cap["period"]))
+                except DurationError as exc:
+                    self.add(self.loc.at(where + ["cap", "period"]), where + ["cap", "period"], str(exc))
+            if "trigger" in cap:
+                self.ref(where + ["cap", "trigger"], cap["trigger"], known["triggers"], "trigger")
         if tuple(where) not in self.schema_errors:  # a misspelt key would also look like a missing one
             self.check_term_shape(where, term)
         own = cat.get("subjects", [])
@@ -385,7 +394,12 @@ class _Checker:
                          f"the category has: {', '.join(own)}")
 
     def check_term_shape(self, where: list[Any], term: dict[str, Any]) -> None:
-        """A term is a period counted from a trigger, a named rule, or a period a rule explains."""
+        """A term is a period counted from a trigger, a named rule (with or without a cap), or a
+        period a rule explains."""
+        if "cap" in term and ("rule" not in term or "period" in term):
+            self.add(self.loc.at(where + ["cap"]), where + ["cap"],
+                     "a cap belongs to a rule without a period ('rule: until_request_fulfilled' and "
+                     "'cap: {period: 1y, trigger: ...}'); a term with a period is already its own maximum")
         if "trigger" in term:
             if "period" not in term:
                 self.add(self.loc.at(where), where, "a trigger needs a period ('period: 12mo') counted from it")
@@ -463,7 +477,13 @@ def _build(path: str, data: dict[str, Any], loc: Loc) -> m.Policy:
             id=raw["id"], section=raw["section"], quote=raw["quote"],
             period=parse_duration(str(raw["period"])) if "period" in raw else None,
             trigger=raw.get("trigger"), rule=raw.get("rule"), subjects=_tuple(raw.get("subjects")),
-            note=raw.get("note", ""), where=_where(tloc))
+            note=raw.get("note", ""), where=_where(tloc), cap=cap(raw.get("cap")))
+
+    def cap(raw: dict[str, Any] | None) -> m.RetentionCap | None:
+        if raw is None:
+            return None
+        return m.RetentionCap(period=parse_duration(str(raw["period"])), quote=raw["quote"],
+                              trigger=raw.get("trigger"), section=raw.get("section", ""))
 
     cats_loc = loc.at(["notice", "categories"])
     categories = {
@@ -535,7 +555,7 @@ def _build(path: str, data: dict[str, Any], loc: Loc) -> m.Policy:
         law=m.Law(
             adequacy={k: m.AdequacyList(k, a["source"], a["as_of"], tuple(
                 m.AdequacyDecision(d["country"], d["name"], d.get("scope", ""), d.get("requires_safeguard", ""),
-                                   d.get("since", ""), d.get("note", "")) for d in a["decisions"]))
+                                   d.get("since", ""), d.get("note", "")) for d in a["decisions"]), a.get("name", ""))
                       for k, a in law.get("adequacy", {}).items()},
             regions=regions, region_sources={k: r["source"] for k, r in law.get("regions", {}).items()}),
         default_jurisdiction=data.get("default_jurisdiction", ""),

@@ -87,8 +87,20 @@ class RetentionRule:
 
 
 @dataclass(frozen=True)
+class RetentionCap:
+    """The latest a rule without a number allows: "as long as needed for your request, and at the
+    latest one (1) year after the initial communication" (Infobip 5.9)."""
+
+    period: Duration
+    quote: str
+    trigger: str | None = None  # Trigger id; None where the notice names no event
+    section: str = ""  # where the notice sets it, when not the term's own section
+
+
+@dataclass(frozen=True)
 class RetentionTerm:
-    """One retention the notice states for a category: a period with its trigger, or a named rule.
+    """One retention the notice states for a category: a period with its trigger, or a named rule
+    (which may carry the cap the notice sets beside it).
 
     ``subjects`` limits the term to some data subjects (empty: all of the category's subjects).
     """
@@ -102,6 +114,12 @@ class RetentionTerm:
     subjects: tuple[str, ...] = ()
     note: str = ""
     where: Where = Where()
+    cap: RetentionCap | None = None  # on a rule: "and at the latest N after X"
+
+    @property
+    def limit(self) -> Duration | None:
+        """The longest the term allows, when the notice gives a number: its period, or its cap."""
+        return self.period if self.period is not None else (self.cap.period if self.cap else None)
 
 
 @dataclass(frozen=True)
@@ -248,6 +266,12 @@ class AdequacyList:
     source: str
     as_of: str
     decisions: tuple[AdequacyDecision, ...]
+    name: str = ""  # "EU adequacy decisions (GDPR Art. 45)", "UK adequacy regulations"
+
+    @property
+    def title(self) -> str:
+        """What messages call the list: its name, else its id."""
+        return self.name or f"the '{self.id}' adequacy list"
 
     def decision_for(self, country: str) -> AdequacyDecision | None:
         for d in self.decisions:
@@ -297,14 +321,20 @@ class Policy:
 
     def describe_term(self, term: RetentionTerm) -> str:
         """A retention term in words: "12 months after the end of the business relationship", "up to
-        3 years (<rule>)" where no trigger is stated, or the rule's description where no number is."""
+        3 years (<rule>)" where no trigger is stated, the rule's description where no number is,
+        and its cap: "..., and at the latest 1 year after the initial communication"."""
         trigger = self.triggers.get(term.trigger or "")
         rule = self.retention_rules.get(term.rule or "")
         if term.period is not None and trigger is not None:
             return f"{term.period.describe()} after {trigger.description}"
         if term.period is not None:
             return f"up to {term.period.describe()}" + (f" ({rule.description})" if rule else "")
-        return rule.description if rule else (term.rule or "")
+        text = rule.description if rule else (term.rule or "")
+        if term.cap is not None:
+            cap_trigger = self.triggers.get(term.cap.trigger or "")
+            text += f", and at the latest {term.cap.period.describe()}" + (
+                f" after {cap_trigger.description}" if cap_trigger else "")
+        return text
 
     def minimum_age(self, jurisdiction: str | None) -> int | None:
         """The minimum customer age for a jurisdiction's data subjects (the main body's otherwise)."""
