@@ -166,8 +166,7 @@ def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> Setup | None:
     if getattr(args, "root", None) and not Path(args.root).is_dir():
         sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
         return None
-    start = Path(paths[0]) if paths else Path.cwd()
-    root = Path(args.root) if args.root else find_root(start)
+    root = Path(args.root) if args.root else find_root(*map(Path, paths))
     try:
         try:
             return load_setup(root, args.policy, no_cache=args.no_cache or None)
@@ -232,6 +231,14 @@ def _write(target: str, text: str) -> None:
             out.close()
 
 
+def _shown(root: Path, path: str) -> str:
+    """A project path as a terminal or an editor opens it from the working directory: relative
+    to it when the file is inside it, else as the project names it (``--root`` elsewhere)."""
+    cwd = Path.cwd().resolve()
+    full = root / path
+    return full.relative_to(cwd).as_posix() if cwd == root or cwd in full.parents else path
+
+
 def _under(path: str, wanted: str) -> bool:
     return wanted in ("", ".") or path == wanted or path.startswith(wanted.rstrip("/") + "/")
 
@@ -294,7 +301,7 @@ def _check(args: argparse.Namespace) -> int:
 
         notes.append(noqa.summary_line(sups))
         colour = args.output in ("-", "") and want_colour(sys.stdout)
-        text = render_text(findings, colour=colour, notes=notes)
+        text = render_text(findings, colour=colour, notes=notes, shown=lambda path: _shown(config.root, path))
     _write(args.output, text)
     return _exit_code(findings)
 

@@ -14,7 +14,7 @@ from .config import Config, ConfigError, load_config
 from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed, recent_result
 from .findings import Finding
 from .cache import FactsCache, Loaded
-from .project import relative_path
+from .project import in_project, relative_path
 
 if TYPE_CHECKING:  # loaded when first used (Setup)
     from .catalog import Catalog
@@ -57,8 +57,8 @@ def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> Se
         raise SetupError([str(e)]) from None
     if config.policy is None:
         raise SetupError([
-            "no policy given: pass --privacy-policy (flake8) or --policy (lint-privacy), "
-            "or set policy in [tool.lint-privacy] of pyproject.toml"
+            f"no policy given for the project at {config.root}: pass --privacy-policy (flake8) or --policy "
+            "(lint-privacy), or set policy in [tool.lint-privacy] of its pyproject.toml (lint-privacy init writes one)"
         ])
     cache = None if config.no_cache else config.cache_path()
     policy_path = config.policy
@@ -124,6 +124,12 @@ class Session:
         if self._result is None:
             self._result = analyse(self.setup, apart=self.judge_apart)
         return self._result
+
+    def covers(self, filename: str) -> bool:
+        """Whether a file is one of the project's (its settings do not exclude it): flake8 may
+        hand over files the project leaves out, and judging each against the whole project
+        would cost as much as the project itself."""
+        return in_project(self.config, relative_path(self.config, filename))
 
     def findings_for(self, filename: str, source: str, tree: ast.Module | None = None) -> list[Finding]:
         """Findings of one file, judged with the whole project as context.

@@ -7,7 +7,7 @@ pipes, files and CI logs get plain text.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import groupby
 
 from ..findings import Finding
@@ -33,16 +33,19 @@ def render_text(
     findings: Sequence[Finding],
     colour: bool = False,
     notes: Sequence[str] = (),
+    shown: Callable[[str], str] = str,
 ) -> str:
-    """Findings grouped by file; ``notes`` are extra summary lines (suppressions, baseline)."""
+    """Findings grouped by file; ``notes`` are extra summary lines (suppressions, baseline);
+    ``shown``: how a project path is printed (relative to the working directory)."""
     out: list[str] = []
 
     def paint(text: str, style: str) -> str:
         return f"{style}{text}{_RESET}" if colour else text
 
     ordered = sorted(findings, key=Finding.sort_key)
-    for path, group in groupby(ordered, key=lambda f: f.path):
+    for project_path, group in groupby(ordered, key=lambda f: f.path):
         items = list(group)
+        path = shown(project_path)
         out.append(paint(path, _BOLD) + paint(f"  ({_plural(len(items), 'finding')})", _DIM))
         for f in items:
             code = paint(f.code, _YELLOW if f.code == "PRV104" else _RED)

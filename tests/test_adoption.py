@@ -1,0 +1,170 @@
+"""Issue 17: the first hour of a new user on a real project, each stumble reproduced on real
+files (flake8 or the CLI in tmp_path) and shown gone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from conftest import CLI, FLAKE8, POLICY, Run, _env, in_parallel, line_of, parse_hits, run_cli, run_flake8, write_project
+
+SIGNUP = '''
+    import logging
+
+    log = logging.getLogger(__name__)
+
+
+    def signup(request):
+        email = request.POST["email"]
+        log.info("signup %s", email)  # L:log
+'''
+
+MODELS = '''
+    from django.db import models
+
+
+    class Contact(models.Model):
+        handle = models.CharField(max_length=40)  # privacy: account_user_data retention=12mo
+'''
+
+API = '''
+    import logging
+
+    from app.models import Contact
+
+    log = logging.getLogger(__name__)
+
+
+    def show(contact: Contact):
+        log.info("showing %s", contact.handle)  # L:cross
+'''
+
+
+def run_in(cwd: Path, command: str, *args: str) -> Run:
+    """flake8 or the CLI run from ``cwd`` exactly as given (no option added)."""
+    proc = subprocess.run([command, *args], cwd=cwd, capture_output=True, text=True, env=_env(), timeout=120)
+    return Run(proc.returncode, proc.stdout, proc.stderr, parse_hits(proc.stdout))
+
+
+# --- 1. files flake8 checks that the project's settings exclude -------------------------------
+
+
+def test_files_the_project_excludes_are_not_judged_and_flake8_says_so_once(tmp_path: Path) -> None:
+    """With extend-exclude in [tool.lint-privacy] only, flake8 still hands over the migrations:
+    each was judged against the whole project (0.3 s and tens of MB each on a real app, and
+    findings in files the user excluded). Now they are left out, with one note for the run."""
+    files = {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\nextend-exclude = ["migrations"]\n',
+             "app/__init__.py": "", "app/views.py": SIGNUP, "app/migrations/__init__.py": ""}
+    files.update({f"app/migrations/000{i}_auto.py": SIGNUP for i in range(1, 6)})
+    write_project(tmp_path, files, setup_cfg=None)
+    runs = in_parallel({"jobs": lambda: run_in(tmp_path, FLAKE8, "--select", "PRV", "--jobs", "2", "."),
+                        "serial": lambda: run_in(tmp_path, FLAKE8, "--select", "PRV", "app/views.py",
+                                                 "app/migrations/0001_auto.py")})
+    for run in runs.values():
+        assert {h.path for h in run.hits} == {"app/views.py"}, run.dump()
+        run.one("app/views.py", line_of(SIGNUP, "# L:log"), "PRV601")
+        assert run.stderr.count("are not judged") == 1, run.dump()
+        assert "app/migrations/000" in run.stderr and "extend-exclude = migrations" in run.stderr, run.dump()
+    # nothing to say when flake8 excludes them too
+    quiet = run_in(tmp_path, FLAKE8, "--select", "PRV", "--extend-exclude", "migrations", ".")
+    assert {h.path for h in quiet.hits} == {"app/views.py"} and "not judged" not in quiet.stderr, quiet.dump()
+
+
+# --- 2. the project root, found as tools find it --------------------------------------------------
+
+
+def test_check_on_a_subfolder_judges_the_whole_repository_and_prints_paths_from_the_cwd(tmp_path: Path) -> None:
+    """``lint-privacy check app/api`` made app/api the project: the finding that needs
+    app/models.py was lost, paths lost their folders, a cache was left in the source tree."""
+    write_project(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/api/__init__.py": "",
+                             "app/api/views.py": API}, setup_cfg=None)
+    (tmp_path / ".git").mkdir()
+    line = line_of(API, "# L:cross")
+    runs = in_parallel({"top": lambda: run_cli(tmp_path, "check", "--policy", str(POLICY), "app/api"),
+                        "inside": lambda: run_cli(tmp_path / "app", "check", "--policy", str(POLICY), "api")})
+    runs["top"].one("app/api/views.py", line, "PRV601")
+    runs["inside"].one("api/views.py", line, "PRV601")
+    for run in runs.values():
+        assert run.returncode == 1 and len(run.hits) == 1, run.dump()
+    assert (tmp_path / ".lint-privacy-cache").is_dir()
+    assert not list(tmp_path.glob("app/**/.lint-privacy-cache")), "a cache was left inside the source tree"
+
+
+def test_root_is_the_nearest_pyproject_or_setup_cfg_when_there_is_no_git(tmp_path: Path) -> None:
+    for marker in ("pyproject.toml", "setup.cfg"):
+        root = tmp_path / marker
+        write_project(root, {marker: "", "app/__init__.py": "", "app/models.py": MODELS,
+                             "app/api/__init__.py": "", "app/api/views.py": API}, setup_cfg=None)
+        run = run_cli(root / "app" / "api", "check", "--policy", str(POLICY), ".")
+        run.one("views.py", line_of(API, "# L:cross"), "PRV601")
+
+
+# --- 3. the editor path: flake8 from a subfolder, settings only in pyproject.toml ------------------
+
+
+def test_flake8_from_a_subfolder_finds_the_settings_of_pyproject_above(tmp_path: Path) -> None:
+    write_project(tmp_path, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\n', "app/__init__.py": "",
+                             "app/models.py": MODELS, "app/api/__init__.py": "", "app/api/views.py": API},
+                  setup_cfg=None)
+    line = line_of(API, "# L:cross")
+    source = (tmp_path / "app/api/views.py").read_text(encoding="utf-8")
+    runs = in_parallel({
+        "folder": lambda: run_flake8(tmp_path / "app", "--select", "PRV", "api"),
+        "editor": lambda: run_flake8(tmp_path / "app" / "api", "--select", "PRV", "--stdin-display-name",
+                                     "views.py", "-", stdin=source),
+    })
+    runs["folder"].one("api/views.py", line, "PRV601")
+    runs["editor"].one("views.py", line, "PRV601")
+
+
+def test_settings_without_a_policy_stop_flake8_with_a_message(tmp_path: Path) -> None:
+    write_project(tmp_path, {"pyproject.toml": '[tool.lint-privacy]\nextend-exclude = ["migrations"]\n',
+                             "app/views.py": SIGNUP}, setup_cfg=None)
+    run = run_in(tmp_path / "app", FLAKE8, "views.py")
+    assert run.returncode == 2 and "no policy given for the project at" in run.stderr, run.dump()
+    assert str(tmp_path) in run.stderr, run.dump()
+
+
+def test_cli_names_the_root_it_looked_at_when_there_is_no_policy(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app/views.py": SIGNUP}, setup_cfg=None)
+    (tmp_path / ".git").mkdir()
+    run = run_in(tmp_path / "app", CLI, "check")
+    assert run.returncode == 2 and f"no policy given for the project at {tmp_path}" in run.stderr, run.dump()
+    assert os.path.isdir(tmp_path / "app") and not (tmp_path / "app" / ".lint-privacy-cache").exists()
+
+
+# --- 5. `fix`: one suggestion per stub, each flow judged once --------------------------------------
+
+
+PEOPLE = '''
+    import logging
+
+    from django.db import models
+
+    log = logging.getLogger(__name__)
+
+
+    class Person(models.Model):
+        email = models.EmailField()  # L:field
+        religion = models.CharField(max_length=20)  # L:religion
+
+
+    def hello(person: Person):
+        log.info("hello %s", person.email)  # L:log
+'''
+
+
+def test_fix_adds_one_finding_per_stub_and_no_flow_twice(tmp_path: Path) -> None:
+    write_project(tmp_path, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\n', "app/people.py": PEOPLE},
+                  setup_cfg=None)
+    before = run_cli(tmp_path, "check", "--no-cache")
+    fixed = run_in(tmp_path, CLI, "fix", "--no-cache")
+    after = run_cli(tmp_path, "check", "--no-cache")
+    assert fixed.returncode == 0, fixed.dump()
+    assert "Person.religion: no stub: no category of the notice covers" in fixed.stderr, fixed.dump()
+    field, log = line_of(PEOPLE, "# L:field"), line_of(PEOPLE, "# L:log")
+    before.one("app/people.py", field, "PRV103")
+    after.one("app/people.py", field, "PRV104")
+    assert len(after.at("app/people.py", log)) == len(before.at("app/people.py", log)) == 1, after.dump()
+    assert len(after.hits) == len(before.hits), (before.dump(), after.dump())
