@@ -63,12 +63,15 @@ def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> Se
     cache = None if config.no_cache else config.cache_path()
     policy_path = config.policy
     # Both from a pickle in the cache dir when these exact files were loaded by this code before.
+    # The policy names vendors of the catalog: it is checked against it, so keyed on it too.
+    catalog: Loaded[Catalog] = Loaded(cache and cache / "catalog", [*SHIPPED, *config.catalog], ("catalog",),
+                                      lambda: _load_catalog(config.catalog), _catalog_class)
     setup = Setup(
         config,
-        Loaded(cache and cache / "policy", [policy_path], ("policy", "durations.py", "iso3166.py"),
-               lambda: _load_policy(policy_path), _policy_class),
-        Loaded(cache and cache / "catalog", [*SHIPPED, *config.catalog], ("catalog",),
-               lambda: _load_catalog(config.catalog), _catalog_class),
+        Loaded(cache and cache / "policy", [policy_path, *SHIPPED, *config.catalog],
+               ("policy", "policy/law", "durations.py", "iso3166.py", "catalog"),
+               lambda: _load_policy(policy_path, catalog), _policy_class),
+        catalog,
     )
     # Only a policy and a catalog without problems are cached: files not loaded before are
     # loaded now, so that their problems stop the run here.
@@ -90,13 +93,18 @@ def _catalog_class() -> type[Catalog]:
     return Catalog
 
 
-def _load_policy(path: Path) -> Policy:
+def _load_policy(path: Path, catalog: Loaded[Catalog]) -> Policy:
     from .policy import PolicyError, load_policy
+    from .policy.loader import vendor_problems
 
     try:
-        return load_policy(path)
+        policy = load_policy(path)
     except PolicyError as e:
         raise SetupError([f"PRV001 {p}" for p in e.problems]) from None
+    problems = vendor_problems(policy, catalog.get().vendors)
+    if problems:
+        raise SetupError([f"PRV001 {p}" for p in problems])
+    return policy
 
 
 def _load_catalog(extra: tuple[Path, ...]) -> Catalog:

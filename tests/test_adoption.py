@@ -168,3 +168,66 @@ def test_fix_adds_one_finding_per_stub_and_no_flow_twice(tmp_path: Path) -> None
     after.one("app/people.py", field, "PRV104")
     assert len(after.at("app/people.py", log)) == len(before.at("app/people.py", log)) == 1, after.dump()
     assert len(after.hits) == len(before.hits), (before.dump(), after.dump())
+
+
+# --- 7. the law shipped as data; unknown vendor ids ------------------------------------------------
+
+
+def _policy_with(folder: Path, old: str, new: str) -> Path:
+    """The shipped policy with one change, written in ``folder``."""
+    text = POLICY.read_text(encoding="utf-8")
+    assert old in text, old
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "policy.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_policy_uses_the_shipped_law_instead_of_copying_it(tmp_path: Path) -> None:
+    shipped = POLICY.read_text(encoding="utf-8")
+    assert "  use: [eu]\n" in shipped and "decisions:" not in shipped  # the example holds only its notice
+    policies = {"both": _policy_with(tmp_path / "both", "  use: [eu]\n", "  use: [eu, uk]\n"),
+                "typo": _policy_with(tmp_path / "typo", "  use: [eu]\n", "  use: [euu]\n"),
+                "twice": _policy_with(tmp_path / "twice", "  use: [eu]\n",
+                                      "  use: [eu]\n  regions:\n    EEA: {source: x, countries: [DE]}\n")}
+    runs = in_parallel({name: (lambda p=p: run_cli(tmp_path, "policy", "validate", str(p))) for name, p in policies.items()})
+    assert runs["both"].returncode == 0 and "2 adequacy lists" in runs["both"].stdout, runs["both"].dump()
+    assert runs["typo"].returncode == 2, runs["typo"].dump()
+    assert "law.use[0]: 'euu' is not allowed (did you mean 'eu'?)" in runs["typo"].stderr, runs["typo"].dump()
+    assert runs["twice"].returncode == 2, runs["twice"].dump()
+    assert "law.regions.EEA: defined here and in the shipped law 'eu'" in runs["twice"].stderr, runs["twice"].dump()
+
+
+STORE = '''
+    import boto3
+
+
+    def tokyo(email):
+        s3 = boto3.client("s3", region_name="ap-northeast-1")
+        s3.put_object(Bucket="b", Key="k", Body=email)  # privacy: retention=30d  # L:jp
+
+
+    def mumbai(email):
+        s3 = boto3.client("s3", region_name="ap-south-1")
+        s3.put_object(Bucket="b", Key="k", Body=email)  # privacy: retention=30d  # L:in
+'''
+
+
+def test_a_transfer_is_judged_with_the_shipped_adequacy_list(tmp_path: Path) -> None:
+    """Japan is on the shipped EU list (not on the 3-country stub the example policy had)."""
+    write_project(tmp_path, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\n', "app/store.py": STORE},
+                  setup_cfg=None)
+    run = run_cli(tmp_path, "check", "--no-cache")
+    assert not run.at("app/store.py", line_of(STORE, "# L:jp"), "PRV4"), run.dump()
+    assert run.at("app/store.py", line_of(STORE, "# L:in"), "PRV4"), run.dump()
+
+
+def test_an_unknown_vendor_id_is_an_error_with_did_you_mean(tmp_path: Path) -> None:
+    policy = _policy_with(tmp_path / "policy", "vendors: [workday]", "vendors: [wrokday]")
+    write_project(tmp_path, {"app/a.py": "x = 1\n"}, setup_cfg=None)
+    runs = in_parallel({"validate": lambda: run_cli(tmp_path, "policy", "validate", str(policy)),
+                        "check": lambda: run_cli(tmp_path, "check", "--policy", str(policy), "app"),
+                        "again": lambda: run_cli(tmp_path, "check", "--policy", str(policy), "app")})
+    for run in runs.values():
+        assert run.returncode == 2, run.dump()
+        assert "notice.recipients.workday.vendors: unknown vendor 'wrokday' (did you mean 'workday'?)" in run.stderr, run.dump()
