@@ -53,7 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lint-privacy", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="lint-privacy",
+        description="Keep Python code true to a published privacy notice: whole-project checks, exports, "
+                    "reports, fixes, policy tools and rule docs.",
+        epilog="Start with `lint-privacy init` in a project, then `lint-privacy check`. Exit codes: 0 clean, "
+               "1 findings, 2 the run cannot be trusted. Docs: docs/adopting.md.")
     parser.add_argument("--version", action="version", version=f"lint-privacy {__version__}")
     sub = parser.add_subparsers(dest="command")
 
@@ -89,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     fix.set_defaults(run=_fix)
 
     explain = sub.add_parser("explain", help="print the documentation of a code")
-    explain.add_argument("code", nargs="?", help="PRVnnn; without it, list every code")
+    explain.add_argument("code", nargs="?", help="PRVnnn or the rule's name (personal-data-in-log); without it, list every code")
     explain.set_defaults(run=_explain)
 
     policy = sub.add_parser("policy", help="validate or show a policy file")
@@ -279,10 +284,13 @@ def _check(args: argparse.Namespace) -> int:
     sups = [s for s in noqa.collect(result.noqa) if selected(s.path)]
     findings = noqa.apply((f for f in result.findings if selected(f.path)), sups)
 
+    empty = "no findings"
     if args.write_baseline:
         n = write_baseline(Path(args.write_baseline), findings, config.root)
-        sys.stderr.write(f"lint-privacy: wrote {n} finding{'s' if n != 1 else ''} to {args.write_baseline}\n")
+        recorded = f"{n} finding{'s' if n != 1 else ''}"
+        sys.stderr.write(f"lint-privacy: wrote {recorded} to {args.write_baseline}\n")
         findings = [f for f in findings if f.code in noqa.UNTRUSTED_CODES]  # never baselined
+        empty = f"{recorded} recorded in the baseline {args.write_baseline}, none reported"
     hidden = 0
     if known is not None:
         findings, hidden = new_findings(findings, known, config.root)
@@ -301,7 +309,7 @@ def _check(args: argparse.Namespace) -> int:
 
         notes.append(noqa.summary_line(sups))
         colour = args.output in ("-", "") and want_colour(sys.stdout)
-        text = render_text(findings, colour=colour, notes=notes, shown=lambda path: _shown(config.root, path))
+        text = render_text(findings, colour=colour, notes=notes, shown=lambda path: _shown(config.root, path), empty=empty)
     _write(args.output, text)
     return _exit_code(findings)
 
@@ -378,9 +386,15 @@ def _explain(args: argparse.Namespace) -> int:
         for code in sorted(RULES):
             sys.stdout.write(f"{code}  {RULES[code].name:32} {RULES[code].summary}\n")
         return EXIT_CLEAN
-    rule = RULES.get(args.code.upper())
+    wanted = args.code.strip()
+    by_name = {r.name: r for r in RULES.values()}
+    rule = RULES.get(wanted.upper()) or by_name.get(wanted.lower())
     if rule is None:
-        sys.stderr.write(f"lint-privacy: unknown code {args.code}; `lint-privacy explain` lists them\n")
+        import difflib
+
+        close = difflib.get_close_matches(wanted.lower(), list(by_name), n=1, cutoff=0.6)
+        hint = f"; did you mean {by_name[close[0]].code} {close[0]}?" if close else ""
+        sys.stderr.write(f"lint-privacy: unknown code or rule name {args.code}{hint}; `lint-privacy explain` lists them\n")
         return EXIT_UNTRUSTED
     sys.stdout.write(rule.markdown())
     return EXIT_CLEAN

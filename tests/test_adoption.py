@@ -231,3 +231,26 @@ def test_an_unknown_vendor_id_is_an_error_with_did_you_mean(tmp_path: Path) -> N
     for run in runs.values():
         assert run.returncode == 2, run.dump()
         assert "notice.recipients.workday.vendors: unknown vendor 'wrokday' (did you mean 'workday'?)" in run.stderr, run.dump()
+
+
+# --- 8. polish ------------------------------------------------------------------------------------
+
+
+def test_help_is_whole_sentences_and_explain_takes_a_rules_name(tmp_path: Path) -> None:
+    runs = in_parallel({"help": lambda: run_cli(tmp_path, "--help"),
+                        "name": lambda: run_cli(tmp_path, "explain", "personal-data-in-log"),
+                        "typo": lambda: run_cli(tmp_path, "explain", "personal-data-in-logs")})
+    text = " ".join(runs["help"].stdout.split())
+    assert "whole-project checks, exports, reports, fixes, policy tools and rule docs." in text, runs["help"].dump()
+    assert "lint-privacy init" in text
+    assert runs["name"].returncode == 0 and runs["name"].stdout.startswith("# PRV601 personal-data-in-log"), runs["name"].dump()
+    assert runs["typo"].returncode == 2 and "did you mean PRV601 personal-data-in-log?" in runs["typo"].stderr, runs["typo"].dump()
+
+
+def test_write_baseline_says_what_it_recorded_not_no_findings(tmp_path: Path) -> None:
+    write_project(tmp_path, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\n', "app/views.py": SIGNUP},
+                  setup_cfg=None)
+    run = run_cli(tmp_path, "check", "--write-baseline", "baseline.json")
+    assert run.returncode == 0, run.dump()
+    assert "no findings" not in run.stdout, run.dump()
+    assert "1 finding recorded in the baseline baseline.json, none reported" in run.stdout, run.dump()

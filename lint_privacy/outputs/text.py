@@ -34,6 +34,7 @@ def render_text(
     colour: bool = False,
     notes: Sequence[str] = (),
     shown: Callable[[str], str] = str,
+    empty: str = "no findings",
 ) -> str:
     """Findings grouped by file; ``notes`` are extra summary lines (suppressions, baseline);
     ``shown``: how a project path is printed (relative to the working directory)."""
@@ -56,6 +57,6 @@ def render_text(
     if findings:
         out.append(paint(f"{_plural(len(findings), 'finding')} in {_plural(files, 'file')}", _BOLD))
     else:
-        out.append("no findings")
+        out.append(empty)
     out.extend(n for n in notes if n)
     return "\n".join(out) + "\n"
