@@ -4,6 +4,7 @@ files (flake8 or the CLI in tmp_path) and shown gone."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -254,3 +255,53 @@ def test_write_baseline_says_what_it_recorded_not_no_findings(tmp_path: Path) ->
     assert run.returncode == 0, run.dump()
     assert "no findings" not in run.stdout, run.dump()
     assert "1 finding recorded in the baseline baseline.json, none reported" in run.stdout, run.dump()
+
+
+# --- 9. the HTML view -----------------------------------------------------------------------------
+
+
+PRUNE = '''
+    from django.contrib.auth.models import User
+    from django.core.management.base import BaseCommand
+
+
+    class Command(BaseCommand):
+        def handle(self, *args, **options):
+            for user in User.objects.filter(is_active=False):
+                self.stdout.write(user.email)  # L:write
+'''
+
+
+def _html_map(tmp_path: Path) -> str:
+    write_project(tmp_path, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\n', "app/__init__.py": "",
+                             "app/management/__init__.py": "", "app/management/commands/__init__.py": "",
+                             "app/management/commands/prune.py": PRUNE}, setup_cfg=None)
+    run = run_cli(tmp_path, "graph", "--format", "html", "-o", "map.html")
+    assert run.returncode == 0, run.dump()
+    return (tmp_path / "map.html").read_text(encoding="utf-8")
+
+
+def test_a_sink_box_shows_the_call_as_written_and_where_it_is(tmp_path: Path) -> None:
+    """The boxes all read 'django.core.management.base.BaseCo…': the resolved name, cut."""
+    page = _html_map(tmp_path)
+    line = line_of(PRUNE, "# L:write")
+    assert f'>self.stdout.write <tspan class="loc">prune.py:{line}</tspan>' in page, page[:3000]
+    assert f"commands/prune.py:{line}" in page  # in the box's description
+    assert "BaseCo…" not in page
+
+
+def test_the_html_view_renders_in_headless_chromium(tmp_path: Path) -> None:
+    import importlib.util
+
+    import pytest
+
+    spec = importlib.util.spec_from_file_location("html_view_check", Path(__file__).parents[1] / "bench" / "html_view_check.py")
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)  # type: ignore[union-attr]
+    binary = check.find_chromium()
+    if binary is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install -y chromium)")
+    _html_map(tmp_path)
+    dom = check.run_chromium(binary, ["--virtual-time-budget=5000", "--dump-dom", (tmp_path / "map.html").as_uri()])
+    assert re.search(r'<span id="count">[1-9]\d* of [1-9]\d* boxes</span>', dom.stdout), dom.stderr[-2000:]
+    assert "self.stdout.write" in dom.stdout

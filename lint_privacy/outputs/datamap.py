@@ -43,7 +43,7 @@ def build_datamap(ctx: Context) -> nx.DiGraph:
     for flows in sink_flows(ctx):
         sink, call = flows.sink, flows.sink.call
         kid = f"sink:{sink.path}:{call.span.line}:{sink.node.rsplit(':', 1)[-1]}"
-        g.add_node(kid, kind="sink", label=sink.qualname, path=sink.path, line=call.span.line,
+        g.add_node(kid, kind="sink", label=sink.qualname, call=call.func, path=sink.path, line=call.span.line,
                    sink_kind=sink.spec.kind, vendor=sink.spec.vendor, stored=sink.spec.retention_required)
         for reach in flows.reaches:
             through = [f"{st.path}:{st.line} {st.note}" for st in steps(ctx, reach)]
