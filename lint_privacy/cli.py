@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lint-privacy {__version__}")
     sub = parser.add_subparsers(dest="command")
 
+    init = sub.add_parser("init", help="set a project up: settings, a starting policy, a baseline of today's findings")
+    init.add_argument("--root", help="project root (default: the nearest folder with pyproject.toml, setup.cfg or .git)")
+    init.set_defaults(run=_init)
+
     check = sub.add_parser("check", help="check a project against a policy")
     _project_args(check)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
@@ -377,6 +381,16 @@ def _fix(args: argparse.Namespace) -> int:
         return EXIT_UNTRUSTED
     return fix.run(setup.config, setup.policy, setup.catalog, args.paths, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr,
                    progress=Progress(enabled=False if args.quiet else None))
+
+
+def _init(args: argparse.Namespace) -> int:
+    from . import init
+    from .config import find_root
+
+    if args.root and not Path(args.root).is_dir():
+        sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
+        return EXIT_UNTRUSTED
+    return init.run(Path(args.root).resolve() if args.root else find_root(), sys.stdout, sys.stderr)
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -305,3 +306,58 @@ def test_the_html_view_renders_in_headless_chromium(tmp_path: Path) -> None:
     dom = check.run_chromium(binary, ["--virtual-time-budget=5000", "--dump-dom", (tmp_path / "map.html").as_uri()])
     assert re.search(r'<span id="count">[1-9]\d* of [1-9]\d* boxes</span>', dom.stdout), dom.stderr[-2000:]
     assert "self.stdout.write" in dom.stdout
+
+
+# --- lint-privacy init, and docs/adopting.md kept true ----------------------------------------------
+
+
+APP = Path(__file__).parent / "data" / "adopting_app"
+
+
+def test_adopting_md_transcript_is_what_a_user_sees(tmp_path: Path) -> None:
+    """The console block of docs/adopting.md section 0, run command by command on a copy of the
+    app it describes: each command's output is the page's, line for line."""
+    text = (Path(__file__).parents[1] / "docs" / "adopting.md").read_text(encoding="utf-8")
+    section = text[text.index("## 0. From zero"):text.index("## 1. ")]
+    block = section[section.index("```console\n") + len("```console\n"):section.index("```\n", section.index("```console\n") + 1)]
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    assert [cmd for cmd, _ in steps] == ["lint-privacy init", "lint-privacy check",
+                                         "lint-privacy check --baseline .privacy-baseline.json"]
+    app = tmp_path / "app"
+    shutil.copytree(APP, app)
+    (app / ".git").mkdir()
+    codes = []
+    for cmd, expected in steps:
+        run = run_in(app, CLI, *cmd.split()[1:])
+        assert (run.stdout + run.stderr).splitlines() == expected, (cmd, run.dump())
+        codes.append(run.returncode)
+    assert codes == [0, 1, 0]
+
+
+def test_init_on_a_fresh_copy_of_a_real_app(tmp_path: Path) -> None:
+    import pytest
+
+    real = Path("/work/corpus/flaskbb")
+    if not real.is_dir():
+        pytest.skip("the corpus of real apps is not on this machine")
+    app = tmp_path / "flaskbb"
+    shutil.copytree(real, app, ignore=shutil.ignore_patterns(".lint-privacy-cache", "__pycache__"))
+    (app / "pyproject.toml").unlink()  # the corpus copy is set up already: from zero
+    (app / ".git").mkdir()
+    init = run_in(app / "flaskbb", CLI, "init")  # from a subfolder: the root is found above
+    assert init.returncode == 0, init.dump()
+    assert (app / "privacy-policy.yaml").is_file() and (app / ".privacy-baseline.json").is_file()
+    assert 'extend-exclude = ["migrations"]' in (app / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r"wrote \.privacy-baseline\.json: [1-9]\d* findings of today", init.stdout), init.dump()
+    assert "Next:\n  1. " in init.stdout and "\n  3. " in init.stdout
+    runs = in_parallel({"green": lambda: run_cli(app, "check", "--baseline", ".privacy-baseline.json"),
+                        "again": lambda: run_in(app, CLI, "init"),
+                        "valid": lambda: run_cli(app, "policy", "validate", "privacy-policy.yaml")})
+    assert runs["green"].returncode == 0 and runs["green"].hits == [], runs["green"].dump()
+    assert runs["again"].returncode == 2 and "already has a [tool.lint-privacy] section" in runs["again"].stderr
+    assert runs["valid"].returncode == 0, runs["valid"].dump()
