@@ -258,6 +258,48 @@ def test_write_baseline_says_what_it_recorded_not_no_findings(tmp_path: Path) ->
     assert "1 finding recorded in the baseline baseline.json, none reported" in run.stdout, run.dump()
 
 
+LEAD = '''
+    from django.db import models
+
+
+    class Lead(models.Model):
+        contact = models.CharField(max_length=80)  # privacy: account_user_data retention=12mo
+'''
+CAPTURE = '''
+    from app.models import Lead
+
+
+    def capture(request):
+        lead = Lead()
+        lead.contact = request.POST["email"]
+        lead.save()
+'''
+REPORT = '''
+    import logging
+
+    from app.models import Lead
+
+    log = logging.getLogger(__name__)
+
+
+    def report(lead: Lead):
+        log.info("lead %s", lead.contact)  # L:log
+'''
+
+
+def test_a_path_through_a_stored_field_says_stored_and_read_not_a_call_chain(tmp_path: Path) -> None:
+    """'through capture() in app/views.py:4 -> report() in app/tasks.py:8' read as if capture
+    called report; the value was stored in Lead.contact and read there."""
+    write_project(tmp_path, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\n', "app/__init__.py": "",
+                             "app/models.py": LEAD, "app/views.py": CAPTURE, "app/tasks.py": REPORT}, setup_cfg=None)
+    run = run_cli(tmp_path, "check", "--no-cache")
+    hits = [h for h in run.at("app/tasks.py", line_of(REPORT, "# L:log"), "PRV601") if "request.POST" in h.message]
+    assert len(hits) == 1, run.dump()
+    assert hits[0].message.endswith("through capture() in app/views.py:4, stored in Lead.contact, "
+                                    "read in report() in app/tasks.py:8"), hits[0].message
+    assert " -> " not in hits[0].message
+
+
 # --- 9. the HTML view -----------------------------------------------------------------------------
 
 
