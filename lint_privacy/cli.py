@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -312,8 +313,11 @@ def _check(args: argparse.Namespace) -> int:
         from .outputs.text import render_text, want_colour
 
         notes.append(noqa.summary_line(sups))
+        to_terminal = args.output in ("-", "") and sys.stdout.isatty()
         colour = args.output in ("-", "") and want_colour(sys.stdout)
-        text = render_text(findings, colour=colour, notes=notes, shown=lambda path: _shown(config.root, path), empty=empty)
+        width = shutil.get_terminal_size().columns if to_terminal else None
+        text = render_text(findings, colour=colour, notes=notes, shown=lambda path: _shown(config.root, path), empty=empty,
+                           width=width)
     _write(args.output, text)
     return _exit_code(findings)
 

@@ -300,6 +300,35 @@ def test_a_path_through_a_stored_field_says_stored_and_read_not_a_call_chain(tmp
     assert " -> " not in hits[0].message
 
 
+def test_long_messages_are_wrapped_on_a_terminal_and_one_line_in_a_pipe(tmp_path: Path) -> None:
+    """Messages of 250-450 characters ran off the screen. On a terminal (here a pty 100 columns
+    wide) each line fits; piped, a finding stays one line for grep and editors."""
+    import pty
+
+    write_project(tmp_path, {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\n', "app/__init__.py": "",
+                             "app/models.py": LEAD, "app/views.py": CAPTURE, "app/tasks.py": REPORT}, setup_cfg=None)
+    piped = run_cli(tmp_path, "check")
+    assert any(len(line) > 100 for line in piped.stdout.splitlines()), piped.dump()
+    leader, follower = pty.openpty()
+    proc = subprocess.run([CLI, "check"], cwd=tmp_path, stdout=follower, stderr=subprocess.PIPE, timeout=120,
+                          env={**_env(), "COLUMNS": "100", "NO_COLOR": "1"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    shown = b"".join(chunks).decode().replace("\r\n", "\n")
+    assert proc.returncode == 1, shown
+    assert all(len(line) <= 100 for line in shown.splitlines()), shown
+    assert " ".join(shown.split()) == " ".join(piped.stdout.split())  # the same words, only broken into lines
+
+
 # --- 9. the HTML view -----------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ pipes, files and CI logs get plain text.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from itertools import groupby
 
@@ -25,6 +26,19 @@ def want_colour(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
+def _wrapped(message: str, used: int, width: int | None) -> str:
+    """A message broken into lines that fit ``width`` (the first after ``used`` columns of
+    location and code), continued with an indent; unchanged without a width."""
+    if width is None or used + len(message) <= width:
+        return message
+    room = max(40, width - 6)
+    lines = textwrap.wrap(message, room, initial_indent=" " * (used - 6 if used > 6 else 0), break_on_hyphens=False)
+    if not lines:
+        return message
+    lines[0] = lines[0].lstrip()
+    return "\n      ".join(lines)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -35,9 +49,11 @@ def render_text(
     notes: Sequence[str] = (),
     shown: Callable[[str], str] = str,
     empty: str = "no findings",
+    width: int | None = None,
 ) -> str:
     """Findings grouped by file; ``notes`` are extra summary lines (suppressions, baseline);
-    ``shown``: how a project path is printed (relative to the working directory)."""
+    ``shown``: how a project path is printed (relative to the working directory); ``width``:
+    a terminal's, to wrap long messages to (a pipe or a file keeps one line per finding)."""
     out: list[str] = []
 
     def paint(text: str, style: str) -> str:
@@ -51,7 +67,7 @@ def render_text(
         for f in items:
             code = paint(f.code, _YELLOW if f.code == "PRV104" else _RED)
             where = paint(f"{path}:{f.line}:{f.col + 1}:", _DIM)
-            out.append(f"  {where} {code} {f.message}")
+            out.append(f"  {where} {code} {_wrapped(f.message, len(where) + len(f.code) + 4, width)}")
         out.append("")
     files = len({f.path for f in findings})
     if findings:
