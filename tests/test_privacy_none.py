@@ -85,3 +85,15 @@ def test_what_a_statement_annotated_none_reads_is_not_in_the_map_nor_the_counts(
         assert ("app/views.py", line) not in sources, sorted(sources)
     assert ("app/views.py", line_of(VIEWS, "# L:other-statement")) in sources, sorted(sources)
     assert f"- Code: {len(sources)} places personal data is defined," in report.stdout, report.dump()
+
+
+def test_the_report_lists_each_declaration_for_review(run: Run, tmp_path_factory) -> None:
+    root = next(p for p in tmp_path_factory.getbasetemp().glob("none*"))
+    report = run_cli(root, "report", "--no-cache", "--view", "suppressions", "--format", "csv")
+    rows = [line.split(",") for line in report.stdout.splitlines() if line.startswith("Declared not personal")]
+    call = line_of(VIEWS, "# L:call-none")
+    assert [(r[1], r[-1]) for r in rows] == [
+        (f"app/models.py:{line_of(MODELS, '# L:field-none')}", "a field or a value"),
+        (f"app/views.py:{line_of(VIEWS, '# L:variable-none') - 1}", "a field or a value"),
+        (f"app/views.py:{call}", "a call"),
+    ], report.dump()
