@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -53,9 +54,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lint-privacy", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="lint-privacy",
+        description="Keep Python code true to a published privacy notice: whole-project checks, exports, "
+                    "reports, fixes, policy tools and rule docs.",
+        epilog="Start with `lint-privacy init` in a project, then `lint-privacy check`. Exit codes: 0 clean, "
+               "1 findings, 2 the run cannot be trusted. Docs: docs/adopting.md.")
     parser.add_argument("--version", action="version", version=f"lint-privacy {__version__}")
     sub = parser.add_subparsers(dest="command")
+
+    init = sub.add_parser("init", help="set a project up: settings, a starting policy, a baseline of today's findings")
+    init.add_argument("--root", help="project root (default: the nearest folder with pyproject.toml, setup.cfg or .git)")
+    init.set_defaults(run=_init)
 
     check = sub.add_parser("check", help="check a project against a policy")
     _project_args(check)
@@ -89,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     fix.set_defaults(run=_fix)
 
     explain = sub.add_parser("explain", help="print the documentation of a code")
-    explain.add_argument("code", nargs="?", help="PRVnnn; without it, list every code")
+    explain.add_argument("code", nargs="?", help="PRVnnn or the rule's name (personal-data-in-log); without it, list every code")
     explain.set_defaults(run=_explain)
 
     policy = sub.add_parser("policy", help="validate or show a policy file")
@@ -166,8 +176,7 @@ def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> Setup | None:
     if getattr(args, "root", None) and not Path(args.root).is_dir():
         sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
         return None
-    start = Path(paths[0]) if paths else Path.cwd()
-    root = Path(args.root) if args.root else find_root(start)
+    root = Path(args.root) if args.root else find_root(*map(Path, paths))
     try:
         try:
             return load_setup(root, args.policy, no_cache=args.no_cache or None)
@@ -232,6 +241,14 @@ def _write(target: str, text: str) -> None:
             out.close()
 
 
+def _shown(root: Path, path: str) -> str:
+    """A project path as a terminal or an editor opens it from the working directory: relative
+    to it when the file is inside it, else as the project names it (``--root`` elsewhere)."""
+    cwd = Path.cwd().resolve()
+    full = root / path
+    return full.relative_to(cwd).as_posix() if cwd == root or cwd in full.parents else path
+
+
 def _under(path: str, wanted: str) -> bool:
     return wanted in ("", ".") or path == wanted or path.startswith(wanted.rstrip("/") + "/")
 
@@ -272,10 +289,13 @@ def _check(args: argparse.Namespace) -> int:
     sups = [s for s in noqa.collect(result.noqa) if selected(s.path)]
     findings = noqa.apply((f for f in result.findings if selected(f.path)), sups)
 
+    empty = "no findings"
     if args.write_baseline:
         n = write_baseline(Path(args.write_baseline), findings, config.root)
-        sys.stderr.write(f"lint-privacy: wrote {n} finding{'s' if n != 1 else ''} to {args.write_baseline}\n")
+        recorded = f"{n} finding{'s' if n != 1 else ''}"
+        sys.stderr.write(f"lint-privacy: wrote {recorded} to {args.write_baseline}\n")
         findings = [f for f in findings if f.code in noqa.UNTRUSTED_CODES]  # never baselined
+        empty = f"{recorded} recorded in the baseline {args.write_baseline}, none reported"
     hidden = 0
     if known is not None:
         findings, hidden = new_findings(findings, known, config.root)
@@ -293,8 +313,11 @@ def _check(args: argparse.Namespace) -> int:
         from .outputs.text import render_text, want_colour
 
         notes.append(noqa.summary_line(sups))
+        to_terminal = args.output in ("-", "") and sys.stdout.isatty()
         colour = args.output in ("-", "") and want_colour(sys.stdout)
-        text = render_text(findings, colour=colour, notes=notes)
+        width = shutil.get_terminal_size().columns if to_terminal else None
+        text = render_text(findings, colour=colour, notes=notes, shown=lambda path: _shown(config.root, path), empty=empty,
+                           width=width)
     _write(args.output, text)
     return _exit_code(findings)
 
@@ -364,6 +387,16 @@ def _fix(args: argparse.Namespace) -> int:
                    progress=Progress(enabled=False if args.quiet else None))
 
 
+def _init(args: argparse.Namespace) -> int:
+    from . import init
+    from .config import find_root
+
+    if args.root and not Path(args.root).is_dir():
+        sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
+        return EXIT_UNTRUSTED
+    return init.run(Path(args.root).resolve() if args.root else find_root(), sys.stdout, sys.stderr)
+
+
 def _explain(args: argparse.Namespace) -> int:
     from .checks import RULES
 
@@ -371,9 +404,15 @@ def _explain(args: argparse.Namespace) -> int:
         for code in sorted(RULES):
             sys.stdout.write(f"{code}  {RULES[code].name:32} {RULES[code].summary}\n")
         return EXIT_CLEAN
-    rule = RULES.get(args.code.upper())
+    wanted = args.code.strip()
+    by_name = {r.name: r for r in RULES.values()}
+    rule = RULES.get(wanted.upper()) or by_name.get(wanted.lower())
     if rule is None:
-        sys.stderr.write(f"lint-privacy: unknown code {args.code}; `lint-privacy explain` lists them\n")
+        import difflib
+
+        close = difflib.get_close_matches(wanted.lower(), list(by_name), n=1, cutoff=0.6)
+        hint = f"; did you mean {by_name[close[0]].code} {close[0]}?" if close else ""
+        sys.stderr.write(f"lint-privacy: unknown code or rule name {args.code}{hint}; `lint-privacy explain` lists them\n")
         return EXIT_UNTRUSTED
     sys.stdout.write(rule.markdown())
     return EXIT_CLEAN

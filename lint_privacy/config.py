@@ -91,18 +91,41 @@ _LIST_KEYS = {
 }
 
 
-def find_root(start: Path) -> Path:
-    """The folder of the nearest flake8 config or ``[tool.lint-privacy]`` pyproject, walking up."""
-    start = start.resolve()
-    here = start if start.is_dir() else start.parent
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+
+
+def find_root(*starts: Path) -> Path:
+    """The project root of these paths (default: the working directory), as tools find it.
+
+    Walking up from their common folder: the nearest folder with lint-privacy's settings (a
+    ``[tool.lint-privacy]`` pyproject, or a flake8 configuration), else the nearest with a
+    ``pyproject.toml``, ``setup.cfg`` or ``.git``; the walk stops at the top of a repository
+    (``.git``). Without any: the working directory when the paths are inside it, else their
+    common folder.
+    """
+    import os
+
+    cwd = Path.cwd().resolve()
+    folders = [p.resolve() if p.resolve().is_dir() else p.resolve().parent for p in starts] or [cwd]
+    here = Path(os.path.commonpath(folders))
+    marked = None
     for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() and _pyproject_section(folder / "pyproject.toml") is not None:
+        if has_settings(folder):
             return folder
-        for name in CONFIG_FILES:
-            cfg = folder / name
-            if cfg.is_file() and _has_flake8_section(cfg):
-                return folder
-    return here
+        if any((folder / name).is_file() and _has_flake8_section(folder / name) for name in CONFIG_FILES):
+            return folder
+        if marked is None and any((folder / name).exists() for name in ROOT_MARKERS):
+            marked = folder
+        if (folder / ".git").exists():
+            break
+    if marked is not None:
+        return marked
+    return cwd if here == cwd or cwd in here.parents else here
+
+
+def has_settings(root: Path) -> bool:
+    """Whether the project at ``root`` has a ``[tool.lint-privacy]`` section."""
+    return (root / "pyproject.toml").is_file() and _pyproject_section(root / "pyproject.toml") is not None
 
 
 def _has_flake8_section(path: Path) -> bool:

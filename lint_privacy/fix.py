@@ -1,15 +1,14 @@
 """``lint-privacy fix``: a libcst codemod that writes annotation stubs on unannotated personal
 fields, for a person to confirm.
 
-For every field that PRV103 would flag (a class attribute whose name the catalog classifies as
+For every field that PRV103 flags (a class attribute whose name the catalog classifies as
 personal data, with no ``# privacy:`` comment, no ``PersonalData`` marker and no ``noqa`` for
-PRV103 on its line), it writes ``# privacy: <category>?[, <category>?]`` with the policy
-categories whose ``elements`` include the field's kind, each marked ``?`` (SPEC: a suggestion,
-reported as PRV104 until someone removes the ``?``):
-
-* categories already used by annotated fields of the same class come first, and when some of
-  them fit, only they are suggested;
-* otherwise at most ``MAX_SUGGESTIONS`` categories, in the policy's order.
+PRV103 on its line), it writes one suggestion, ``# privacy: <category>?``, for a person to
+confirm (SPEC: reported as PRV104 until someone removes the ``?``; one category, so one PRV104
+and each flow judged once): of the policy categories that cover the field's kind, one already
+used by an annotated field of the same class, else the first in the policy's order. The others
+are printed next to the stub. A flagged field that gets no stub (PRV106: no category covers it)
+is named, with why.
 
 The comment goes at the end of the statement (its last line); when a comment is already there
 (``# type: ignore``, ``# noqa: E501``) the stub follows it in the same comment, which both tools
@@ -27,7 +26,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -37,8 +36,8 @@ from .config import Config
 from .policy.model import Policy
 from .project import read_regular
 
-MAX_SUGGESTIONS = 3
-
+if TYPE_CHECKING:
+    from .checks import Context
 
 @dataclass(frozen=True)
 class Stub:
@@ -47,39 +46,48 @@ class Stub:
     owner: str
     name: str
     kind: str
-    categories: tuple[str, ...]
+    category: str  # the one suggestion to confirm
+    others: tuple[str, ...] = ()  # the other categories that cover the kind, said to the user
 
     @property
     def comment(self) -> str:
-        return "# privacy: " + ", ".join(f"{c}?" for c in self.categories)
+        return f"# privacy: {self.category}?"
 
 
-def plan(config: Config, policy: Policy, catalog: Catalog, files: dict, symbols) -> list[Stub]:
-    """The stubs to write: one per unannotated personal field that some category covers."""
+@dataclass(frozen=True)
+class NoStub:
+    """A field PRV103/PRV106 flags that gets no stub, and why."""
+
+    path: str
+    line: int
+    owner: str
+    name: str
+    why: str
+
+
+def plan(ctx: Context) -> tuple[list[Stub], list[NoStub]]:
+    """One stub per field PRV103 flags (one category: the annotated fields of the same class
+    decide among those that fit, else the policy's order), and the flagged fields that get none."""
+    from .checks.inventory import unannotated
     from .outputs.suppressions import collect, comments_of
 
-    suppressed = {(s.path, s.line) for s in collect(comments_of(files)) if s.covers("PRV103")}
+    suppressed = {(s.path, s.line) for s in collect(comments_of(ctx.files)) if s.covers("PRV103")}
     stubs: list[Stub] = []
-    for info in symbols.all_classes():
-        qual = info.fact.qualname
-        if qual == "Meta" or qual.endswith(".Meta"):
+    none: list[NoStub] = []
+    for found in unannotated(ctx):
+        info, field = found.info, found.field
+        qual, line = info.fact.qualname, field.span.line
+        if (info.path, line) in suppressed:
             continue
-        siblings: list[str] = []
-        for f in info.fact.fields:
-            if f.annotation is not None:
-                siblings += [c for c in f.annotation.categories if c not in siblings]
-        for f in info.fact.fields:
-            name = f.name
-            kind = catalog.names.field_kind(f, qual) if f.annotation is None else None
-            if kind is None or (info.path, f.span.line) in suppressed:
-                continue
-            covering = [c.id for c in policy.categories.values() if kind.id in c.elements]
-            if not covering:
-                continue  # PRV106: the notice covers it nowhere; no category to suggest
-            near = [c for c in siblings if c in covering]
-            chosen = tuple(near) if near else tuple(covering[:MAX_SUGGESTIONS])
-            stubs.append(Stub(info.path, f.span.line, qual, name, kind.id, chosen))
-    return sorted(stubs, key=lambda s: (s.path, s.line))
+        if not found.covering:  # PRV106
+            none.append(NoStub(info.path, line, qual, field.name,
+                               f"no category of the notice covers {found.kind.label} (PRV106): add it to a category's "
+                               "elements in the policy, or annotate the field by hand"))
+            continue
+        siblings = [c for f in info.fact.fields if f.annotation is not None for c in f.annotation.categories]
+        ranked = sorted(found.covering, key=lambda c: (c not in siblings, found.covering.index(c)))
+        stubs.append(Stub(info.path, line, qual, field.name, found.kind.id, ranked[0], tuple(ranked[1:])))
+    return sorted(stubs, key=lambda s: (s.path, s.line)), sorted(none, key=lambda s: (s.path, s.line))
 
 
 class _Inserter(cst.CSTTransformer):
@@ -144,6 +152,8 @@ def _selected(path: str, wanted: Sequence[str]) -> bool:
 
 def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], dry_run: bool,
         out: TextIO, err: TextIO, progress=None) -> int:
+    from .checks import Context
+    from .checks.base import join
     from .engine import load_project
     from .lineage.symbols import Symbols
     from .project import relative_path
@@ -161,11 +171,15 @@ def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], 
         if _selected(f.path, wanted):
             err.write(f"lint-privacy fix: {f.path}: skipped: {f.message}\n")
             skipped += 1
-    symbols = Symbols(files.values(), config)
+    ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files)
+    stubs, none = plan(ctx)
     by_file: dict[str, list[Stub]] = defaultdict(list)
-    for stub in plan(config, policy, catalog, files, symbols):
+    for stub in stubs:
         if _selected(stub.path, wanted):
             by_file[stub.path].append(stub)
+    for n in none:
+        if _selected(n.path, wanted):
+            err.write(f"lint-privacy fix: {n.path}:{n.line}: {n.owner}.{n.name}: no stub: {n.why}\n")
     written = 0
     changed_files = 0
     for path in sorted(by_file):
@@ -199,7 +213,8 @@ def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], 
         else:
             full.write_bytes(result.data)
             for s in result.stubs:
-                out.write(f"{path}:{s.line}: {s.owner}.{s.name}: {s.comment}\n")
+                also = f"  (also covered by: {join(s.others, 3)})" if s.others else ""
+                out.write(f"{path}:{s.line}: {s.owner}.{s.name}: {s.comment}{also}\n")
     verb = "would write" if dry_run else "wrote"
     err.write(f"lint-privacy fix: {verb} {written} stub{'s' if written != 1 else ''} in {changed_files} "
               f"file{'s' if changed_files != 1 else ''}" + (f"; {skipped} file{'s' if skipped != 1 else ''} skipped" if skipped else "")

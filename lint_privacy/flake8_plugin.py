@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 
@@ -48,27 +48,33 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
+        from .config import ConfigError, has_settings
         from .session import Session, SetupError, load_setup
 
-        root = Path(options.privacy_root) if options.privacy_root else _config_dir(options)
         try:
+            root = Path(options.privacy_root) if options.privacy_root else _config_dir(options)
             setup = load_setup(
                 root,
                 options.privacy_policy,
                 cache_dir=Path(options.privacy_cache_dir) if options.privacy_cache_dir else None,
                 no_cache=bool(options.privacy_no_cache) or None,
             )
+        except ConfigError as e:
+            _cannot_run([str(e)])
         except SetupError as e:
-            if options.privacy_policy is None and e.problems and e.problems[0].startswith("no policy given"):
-                # Installed but not configured for this project: stay silent rather than break flake8.
+            if e.problems[0].startswith("no policy given") and not (has_settings(root) or _selected(options)):
+                # Installed, neither configured for this project nor asked for: off, and said so
+                # (a flake8 run of another project must not fail because this plugin is installed).
+                sys.stderr.write(f"lint-privacy: PRV checks are off: {e.problems[0]}\n")
                 cls._session = None
                 return
-            sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in e.problems))
-            raise SystemExit(2) from None
+            _cannot_run(e.problems)
         except Exception as e:  # a bug of ours while setting up: a message, not a flake8 traceback
             sys.stderr.write(f"lint-privacy: cannot run: internal error ({type(e).__name__}: {e}). This is a bug "
                              f"in lint-privacy {__version__}: please report it with the command that triggers it\n")
             raise SystemExit(2) from None
+        global _noted
+        _noted = _shared_flag()  # before flake8 forks its workers
         fork = multiprocessing.get_context().get_start_method() == "fork"
         # One file, from stdin or by path, is an editor's run: judged when flake8 hands it over,
         # on top of the last whole-project judgement if only that file changed since.
@@ -87,6 +93,12 @@ class Plugin:
         session = type(self)._session
         if session is None:
             return
+        if not session.covers(self.filename):
+            _note_once(f"lint-privacy: {self.filename} and any other file flake8 checks that the project's "
+                       f"settings leave out (exclude, extend-exclude, source-roots of {session.config.root}) "
+                       "are not judged. To spare flake8 reading them, exclude them in its configuration too "
+                       "(e.g. extend-exclude = migrations under [flake8])\n")
+            return
         try:
             found = session.findings_for(self.filename, "".join(self.lines), self.tree)
         except Exception as e:  # never a flake8 traceback: say what happened, on the file, and go on
@@ -98,6 +110,31 @@ class Plugin:
             yield f.line, f.col, f"{f.code} {printable(f.message)}", type(self)
 
 
+_noted: Any = None  # shared by flake8's forked workers: a note is written once per run
+
+
+def _note_once(text: str) -> None:
+    """Write a note to stderr once per flake8 run (not once per worker)."""
+    global _noted
+    if _noted is None:
+        _noted = _shared_flag()
+    if _noted.value:
+        return
+    _noted.value = 1
+    sys.stderr.write(text)
+
+
+def _shared_flag() -> Any:
+    """A flag the worker processes flake8 forks next share (a private one when shared memory
+    cannot be had)."""
+    try:
+        return multiprocessing.RawValue("b", 0)
+    except OSError:
+        import types
+
+        return types.SimpleNamespace(value=0)
+
+
 def internal_error(e: BaseException) -> str:
     """The message for a bug of ours met on a file: what happened, and that it is to be reported."""
     detail = str(e).splitlines()[0][:200] if str(e) else ""
@@ -106,12 +143,27 @@ def internal_error(e: BaseException) -> str:
             f"This is a bug in lint-privacy {__version__}: please report it with the file that triggers it")
 
 
+def _cannot_run(problems: list[str]) -> NoReturn:
+    sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in problems))
+    raise SystemExit(2) from None
+
+
+def _selected(options: Any) -> bool:
+    """Whether the PRV codes were asked for by name (--select, --extend-select)."""
+    asked = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
+    return any(str(code).upper().startswith("PR") for code in asked)
+
+
 def _config_dir(options: Any) -> Path:
-    """The folder flake8 took its configuration from: the project root."""
+    """The project root: the folder flake8 took its configuration from, else the nearest folder
+    above the working directory with lint-privacy's settings (pyproject.toml) or a project's
+    marks (config.find_root)."""
+    from .config import find_root
+
     try:
         from flake8.options.config import load_config
 
         _, cfg_dir = load_config(options.config, [], isolated=bool(options.isolated))
-        return Path(cfg_dir)
-    except Exception:  # flake8 internals moved: the working directory is the next best root
-        return Path(os.getcwd())
+    except Exception:  # flake8 internals moved: from the working directory
+        return find_root()
+    return find_root(Path(cfg_dir))

@@ -37,6 +37,21 @@ def project_files(config: Config) -> list[str]:
     return sorted(found)
 
 
+def in_project(config: Config, path: str) -> bool:
+    """Whether a project-relative path (:func:`relative_path`) is one of :func:`project_files`:
+    a Python file under a source root, in no excluded folder, not excluded itself. Tells a file
+    flake8 hands over that the project's settings leave out, without walking the project."""
+    if not path.endswith(".py") or os.path.isabs(path) or path.startswith("../"):
+        return False
+    excluded = _matcher(config.exclude)
+    for source_root in config.source_roots:
+        prefix = Path(source_root).as_posix().strip("/")
+        prefix = "" if prefix == "." else prefix + "/"
+        if path.startswith(prefix) and not any(excluded(part) for part in path[len(prefix):].split("/")):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=8)
 def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     """Whether a file or folder name matches one of the fnmatch ``patterns`` (one regex for all:

@@ -14,7 +14,7 @@ from .config import Config, ConfigError, load_config
 from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed, recent_result, universal_newlines
 from .findings import Finding
 from .cache import FactsCache, Loaded
-from .project import read_regular, relative_path
+from .project import in_project, read_regular, relative_path
 
 if TYPE_CHECKING:  # loaded when first used (Setup)
     from .catalog import Catalog
@@ -57,18 +57,21 @@ def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> Se
         raise SetupError([str(e)]) from None
     if config.policy is None:
         raise SetupError([
-            "no policy given: pass --privacy-policy (flake8) or --policy (lint-privacy), "
-            "or set policy in [tool.lint-privacy] of pyproject.toml"
+            f"no policy given for the project at {config.root}: pass --privacy-policy (flake8) or --policy "
+            "(lint-privacy), or set policy in [tool.lint-privacy] of its pyproject.toml (lint-privacy init writes one)"
         ])
     cache = None if config.no_cache else config.cache_path()
     policy_path = config.policy
     # Both from a pickle in the cache dir when these exact files were loaded by this code before.
+    # The policy names vendors of the catalog: it is checked against it, so keyed on it too.
+    catalog: Loaded[Catalog] = Loaded(cache and cache / "catalog", [*SHIPPED, *config.catalog], ("catalog",),
+                                      lambda: _load_catalog(config.catalog), _catalog_class)
     setup = Setup(
         config,
-        Loaded(cache and cache / "policy", [policy_path], ("policy", "durations.py", "iso3166.py"),
-               lambda: _load_policy(policy_path), _policy_class),
-        Loaded(cache and cache / "catalog", [*SHIPPED, *config.catalog], ("catalog",),
-               lambda: _load_catalog(config.catalog), _catalog_class),
+        Loaded(cache and cache / "policy", [policy_path, *SHIPPED, *config.catalog],
+               ("policy", "policy/law", "durations.py", "iso3166.py", "catalog"),
+               lambda: _load_policy(policy_path, catalog), _policy_class),
+        catalog,
     )
     # Only a policy and a catalog without problems are cached: files not loaded before are
     # loaded now, so that their problems stop the run here.
@@ -90,13 +93,18 @@ def _catalog_class() -> type[Catalog]:
     return Catalog
 
 
-def _load_policy(path: Path) -> Policy:
+def _load_policy(path: Path, catalog: Loaded[Catalog]) -> Policy:
     from .policy import PolicyError, load_policy
+    from .policy.loader import vendor_problems
 
     try:
-        return load_policy(path)
+        policy = load_policy(path)
     except PolicyError as e:
         raise SetupError([f"PRV001 {p}" for p in e.problems]) from None
+    problems = vendor_problems(policy, catalog.get().vendors)
+    if problems:
+        raise SetupError([f"PRV001 {p}" for p in problems])
+    return policy
 
 
 def _load_catalog(extra: tuple[Path, ...]) -> Catalog:
@@ -124,6 +132,12 @@ class Session:
         if self._result is None:
             self._result = analyse(self.setup, apart=self.judge_apart)
         return self._result
+
+    def covers(self, filename: str) -> bool:
+        """Whether a file is one of the project's (its settings do not exclude it): flake8 may
+        hand over files the project leaves out, and judging each against the whole project
+        would cost as much as the project itself."""
+        return in_project(self.config, relative_path(self.config, filename))
 
     def findings_for(self, filename: str, source: str, tree: ast.Module | None = None) -> list[Finding]:
         """Findings of one file, judged with the whole project as context.

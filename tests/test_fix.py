@@ -103,14 +103,25 @@ def test_stubs_are_reported_as_unconfirmed_until_confirmed(project, capsys):
     assert "PRV106 Contact.religion" in out  # no category covers it: no stub, still reported
 
 
-def test_many_candidates_are_capped_and_ordered_by_the_policy(tmp_path, capsys):
+def test_one_suggestion_per_stub_the_other_categories_named(tmp_path, capsys):
+    """Issue 17: a stub listed three '?' categories, so three PRV104 per field and each flow
+    judged three times. One category per stub (the policy's first), the others printed."""
     root = tmp_path / "p"
     root.mkdir()
     (root / "pyproject.toml").write_text(f'[tool.lint-privacy]\npolicy = "{POLICY.as_posix()}"\n')
     (root / "people.py").write_text("class Person:\n    email: str\n")
-    fix(capsys, root)
-    text = (root / "people.py").read_text()
-    assert text == "class Person:\n    email: str  # privacy: account_user_data?, customer_individual_data?, support_data?\n"
+    code, out, err = fix(capsys, root)
+    assert (root / "people.py").read_text() == "class Person:\n    email: str  # privacy: account_user_data?\n"
+    assert out == ("people.py:2: Person.email: # privacy: account_user_data?  (also covered by: "
+                   "customer_individual_data, support_data, traffic_data_enduser (+14 more))\n"), out
+    main(["check", "--no-cache", "--root", str(root)])
+    assert capsys.readouterr().out.count("PRV104") == 1
+
+
+def test_a_flagged_field_without_a_stub_is_named_with_why(project, capsys):
+    code, out, err = fix(capsys, project)
+    assert ("models.py:11: Contact.religion: no stub: no category of the notice covers religious belief "
+            "(PRV106)") in err, err
 
 
 def test_a_file_that_does_not_parse_is_reported_and_skipped(project, capsys):
@@ -144,7 +155,7 @@ def test_paths_limit_the_fix(project, capsys):
     code, out, err = fix(capsys, project, str(project / "other.py"))
     assert code == 0
     assert (project / "models.py").read_text() == MODELS
-    assert (project / "other.py").read_text().endswith("phone_number: str  # privacy: account_user_data?, customer_individual_data?, traffic_data_enduser?\n")
+    assert (project / "other.py").read_text().endswith("phone_number: str  # privacy: account_user_data?\n")
 
 
 def test_crlf_and_latin1_files_keep_their_bytes(tmp_path, capsys):

@@ -202,7 +202,8 @@ def setups(tmp_path_factory) -> dict[str, Run]:
     jobs["invalid"] = lambda root=root: run_flake8(root, "--extend-select", "PRV")
     root = write_project(tmp_path_factory.mktemp("nopolicy"), {**FILES, "app/style.py": "import os\n"},
                          setup_cfg="[flake8]\nmax-line-length = 200\n")
-    jobs["nopolicy"] = lambda root=root: run_flake8(root, "--extend-select", "PRV")
+    jobs["nopolicy"] = lambda root=root: run_flake8(root, select=False)
+    jobs["nopolicy-selected"] = lambda root=root: run_flake8(root, "--extend-select", "PRV")
     return in_parallel(jobs)
 
 
@@ -240,12 +241,21 @@ def test_invalid_policy_is_prv001_lines_with_file_line_col(setups: dict[str, Run
     assert any(re.search(r"bad\.yaml:[1-9]\d*:[1-9]\d*", x) for x in lines), run.dump()
 
 
-def test_no_policy_configured_keeps_the_plugin_silent(setups: dict[str, Run]) -> None:
-    # Documented choice: installed but not configured for this project, the plugin does nothing.
+def test_no_policy_configured_says_once_that_the_checks_are_off(setups: dict[str, Run]) -> None:
+    # Installed but not configured for this project: no PRV finding, flake8's own checks run,
+    # and one line on stderr says why (issue 17: the editor path was silent).
     run = setups["nopolicy"]
     assert [h for h in run.hits if h.code.startswith("PRV")] == [], run.dump()
     run.one("app/style.py", 1, "F401")  # flake8's own checks still run
     assert run.returncode == 1
+    assert run.stderr.count("lint-privacy: PRV checks are off: no policy given for the project at") == 1, run.dump()
+    assert "Traceback" not in run.stderr
+
+
+def test_prv_asked_for_without_a_policy_stops_the_run(setups: dict[str, Run]) -> None:
+    run = setups["nopolicy-selected"]
+    assert run.returncode == 2 and run.hits == [], run.dump()
+    assert "lint-privacy: cannot run:" in run.stderr and "no policy given" in run.stderr, run.dump()
     assert "Traceback" not in run.stderr
 
 

@@ -112,3 +112,37 @@ def test_without_the_project_the_same_file_looks_clean(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "lint_privacy.cli", "check", "--no-cache", "customers.py"],
                           cwd=alone, capture_output=True, text=True)
     assert "PRV201" not in proc.stdout
+
+
+def _documented_config() -> str:
+    """The ``.pre-commit-config.yaml`` block of docs/adopting.md, as written there."""
+    text = (REPO / "docs" / "adopting.md").read_text(encoding="utf-8")
+    section = text[text.index("`.pre-commit-config.yaml`:"):]
+    return section[section.index("```yaml\n") + len("```yaml\n"):section.index("```\n", section.index("```yaml\n") + 1)]
+
+
+def test_the_documented_snippet_works_as_written(tmp_path):
+    """Issue 17: the documented ``rev: v0.1.0`` did not exist (lint-privacy has no tags). The
+    snippet of docs/adopting.md is used verbatim; only git is told (url.insteadOf, as a mirror
+    would be) to fetch the documented URL from this checkout's repository, which holds the
+    documented commit."""
+    snippet = _documented_config()
+    url = next(line.split("repo:")[1].split("#")[0].strip() for line in snippet.splitlines() if "repo:" in line)
+    rev = next(line.split("rev:")[1].split("#")[0].strip() for line in snippet.splitlines() if "rev:" in line)
+    assert len(rev) == 40 and git(REPO, "cat-file", "-t", rev).stdout.strip() == "commit", rev
+    app = tmp_path / "app"
+    app.mkdir()
+    git(app, "init", "-q", ".")
+    (app / "pyproject.toml").write_text(f'[tool.lint-privacy]\npolicy = "{POLICY.as_posix()}"\n')
+    (app / ".pre-commit-config.yaml").write_text(snippet)
+    (app / "models.py").write_text(BASE)
+    (app / "customers.py").write_text(CUSTOMERS)
+    git(app, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PRE_COMMIT_COLOR": "never",
+           "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{REPO.as_posix()}.insteadOf", "GIT_CONFIG_VALUE_0": url}
+    env.pop("VIRTUAL_ENV", None)
+    run = subprocess.run([*PRE_COMMIT, "run", "--files", "customers.py"], cwd=app, capture_output=True, text=True,
+                         env=env, timeout=900)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1 and "lint-privacy (code against the privacy notice)" in output, output
+    assert "customers.py:7:5: PRV201" in output and "did not match" not in output, output

@@ -71,3 +71,29 @@ def test_a_field_annotated_none_is_not_in_the_data_map(run: Run, tmp_path_factor
     assert cli.returncode in (0, 1), cli.dump()
     labels = {n.get("label", "") for n in json.loads(cli.stdout)["nodes"]}
     assert "Device.contact_email" in labels and "Device.owner_email" not in labels, sorted(labels)
+
+
+def test_what_a_statement_annotated_none_reads_is_not_in_the_map_nor_the_counts(run: Run, tmp_path_factory) -> None:
+    """Issue 17: the value read on a line annotated none stayed a place personal data is
+    defined, in the data map and in the report's counts."""
+    root = next(p for p in tmp_path_factory.getbasetemp().glob("none*"))
+    graph = run_cli(root, "graph", "--format", "json", "--no-cache")
+    report = run_cli(root, "report", "--no-cache")
+    sources = {(n["path"], n["line"]) for n in json.loads(graph.stdout)["nodes"] if n["kind"] == "source"}
+    for marker in ("# privacy: none\n", "# L:call-none"):
+        line = next(i for i, text in enumerate(VIEWS.strip("\n").splitlines(), 1) if text.rstrip().endswith(marker.strip()))
+        assert ("app/views.py", line) not in sources, sorted(sources)
+    assert ("app/views.py", line_of(VIEWS, "# L:other-statement")) in sources, sorted(sources)
+    assert f"- Code: {len(sources)} places personal data is defined," in report.stdout, report.dump()
+
+
+def test_the_report_lists_each_declaration_for_review(run: Run, tmp_path_factory) -> None:
+    root = next(p for p in tmp_path_factory.getbasetemp().glob("none*"))
+    report = run_cli(root, "report", "--no-cache", "--view", "suppressions", "--format", "csv")
+    rows = [line.split(",") for line in report.stdout.splitlines() if line.startswith("Declared not personal")]
+    call = line_of(VIEWS, "# L:call-none")
+    assert [(r[1], r[-1]) for r in rows] == [
+        (f"app/models.py:{line_of(MODELS, '# L:field-none')}", "a field or a value"),
+        (f"app/views.py:{line_of(VIEWS, '# L:variable-none') - 1}", "a field or a value"),
+        (f"app/views.py:{call}", "a call"),
+    ], report.dump()

@@ -83,7 +83,7 @@ def test_explain_prints_the_page():
 def test_explain_unknown_code_fails():
     run = subprocess.run([CLI, "explain", "PRV999"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert "unknown code PRV999" in run.stderr
+    assert "unknown code or rule name PRV999" in run.stderr
     assert run.stdout == ""
 
 

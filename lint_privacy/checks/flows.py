@@ -6,7 +6,7 @@ app/models.py:10") and its path ("through sync() in app/services.py:12").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..catalog.sinks import LOG_LEVELS
@@ -85,13 +85,36 @@ _THROUGH_SHOWN = 8
 
 
 def through(ctx: Context, reach: Reach) -> str:
-    steps = lineage(ctx).functions_through(reach)
-    inner = [s for s in steps if not s.startswith(reach.sink.function + "()")] if len(steps) > 1 else []
-    if len(steps) > _THROUGH_SHOWN:  # the first ones and the last ones: where it enters and where it leaves
-        head = _THROUGH_SHOWN // 2
-        steps = [*steps[:head], f"... {len(steps) - _THROUGH_SHOWN + 1} more functions ...",
-                 *steps[-(_THROUGH_SHOWN - head - 1):]]
-    return f" through {' -> '.join(steps)}" if inner else ""
+    """The functions the data went through. Where it was stored in a field and read back
+    elsewhere, that is said (``stored in Contact.email, read in send() in tasks.py:9``): the
+    chain is not a call path there."""
+    lin = lineage(ctx)
+    legs: list[list[str]] = [[]]
+    stored: list[str] = []
+    for i, node in enumerate(reach.path):
+        if node.startswith("field|") and i > 0:
+            stored.append(".".join(node.removeprefix("field|").split(".")[-2:]))
+            legs.append([])
+        else:
+            legs[-1].append(node)
+    if not stored:
+        steps = lin.functions_through(reach)
+        inner = [s for s in steps if not s.startswith(reach.sink.function + "()")] if len(steps) > 1 else []
+        return f" through {' -> '.join(_shown(steps))}" if inner else ""
+    steps = [_shown(lin.functions_through(replace(reach, path=tuple(leg)))) for leg in legs]
+    text = f" through {' -> '.join(steps[0])}," if steps[0] else ""
+    for field, leg in zip(stored, steps[1:]):
+        text += f" stored in {field}, read in {' -> '.join(leg) or 'module code'},"
+    return text.rstrip(",")
+
+
+def _shown(steps: list[str]) -> list[str]:
+    """The first and the last functions of a long chain: where it enters and where it leaves."""
+    if len(steps) <= _THROUGH_SHOWN:
+        return steps
+    head = _THROUGH_SHOWN // 2
+    return [*steps[:head], f"... {len(steps) - _THROUGH_SHOWN + 1} more functions ...",
+            *steps[-(_THROUGH_SHOWN - head - 1):]]
 
 
 def steps(ctx: Context, reach: Reach) -> tuple[Step, ...]:

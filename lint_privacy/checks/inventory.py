@@ -5,8 +5,10 @@ data with no annotation, elements a category does not include, data the notice n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..annotations import Annotation
+from ..catalog.names import Kind
 from ..facts import AnnotationSite, FieldFact
 from ..findings import Finding, Rule
 from ..lineage.symbols import ClassInfo
@@ -140,13 +142,57 @@ def check(ctx: Context) -> Iterator[Finding]:
         for site in facts.annotations:
             yield from _annotation(ctx, path, site)
     covering: dict[str, list[str]] = {}  # name kind -> the categories covering it (asked per field)
+    for info in _judged_classes(ctx):
+        for field in info.fact.fields:
+            yield from _field(ctx, info, field, covering)
+
+
+def _judged_classes(ctx: Context) -> Iterator[ClassInfo]:
     for info in ctx.symbols.all_classes():
         if info.fact.qualname.endswith(".Meta") or info.fact.qualname == "Meta" or not ctx.wanted(info.path):
             continue
         if ctx.catalog.names.describes_elsewhere(ctx.symbols.hierarchy(info.qualname)):
             continue
+        yield info
+
+
+@dataclass(frozen=True)
+class Unannotated:
+    """A field that looks personal and has no annotation: PRV103, or PRV106 when no category
+    of the notice covers its kind (``covering`` empty)."""
+
+    info: ClassInfo
+    field: FieldFact
+    kind: Kind
+    covering: tuple[str, ...]
+
+    def finding(self) -> Finding:
+        owner, name, span = self.info.fact.qualname, self.field.name, self.field.span
+        if not self.covering:
+            return finding(PRV106, self.info.path, span.line, span.col, owner=owner, field=name,
+                           kind=self.kind.label.removesuffix(" data"))
+        return finding(PRV103, self.info.path, span.line, span.col, owner=owner, field=name, kind=self.kind.label,
+                       suggest=join(self.covering, 4))
+
+
+def unannotated(ctx: Context) -> Iterator[Unannotated]:
+    """Every field PRV103 or PRV106 flags (what `lint-privacy fix` writes stubs for)."""
+    covering: dict[str, list[str]] = {}
+    for info in _judged_classes(ctx):
         for field in info.fact.fields:
-            yield from _field(ctx, info, field, covering)
+            if field.annotation is None and (found := _unannotated(ctx, info, field, covering)) is not None:
+                yield found
+
+
+def _unannotated(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Unannotated | None:
+    if _unjudged_name(field.name):
+        return None
+    kind = ctx.catalog.names.field_kind(field, info.fact.qualname)
+    return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of))) if kind is not None else None
+
+
+def _unjudged_name(name: str) -> bool:
+    return name.startswith("__") or (name.isupper() and len(name) > 1)
 
 
 def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Finding]:
@@ -202,26 +248,20 @@ def _retention_rule(policy: Policy, path: str, site: AnnotationSite, ann: Annota
 
 
 def _field(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Iterator[Finding]:
+    ann = field.annotation
+    if ann is None:
+        found = _unannotated(ctx, info, field, covering_of)
+        if found is not None:
+            yield found.finding()
+        return
     name = field.name
-    if name.startswith("__") or (name.isupper() and len(name) > 1):
+    if _unjudged_name(name):
         return
     match = ctx.catalog.names.classify(name)
     kind = ctx.catalog.names.kinds.get(match.kind) if match else None
     owner = info.fact.qualname
     line, col = field.span.line, field.span.col
     covering = _covering(ctx, match.kind, covering_of) if match else []
-    ann = field.annotation
-    if ann is None:
-        kind = ctx.catalog.names.field_kind(field, owner)
-        if kind is None:
-            return
-        covering = _covering(ctx, kind.id, covering_of)
-        if not covering:
-            yield finding(PRV106, info.path, line, col, owner=owner, field=name, kind=kind.label.removesuffix(" data"))
-        else:
-            yield finding(PRV103, info.path, line, col, owner=owner, field=name, kind=kind.label,
-                          suggest=join(covering, 4))
-        return
     if kind is None or not kind.personal:
         return
     for cid in _confirmed(ann):

@@ -11,6 +11,7 @@ from ..checks.base import Context
 from ..checks.flows import destinations, lineage, sink_flows, steps
 from ..checks.recipients import match_recipient
 from ..iso3166 import COUNTRIES
+from ..lineage.graph import Source
 
 _DECLARED = {"named": "named", "class": "class", "undeclared": "undeclared", "unknown_host": "unknown_host"}
 
@@ -19,9 +20,13 @@ def build_datamap(ctx: Context) -> nx.DiGraph:
     lin = lineage(ctx)
     g = nx.DiGraph()
     source_ids: dict[str, str] = {}
-    for s in lin.sources:
-        sid = f"source:{s.path}:{s.line}:{s.label}"
-        source_ids[s.node] = sid
+    # '# privacy: none' on a statement: what is read there is not personal data (docs/annotations.md),
+    # so it is not a place personal data is defined: not in the map nor in the report's counts.
+    not_personal = {(path, site.line) for path, facts in ctx.files.items() for site in facts.annotations
+                    if site.annotation.none}
+
+    def add_source(s: Source) -> str:
+        sid = source_ids[s.node] = f"source:{s.path}:{s.line}:{s.label}"
         g.add_node(sid, kind="source", label=s.label, path=s.path, line=s.line,
                    category=",".join(s.categories), data_kind=s.data_kind, confidence=s.confidence)
         for c in s.categories:
@@ -30,14 +35,20 @@ def build_datamap(ctx: Context) -> nx.DiGraph:
             if cid not in g:
                 g.add_node(cid, kind="category", label=cat.title if cat else c, section=cat.section if cat else "")
             g.add_edge(cid, sid, kind="defines")
+        return sid
+
+    for s in lin.sources:
+        if (s.path, s.line) not in not_personal:
+            add_source(s)
     for flows in sink_flows(ctx):
         sink, call = flows.sink, flows.sink.call
         kid = f"sink:{sink.path}:{call.span.line}:{sink.node.rsplit(':', 1)[-1]}"
-        g.add_node(kid, kind="sink", label=sink.qualname, path=sink.path, line=call.span.line,
+        g.add_node(kid, kind="sink", label=sink.qualname, call=call.func, path=sink.path, line=call.span.line,
                    sink_kind=sink.spec.kind, vendor=sink.spec.vendor, stored=sink.spec.retention_required)
         for reach in flows.reaches:
             through = [f"{st.path}:{st.line} {st.note}" for st in steps(ctx, reach)]
-            g.add_edge(source_ids[reach.source.node], kid, kind="flow", through=through)
+            sid = source_ids.get(reach.source.node) or add_source(reach.source)  # a flow: on the map all the same
+            g.add_edge(sid, kid, kind="flow", through=through)
         for dest in destinations(ctx, flows):
             if dest.internal or not dest.leaves:
                 continue

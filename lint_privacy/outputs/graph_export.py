@@ -157,7 +157,8 @@ def _describe(node: str, attrs: dict[str, Any]) -> str:
         what = attrs.get("sink_kind", "")
         vendor = f" → {attrs['vendor']}" if attrs.get("vendor") else ""
         stored = " (stored)" if attrs.get("stored") else ""
-        return f"{label} [{what}{vendor}{stored}] {attrs.get('path', '')}:{attrs.get('line', '')}"
+        written = f"{attrs['call']} = " if attrs.get("call") and attrs["call"] != label else ""
+        return f"{written}{label} [{what}{vendor}{stored}] {attrs.get('path', '')}:{attrs.get('line', '')}"
     if kind == "recipient":
         return f"{label} ({attrs.get('declared', '')})"
     return label
@@ -218,8 +219,11 @@ def layout(graph: nx.DiGraph, max_rows: int = MAX_ROWS) -> tuple[dict[str, list[
                 status = str(a.get("declared", "")) if kind == "recipient" else ""
                 if kind == "source" and not a.get("category"):
                     status = "unannotated"
-                where = f"{str(a['path']).rsplit('/', 1)[-1]}:{a.get('line', '')}" if kind in ("source", "sink") and a.get("path") else ""
-                columns[kind].append(_Box(n, kind, str(a.get("label") or n), _describe(n, a), [n], status, where=where))
+                # The call as written (self.stdout.write), where a person finds it (commands/prune.py:44);
+                # the name it resolves to is in the box's description.
+                where = f"{'/'.join(str(a['path']).split('/')[-2:])}:{a.get('line', '')}" if kind in ("source", "sink") and a.get("path") else ""
+                label = str(a.get("call") or a.get("label") or n) if kind == "sink" else str(a.get("label") or n)
+                columns[kind].append(_Box(n, kind, label, _describe(n, a), [n], status, where=where))
                 box_of[n] = n
             continue
         depth, head = _grouping(kind, members, nodes, max_rows)
@@ -362,7 +366,9 @@ def to_html(graph: nx.DiGraph, policy: Any = None, max_rows: int = MAX_ROWS, tit
     for kind in COLUMNS:
         for b in columns[kind]:
             room = 35
-            loc = b.where if b.where and len(b.label) + len(b.where) + 1 <= room else ""
+            # folder/file:line, else file:line, else its end
+            fits = [w for w in (b.where, b.where.rsplit("/", 1)[-1]) if w and len(b.label) + len(w) + 1 <= room]
+            loc = fits[0] if fits else ""
             if not loc and b.where and len(b.label) < room - 8:
                 loc = "…" + b.where[-(room - len(b.label) - 2):]
             label = b.label if len(b.label) <= room else b.label[: room - 1] + "…"

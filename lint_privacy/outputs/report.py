@@ -242,6 +242,16 @@ def build(
         intro="Every exception written in the code, with the reason given on its line, for review.",
         empty="none",
     ))
+    not_personal = sorted((path, site.line, site.place) for path, facts in files.items()
+                          for site in facts.annotations if site.annotation.none and not site.annotation.problems)
+    report.tables.append(Table(
+        "suppressions", "Declared not personal (# privacy: none)",
+        ["where", "on"],
+        [[f"{path}:{line}", "a call" if place == "call" else "a field or a value"] for path, line, place in not_personal],
+        intro="Names that look personal, declared not personal data: left out of the inventory, the flows, the data map "
+              "and its counts. A decision like a suppression, for review.",
+        empty="none",
+    ))
     return report
 
 

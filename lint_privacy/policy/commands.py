@@ -19,12 +19,20 @@ EXIT_BAD_POLICY = 2
 
 
 def _load(path: str, err: TextIO) -> Policy | None:
+    """The policy, checked against the shipped catalog's vendors too; None after printing every problem."""
+    from ..catalog import load_catalog
+    from .loader import vendor_problems
+
     try:
-        return load_policy(path)
+        policy = load_policy(path)
     except PolicyError as exc:
         for problem in exc.problems:
             print(problem, file=err)
         return None
+    problems = vendor_problems(policy, load_catalog(()).vendors)
+    for problem in problems:
+        print(problem, file=err)
+    return None if problems else policy
 
 
 def summary(policy: Policy) -> str:

@@ -61,6 +61,7 @@ def load_policy(path: str | os.PathLike[str]) -> m.Policy:
         if data is None or loc is None:
             raise YamlError(YamlProblem(1, 1, "policy file is empty"))
         problems = [Problem(shown, p.line, p.column, p.message) for p in found]
+        problems += _use_shipped_law(shown, data, loc)
         # YAML-level problems (a duplicate key, a refused tag) leave a usable tree: check it too,
         # but say nothing more about the very nodes already reported.
         problems += _Checker(shown, data, loc, {(p.line, p.column) for p in problems}).run()
@@ -71,6 +72,50 @@ def load_policy(path: str | os.PathLike[str]) -> m.Policy:
     except Exception as exc:  # the promise is "never a traceback", even for a bug of ours
         problems = [Problem(shown, 0, 0, f"internal error while reading the policy ({type(exc).__name__}: {exc})")]
     raise PolicyError(problems)
+
+
+SHIPPED_LAW = ("eu", "uk")  # lint_privacy/policy/law/<id>.yaml
+
+
+def shipped_law(law_id: str) -> dict[str, Any]:
+    """The law part the package ships under ``law_id`` (a fresh copy: a policy merges into it)."""
+    import copy
+
+    return copy.deepcopy(_shipped_law(law_id))
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped_law(law_id: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("law", f"{law_id}.yaml").read_text(encoding="utf-8")
+    data, _, _ = parse_yaml(text, max_nodes=MAX_NODES, what="policy")
+    return data
+
+
+def _use_shipped_law(path: str, data: Any, loc: Loc) -> list[Problem]:
+    """``law: {use: [eu, uk]}``: the shipped law parts, merged into the policy's own ``law`` as if
+    written there. An id also defined in the policy is a problem (which one holds is unclear);
+    an unknown law id is left to the schema (did you mean)."""
+    law = data.get("law") if isinstance(data, dict) else None
+    if not isinstance(law, dict) or not isinstance(law.get("use"), list):
+        return []
+    problems = []
+    for law_id in law["use"]:
+        if law_id not in SHIPPED_LAW:
+            continue
+        for part, entries in shipped_law(law_id).items():
+            mine = law.setdefault(part, {})
+            if not isinstance(mine, dict):
+                continue  # the schema says what is wrong with it
+            for key, value in entries.items():
+                if key in mine:
+                    at = loc.at(["law", part])
+                    at = at.keys.get(key, at)
+                    problems.append(Problem(path, at.line, at.column,
+                                            f"law.{part}.{key}: defined here and in the shipped law '{law_id}' "
+                                            f"(law.use); remove it here to use the shipped one, or drop '{law_id}' from law.use"))
+                else:
+                    mine[key] = value
+    return problems
 
 
 def _read(path: str) -> str:
@@ -438,6 +483,22 @@ class _Checker:
             # Two capitals is a country; anything longer must be a region the law part lists.
             if isinstance(value, str) and len(value) != 2 and value not in regions:
                 self.ref(where + [i], value, regions, "region")
+
+
+def vendor_problems(policy: m.Policy, known: Iterable[str]) -> list[Problem]:
+    """The vendor ids of the policy's named recipients that the catalog does not know (a misspelt
+    id would match no code: the recipient would silently cover nothing). A class's vendors are
+    examples the notice names; the catalog does not know every one (section 6's KakaoTalk)."""
+    known = sorted(known)
+    problems = []
+    for rec in policy.recipients.values():
+        for vendor in rec.vendors if rec.kind != "class" else ():
+            if vendor not in known:
+                problems.append(Problem(policy.path, rec.where.line, rec.where.column,
+                                        f"notice.recipients.{rec.id}.vendors: unknown vendor '{vendor}'"
+                                        f"{_suggest(vendor, known)}; the catalog's vendors are listed in docs/catalog.md, "
+                                        "and a catalog file of the project can add one"))
+    return problems
 
 
 # ----------------------------------------------------------------------------------------- build
