@@ -52,6 +52,20 @@ class Stub:
     def comment(self) -> str:
         return "# privacy: " + ", ".join(f"{c}?" for c in self.categories)
 
+    @property
+    def label(self) -> str:
+        return f"{self.owner}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Any other comment for a statement (the language server's ``# privacy: none``)."""
+
+    path: str
+    line: int  # first line of the statement
+    comment: str
+    label: str = "this statement"
+
 
 def plan(config: Config, policy: Policy, catalog: Catalog, files: dict, symbols) -> list[Stub]:
     """The stubs to write: one per unannotated personal field that some category covers."""
@@ -84,10 +98,10 @@ def plan(config: Config, policy: Policy, catalog: Catalog, files: dict, symbols)
 class _Inserter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, wanted: dict[int, Stub]) -> None:
+    def __init__(self, wanted: dict[int, Stub | Note]) -> None:
         super().__init__()
         self.wanted = wanted
-        self.done: list[Stub] = []
+        self.done: list[Stub | Note] = []
         self.problems: list[str] = []
         self._indent: list[str] = []
 
@@ -97,7 +111,7 @@ class _Inserter(cst.CSTTransformer):
         if stub is None:
             return updated
         if len(original.body) > 1:
-            self.problems.append(f"{stub.path}:{line}: {stub.owner}.{stub.name} shares its line with other statements; annotate it by hand")
+            self.problems.append(f"{stub.path}:{line}: {stub.label} shares its line with other statements; annotate it by hand")
             return updated
         self.done.append(stub)
         if updated.trailing_whitespace.comment is None:
@@ -118,19 +132,19 @@ class FileResult:
     path: str
     before: str
     after: str
-    stubs: list[Stub]
+    stubs: list[Stub | Note]
     problems: list[str]
     data: bytes = b""  # the new file, in the file's own encoding
 
 
-def fix_source(path: str, source: str | bytes, stubs: Sequence[Stub]) -> FileResult:
-    """Insert the stubs into one file's source (bytes keep the file's own encoding). Raises
+def fix_source(path: str, source: str | bytes, stubs: Sequence[Stub | Note]) -> FileResult:
+    """Insert the stubs (or notes) into one file's source (bytes keep the file's own encoding). Raises
     ``cst.ParserSyntaxError`` (and whatever libcst raises) when libcst cannot parse it."""
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     inserter = _Inserter({s.line: s for s in stubs})
     new = wrapper.visit(inserter)
-    missed = [f"{path}:{s.line}: {s.owner}.{s.name}: no statement starts on this line; annotate it by hand"
+    missed = [f"{path}:{s.line}: {s.label}: no statement starts on this line; annotate it by hand"
               for s in stubs if s not in inserter.done and not any(p.startswith(f"{path}:{s.line}:") for p in inserter.problems)]
     result = FileResult(path, module.code, new.code, inserter.done, inserter.problems + missed)
     result.data = new.bytes
@@ -198,7 +212,7 @@ def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], 
         else:
             full.write_bytes(result.data)
             for s in result.stubs:
-                out.write(f"{path}:{s.line}: {s.owner}.{s.name}: {s.comment}\n")
+                out.write(f"{path}:{s.line}: {s.label}: {s.comment}\n")
     verb = "would write" if dry_run else "wrote"
     err.write(f"lint-privacy fix: {verb} {written} stub{'s' if written != 1 else ''} in {changed_files} "
               f"file{'s' if changed_files != 1 else ''}" + (f"; {skipped} file{'s' if skipped != 1 else ''} skipped" if skipped else "")
