@@ -51,6 +51,7 @@ class PrivacyServer(LanguageServer):
         self.uris: dict[str, str] = {}  # path of each open document -> its uri
         self.shown: dict[str, list[Finding]] = {}  # path -> findings published
         self.edited: set[str] = set()  # open documents changed since the last judgement
+        self.saved: set[str] = set()  # of those, the ones saved
         self.shown_problem: SetupProblem | None = None
         self._timer: asyncio.TimerHandle | None = None
 
@@ -123,10 +124,16 @@ class PrivacyServer(LanguageServer):
             uri = self.uris.get(path)
             if uri is not None and live.update(path, self.workspace.get_text_document(uri).source):
                 parsed.add(path)
-        found = live.findings(list(self.uris))
-        for path, findings in found.items():
-            if renewed or path in parsed or findings != self.shown.get(path):
-                self.publish(path, findings)
+                if path in self.saved:  # its facts, for the CLI's next run
+                    live.saved(path, self.workspace.get_text_document(uri).source)
+        self.saved.clear()
+        # The edited files first (what the user waits for), then every other open file, from
+        # its own judgement: its findings are re-published only when they changed.
+        for group in (sorted(parsed & self.uris.keys()), list(self.uris)):
+            for path, findings in live.findings(group).items():
+                if renewed or path in parsed or findings != self.shown.get(path):
+                    self.publish(path, findings)
+                parsed.discard(path)
 
     def publish(self, path: str, findings: list[Finding]) -> None:
         self.shown[path] = findings
@@ -381,8 +388,8 @@ def make_server(root: Path | None = None, policy: str | None = None, no_cache: b
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: PrivacyServer, params: t.DidSaveTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
-        if path is not None and ls.live is not None:
-            ls.live.saved(path, ls.workspace.get_text_document(params.text_document.uri).source)
+        if path is not None:
+            ls.saved.add(path)
         _edited(ls, params.text_document.uri)
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)

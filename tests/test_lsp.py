@@ -267,3 +267,16 @@ async def test_a_deleted_file_leaves_the_project(client: LanguageClient):
     got = await published(client, views, lambda d: shown(d) != [] and "Device.contact_email" not in d[0].message)
     assert shown(got) == cli_findings(root, "app/views.py")
     assert list(client.diagnostics[models]) == []
+
+
+@pytest.mark.asyncio
+async def test_a_file_changed_on_disk_by_another_program_is_read_again(client: LanguageClient):
+    root: Path = client.root  # type: ignore[attr-defined]
+    views = open_file(client, "app/views.py")
+    await published(client, views, lambda d: codes(d) == ["PRV601"])
+    models = root / "app/models.py"
+    models.write_text(models.read_text().replace("# privacy: account_user_data retention=12mo", "# privacy: none"))
+    client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(
+        [t.FileEvent(models.as_uri(), t.FileChangeType.Changed)]))
+    got = await published(client, views, lambda d: codes(d) != ["PRV601"])
+    assert shown(got) == cli_findings(root, "app/views.py") == []
