@@ -53,6 +53,7 @@ class PrivacyServer(LanguageServer):
         self.edited: set[str] = set()  # open documents changed since the last judgement
         self.saved: set[str] = set()  # of those, the ones saved
         self.shown_problem: SetupProblem | None = None
+        self.told: list[str] = []  # the last reason the project could not be loaded, when shown as a message
         self._timer: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------------ paths
@@ -80,9 +81,13 @@ class PrivacyServer(LanguageServer):
         try:
             setup = project_setup(root, self.policy, self.no_cache)
         except SetupError as e:
-            self._show_problem(setup_problem(e.problems, root / "pyproject.toml"))
-            self.window_log_message(t.LogMessageParams(t.MessageType.Error, "lint-privacy: cannot start: "
-                                                       + "; ".join(e.problems)))
+            problem = setup_problem(e.problems, root / "pyproject.toml")
+            if problem.path.is_file():  # on the file at fault
+                self._show_problem(problem)
+            elif e.problems != self.told:  # nothing to point at (no policy configured): said once, tried again on each change
+                self.told = e.problems
+                self.window_show_message(t.ShowMessageParams(t.MessageType.Warning, "lint-privacy: cannot start: "
+                                                             + "; ".join(e.problems)))
             return
         self.root = setup.config.root
         self.live = Live.load(setup)

@@ -280,3 +280,30 @@ async def test_a_file_changed_on_disk_by_another_program_is_read_again(client: L
         [t.FileEvent(models.as_uri(), t.FileChangeType.Changed)]))
     got = await published(client, views, lambda d: codes(d) != ["PRV601"])
     assert shown(got) == cli_findings(root, "app/views.py") == []
+
+
+@pytest.fixture
+def unconfigured(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "bare", {"app/__init__.py": "", "app/views.py": VIEWS}, setup_cfg=None)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "lint_privacy.cli", "lsp"]))
+async def bare_client(lsp_client: LanguageClient, unconfigured: Path):
+    await lsp_client.initialize_session(t.InitializeParams(
+        capabilities=t.ClientCapabilities(), root_uri=unconfigured.as_uri(), initialization_options={"debounce": DEBOUNCE}))
+    lsp_client.root = unconfigured  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_without_a_policy_the_server_says_so_once_and_publishes_nothing(bare_client: LanguageClient):
+    views = open_file(bare_client, "app/views.py")
+    for version in (2, 3):
+        replace_text(bare_client, views, VIEWS + f"\n# {version}\n", version)
+        await asyncio.sleep(DEBOUNCE * 4)
+    await bare_client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(views), t.Position(0, 0)))
+    assert [m.message for m in bare_client.messages] == [
+        "lint-privacy: cannot start: no policy given: pass --privacy-policy (flake8) or --policy (lint-privacy), "
+        "or set policy in [tool.lint-privacy] of pyproject.toml"]
+    assert bare_client.diagnostics == {}
