@@ -22,6 +22,7 @@ import io
 import os
 import re
 import tokenize
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE = 0.3  # seconds of quiet after the last change before judging (initializationOptions.debounce)
 SOURCE = "lint-privacy"
+Units = Callable[[str], int]  # the length of a text in the client's position units (UTF-16 unless negotiated)
 
 
 class PrivacyServer(LanguageServer):
@@ -64,6 +66,9 @@ class PrivacyServer(LanguageServer):
             return None
         path = self.live.relative(full)
         return path if self.live.in_project(path) else None
+
+    def units(self, text: str) -> int:
+        return self.workspace.position_codec.client_num_units(text)
 
     def uri_of(self, path: str | Path) -> str:
         full = Path(path) if Path(path).is_absolute() else self.root / path
@@ -161,7 +166,7 @@ class PrivacyServer(LanguageServer):
         related += [t.DiagnosticRelatedInformation(self._location(s.path, s.line), s.note or f"{s.path}:{s.line}")
                     for s in f.steps if s.path and s.line]
         return t.Diagnostic(
-            range=_line_range(lines, f.line, f.col), message=f.message, code=f.code, source=SOURCE,
+            range=_line_range(lines, f.line, f.col, self.units), message=f.message, code=f.code, source=SOURCE,
             severity=t.DiagnosticSeverity.Warning if level(f.code) == "warning" else t.DiagnosticSeverity.Error,
             related_information=related or None)
 
@@ -226,16 +231,16 @@ class PrivacyServer(LanguageServer):
             if stubs is None:
                 stubs = self._stubs(path)
             for stub in (s for s in stubs if s.line == f.line):
-                actions += self._action(f"Annotate {stub.label}: {stub.comment}", uri, diag, _rewrite(path, text, stub))
+                actions += self._action(f"Annotate {stub.label}: {stub.comment}", uri, diag, _rewrite(path, text, stub, self.units))
             on_line = comments.get(f.line, []) if comments is not None else None
             if on_line is not None and not any("privacy:" in c for _, c in on_line):
                 from .fix import Note
 
                 actions += self._action("Mark as not personal data: # privacy: none", uri, diag,
-                                        _rewrite(path, text, Note(path, f.line, "# privacy: none")))
+                                        _rewrite(path, text, Note(path, f.line, "# privacy: none"), self.units))
             if on_line is not None:
                 actions += self._action(f"Suppress {f.code} on this line: # noqa: {f.code} {REASON_PLACEHOLDER}", uri, diag,
-                                        _noqa_edit(lines, f.line, f.code, on_line))
+                                        _noqa_edit(lines, f.line, f.code, on_line, self.units))
         return actions
 
     def _stubs(self, path: str) -> list[Any]:
@@ -274,17 +279,13 @@ class PrivacyServer(LanguageServer):
         self.schedule()
 
 
-def _line_range(lines: list[str], line: int, col: int) -> t.Range:
+def _line_range(lines: list[str], line: int, col: int, units: Units) -> t.Range:
     """The finding's line from its column (a UTF-8 byte offset, as ``ast`` gives) to its end, in
-    UTF-16 units as LSP counts them."""
+    the client's units."""
     row = max(line - 1, 0)
     text = lines[row].rstrip("\r\n") if row < len(lines) else ""
-    start = _utf16(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
-    return t.Range(t.Position(row, start), t.Position(row, max(_utf16(text), start)))
-
-
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    start = units(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+    return t.Range(t.Position(row, start), t.Position(row, max(units(text), start)))
 
 
 def _comments(text: str) -> dict[int, list[tuple[int, str]]] | None:
@@ -299,7 +300,7 @@ def _comments(text: str) -> dict[int, list[tuple[int, str]]] | None:
     return found
 
 
-def _rewrite(path: str, text: str, stub: Any) -> t.TextEdit | None:
+def _rewrite(path: str, text: str, stub: Any, units: Units) -> t.TextEdit | None:
     """The edit that inserts ``stub``'s comment as ``lint-privacy fix`` does, or None when it
     cannot be inserted there (libcst cannot parse the buffer, no statement starts on the line)."""
     import libcst
@@ -310,10 +311,10 @@ def _rewrite(path: str, text: str, stub: Any) -> t.TextEdit | None:
         result = fix_source(path, text, [stub])
     except (libcst.ParserSyntaxError, RecursionError, ValueError):
         return None
-    return _line_edit(text, result.after) if not result.problems else None
+    return _line_edit(text, result.after, units) if not result.problems else None
 
 
-def _line_edit(before: str, after: str) -> t.TextEdit | None:
+def _line_edit(before: str, after: str, units: Units) -> t.TextEdit | None:
     """One edit replacing the lines that differ between two texts."""
     a, b = before.splitlines(), after.splitlines()
     start = 0
@@ -325,14 +326,14 @@ def _line_edit(before: str, after: str) -> t.TextEdit | None:
     if start == end_a:  # only added lines (not what a comment does): none
         return None
     last = a[end_a - 1]
-    return t.TextEdit(t.Range(t.Position(start, 0), t.Position(end_a - 1, _utf16(last))), "\n".join(b[start:end_b]))
+    return t.TextEdit(t.Range(t.Position(start, 0), t.Position(end_a - 1, units(last))), "\n".join(b[start:end_b]))
 
 
 _CODES = re.compile(r"#\s*noqa\s*:\s*[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*", re.IGNORECASE)
 _BARE = re.compile(r"#\s*noqa\b(?!\s*:)", re.IGNORECASE)
 
 
-def _noqa_edit(lines: list[str], line: int, code: str, comments: list[tuple[int, str]]) -> t.TextEdit | None:
+def _noqa_edit(lines: list[str], line: int, code: str, comments: list[tuple[int, str]], units: Units) -> t.TextEdit | None:
     """``# noqa: CODE <reason>`` on the finding's line: added to a noqa comment naming codes, else
     a new comment before any other comment of the line (a ``# privacy:`` comment after it is still
     read). None when a bare ``# noqa`` already silences the line."""
@@ -346,12 +347,12 @@ def _noqa_edit(lines: list[str], line: int, code: str, comments: list[tuple[int,
         m = _CODES.search(comment)
         if m is not None:
             at = col + m.end()
-            return t.TextEdit(t.Range(t.Position(row, _utf16(text[:at])), t.Position(row, _utf16(text[:at]))), f", {code}")
+            return t.TextEdit(t.Range(t.Position(row, units(text[:at])), t.Position(row, units(text[:at]))), f", {code}")
     if comments:  # before the first comment
-        at = t.Position(row, _utf16(text[:comments[0][0]]))
+        at = t.Position(row, units(text[:comments[0][0]]))
         return t.TextEdit(t.Range(at, at), f"# noqa: {code} {REASON_PLACEHOLDER}  ")
     end = len(text.rstrip())
-    return t.TextEdit(t.Range(t.Position(row, _utf16(text[:end])), t.Position(row, _utf16(text))),
+    return t.TextEdit(t.Range(t.Position(row, units(text[:end])), t.Position(row, units(text))),
                       f"  # noqa: {code} {REASON_PLACEHOLDER}")
 
 
