@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("paths", nargs="*", help="files or folders to fix (default: the whole project)")
     fix.set_defaults(run=_fix)
 
+    lsp = sub.add_parser("lsp", help="run the language server on stdio: findings inline in an editor (docs/editors.md)")
+    lsp.add_argument("--policy", help="policy file (default: [tool.lint-privacy] policy, or the flake8 configuration's)")
+    lsp.add_argument("--root", help="project root (default: the folder of the configuration nearest the workspace)")
+    lsp.add_argument("--no-cache", action="store_true", help="neither read nor write the facts cache")
+    lsp.set_defaults(run=_lsp)
+
     explain = sub.add_parser("explain", help="print the documentation of a code")
     explain.add_argument("code", nargs="?", help="PRVnnn or the rule's name (personal-data-in-log); without it, list every code")
     explain.set_defaults(run=_explain)
@@ -166,28 +172,35 @@ class Progress:
 
 def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> Setup | None:
     from .config import find_root
-    from .session import SetupError, load_setup
+    from .session import SetupError
 
     # A mistyped path would otherwise make its nearest existing folder (often /) the project.
     missing = [p for p in (*paths, *([args.root] if getattr(args, "root", None) else [])) if not Path(p).exists()]
     if missing:
         sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}: no such file or folder\n" for p in missing))
         return None
-    if getattr(args, "root", None) and not Path(args.root).is_dir():
-        sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
+    if not _root_is_a_folder(args):
         return None
     root = Path(args.root) if args.root else find_root(*map(Path, paths))
     try:
-        try:
-            return load_setup(root, args.policy, no_cache=args.no_cache or None)
-        except SetupError as e:
-            fallback = None if args.policy else _flake8_policy(root)
-            if fallback is None or not e.problems[0].startswith("no policy given"):
-                raise
-            return load_setup(root, fallback, no_cache=args.no_cache or None)
+        return project_setup(root, args.policy, args.no_cache)
     except SetupError as e:
         sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in e.problems))
         return None
+
+
+def project_setup(root: Path, policy: str | None, no_cache: bool = False) -> Setup:
+    """The setup of the project at ``root`` (the policy: ``policy``, else the configuration's, else
+    the flake8 configuration's ``privacy-policy``), or SetupError."""
+    from .session import SetupError, load_setup
+
+    try:
+        return load_setup(root, policy, no_cache=no_cache or None)
+    except SetupError as e:
+        fallback = None if policy else _flake8_policy(root)
+        if fallback is None or not e.problems[0].startswith("no policy given"):
+            raise
+        return load_setup(root, fallback, no_cache=no_cache or None)
 
 
 def _flake8_policy(root: Path) -> Path | None:
@@ -387,14 +400,29 @@ def _fix(args: argparse.Namespace) -> int:
                    progress=Progress(enabled=False if args.quiet else None))
 
 
+def _root_is_a_folder(args: argparse.Namespace) -> bool:
+    """Whether ``--root`` is absent or a folder; if not, says so."""
+    if getattr(args, "root", None) and not Path(args.root).is_dir():
+        sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
+        return False
+    return True
+
+
 def _init(args: argparse.Namespace) -> int:
     from . import init
     from .config import find_root
 
-    if args.root and not Path(args.root).is_dir():
-        sys.stderr.write(f"lint-privacy: cannot run:\n  {args.root}: the root must be a folder\n")
+    if not _root_is_a_folder(args):
         return EXIT_UNTRUSTED
     return init.run(Path(args.root).resolve() if args.root else find_root(), sys.stdout, sys.stderr)
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    from .lsp import serve
+
+    if not _root_is_a_folder(args):
+        return EXIT_UNTRUSTED
+    return serve(Path(args.root).resolve() if args.root else None, args.policy, args.no_cache)
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -53,6 +53,20 @@ class Stub:
     def comment(self) -> str:
         return f"# privacy: {self.category}?"
 
+    @property
+    def label(self) -> str:
+        return f"{self.owner}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Any other comment for a statement (the language server's ``# privacy: none``)."""
+
+    path: str
+    line: int  # first line of the statement
+    comment: str
+    label: str = "this statement"
+
 
 @dataclass(frozen=True)
 class NoStub:
@@ -90,13 +104,21 @@ def plan(ctx: Context) -> tuple[list[Stub], list[NoStub]]:
     return sorted(stubs, key=lambda s: (s.path, s.line)), sorted(none, key=lambda s: (s.path, s.line))
 
 
+def plan_for(config: Config, policy: Policy, catalog: Catalog, files: dict) -> tuple[list[Stub], list[NoStub]]:
+    """:func:`plan` for a set of files' facts (the project's, or one buffer's)."""
+    from .checks import Context
+    from .lineage.symbols import Symbols
+
+    return plan(Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files))
+
+
 class _Inserter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, wanted: dict[int, Stub]) -> None:
+    def __init__(self, wanted: dict[int, Stub | Note]) -> None:
         super().__init__()
         self.wanted = wanted
-        self.done: list[Stub] = []
+        self.done: list[Stub | Note] = []
         self.problems: list[str] = []
         self._indent: list[str] = []
 
@@ -106,7 +128,7 @@ class _Inserter(cst.CSTTransformer):
         if stub is None:
             return updated
         if len(original.body) > 1:
-            self.problems.append(f"{stub.path}:{line}: {stub.owner}.{stub.name} shares its line with other statements; annotate it by hand")
+            self.problems.append(f"{stub.path}:{line}: {stub.label} shares its line with other statements; annotate it by hand")
             return updated
         self.done.append(stub)
         if updated.trailing_whitespace.comment is None:
@@ -127,19 +149,19 @@ class FileResult:
     path: str
     before: str
     after: str
-    stubs: list[Stub]
+    stubs: list[Stub | Note]
     problems: list[str]
     data: bytes = b""  # the new file, in the file's own encoding
 
 
-def fix_source(path: str, source: str | bytes, stubs: Sequence[Stub]) -> FileResult:
-    """Insert the stubs into one file's source (bytes keep the file's own encoding). Raises
+def fix_source(path: str, source: str | bytes, stubs: Sequence[Stub | Note]) -> FileResult:
+    """Insert the stubs (or notes) into one file's source (bytes keep the file's own encoding). Raises
     ``cst.ParserSyntaxError`` (and whatever libcst raises) when libcst cannot parse it."""
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     inserter = _Inserter({s.line: s for s in stubs})
     new = wrapper.visit(inserter)
-    missed = [f"{path}:{s.line}: {s.owner}.{s.name}: no statement starts on this line; annotate it by hand"
+    missed = [f"{path}:{s.line}: {s.label}: no statement starts on this line; annotate it by hand"
               for s in stubs if s not in inserter.done and not any(p.startswith(f"{path}:{s.line}:") for p in inserter.problems)]
     result = FileResult(path, module.code, new.code, inserter.done, inserter.problems + missed)
     result.data = new.bytes
@@ -152,10 +174,8 @@ def _selected(path: str, wanted: Sequence[str]) -> bool:
 
 def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], dry_run: bool,
         out: TextIO, err: TextIO, progress=None) -> int:
-    from .checks import Context
     from .checks.base import join
     from .engine import load_project
-    from .lineage.symbols import Symbols
     from .project import relative_path
 
     try:
@@ -171,8 +191,7 @@ def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], 
         if _selected(f.path, wanted):
             err.write(f"lint-privacy fix: {f.path}: skipped: {f.message}\n")
             skipped += 1
-    ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files)
-    stubs, none = plan(ctx)
+    stubs, none = plan_for(config, policy, catalog, files)
     by_file: dict[str, list[Stub]] = defaultdict(list)
     for stub in stubs:
         if _selected(stub.path, wanted):
@@ -214,7 +233,7 @@ def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], 
             full.write_bytes(result.data)
             for s in result.stubs:
                 also = f"  (also covered by: {join(s.others, 3)})" if s.others else ""
-                out.write(f"{path}:{s.line}: {s.owner}.{s.name}: {s.comment}{also}\n")
+                out.write(f"{path}:{s.line}: {s.label}: {s.comment}{also}\n")
     verb = "would write" if dry_run else "wrote"
     err.write(f"lint-privacy fix: {verb} {written} stub{'s' if written != 1 else ''} in {changed_files} "
               f"file{'s' if changed_files != 1 else ''}" + (f"; {skipped} file{'s' if skipped != 1 else ''} skipped" if skipped else "")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import SHIPPED
 from .config import Config, ConfigError, load_config
-from .engine import Result, SourceError, analyse, facts_of, judge, not_analysed, recent_result, universal_newlines
+from .engine import Result, SourceError, analyse, facts_of, not_analysed, recent_result, universal_newlines
 from .findings import Finding
 from .cache import FactsCache, Loaded
 from .project import in_project, read_regular, relative_path
@@ -190,13 +190,6 @@ class Session:
     def _judge_buffer(self, facts: FileFacts) -> list[Finding]:
         """The findings of a buffer, judged with the files its outline scope names (every file
         when the project's outline does not know the file: a new one)."""
-        from .lineage.scope import files_for
+        from .live import judge_scoped
 
-        base = self.result()
-        outline = base.judged.outline()
-        scope = files_for(outline, self.config, facts) if outline is not None else None
-        files = base.project.facts(scope - {facts.path} if scope is not None else None)
-        files[facts.path] = facts
-        findings, _ = judge(self.config, self.setup.policy, self.setup.catalog, dict(sorted(files.items())),
-                            focus=frozenset({facts.path}))
-        return [f for f in findings if f.path == facts.path]
+        return judge_scoped(self.setup, self.result(), {facts.path: facts}, [facts.path])[facts.path]

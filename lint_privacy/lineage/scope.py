@@ -87,13 +87,30 @@ def outline(lin: Lineage, configuring: Iterable[str]) -> Outline:
 def files_for(outline: Outline, config: Config, facts: FileFacts) -> set[str] | None:
     """The files to judge ``facts`` (a buffer's) with. None when the outline does not know the
     file (a new one): then every file is needed."""
-    path = facts.path
-    if path not in outline.imports:
+    if facts.path not in outline.imports:
         return None
-    modules = _Modules({p: module_name(config, p) for p in outline.imports})
+    return scope(with_buffers(outline, config, [facts]), {facts.path})
+
+
+def with_buffers(outline: Outline, config: Config, buffers: Iterable[FileFacts]) -> Outline:
+    """The outline with the imports of these files (buffers whose text differs from what the
+    outline was made of, new files included) read from their own facts."""
+    buffers = list(buffers)
+    if not buffers:
+        return outline
+    modules = _Modules({p: module_name(config, p) for p in [*outline.imports, *(f.path for f in buffers)]})
     imports = dict(outline.imports)
-    imports[path] = frozenset(q for q in modules.referenced(_references(Symbols([facts], config), path)) if q != path)
-    seeds = {path} | _closure(imports, {path}) | _closure(_inverse(imports), {path})
+    symbols = Symbols(buffers, config)
+    for facts in buffers:
+        imports[facts.path] = frozenset(q for q in modules.referenced(_references(symbols, facts.path)) if q != facts.path)
+    return Outline(imports, outline.feeds, outline.callers, outline.needed)
+
+
+def scope(outline: Outline, paths: set[str]) -> set[str]:
+    """The files the findings in ``paths`` depend on (the union of each path's: every closure
+    here distributes over a union)."""
+    imports = outline.imports
+    seeds = paths | _closure(imports, paths) | _closure(_inverse(imports), paths)
     found = _closure(outline.callers, _closure(outline.feeds, seeds)) | outline.needed
     return _closure(imports, found)
 

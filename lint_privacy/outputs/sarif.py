@@ -42,7 +42,7 @@ def repo_prefix(root: Path) -> str:
     return ""
 
 
-def _level(code: str) -> str:
+def level(code: str) -> str:
     return "warning" if code == "PRV104" else "error"
 
 
@@ -64,7 +64,7 @@ def sarif_document(findings: Sequence[Finding], config: Config) -> dict[str, obj
         result: dict[str, object] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
-            "level": _level(f.code),
+            "level": level(f.code),
             "message": {"text": f.message},
             "locations": [_location(prefix, f.path, f.line, f.col)],
             "partialFingerprints": {"lintPrivacy/v1": fp, "primaryLocationLineHash": fp},
@@ -121,7 +121,7 @@ def _rule(code: str, rule: object | None) -> dict[str, object]:
             "shortDescription": {"text": code},
             "fullDescription": {"text": code},
             "help": {"text": f"See `lint-privacy explain {code}`."},
-            "defaultConfiguration": {"level": _level(code)},
+            "defaultConfiguration": {"level": level(code)},
         }
     from ..findings import Rule
 
@@ -133,7 +133,7 @@ def _rule(code: str, rule: object | None) -> dict[str, object]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": " ".join(rule.what.split())},
         "help": {"text": _plain(md), "markdown": md},
-        "defaultConfiguration": {"level": _level(code)},
+        "defaultConfiguration": {"level": level(code)},
         "properties": {"tags": ["privacy", _family(code)]},
     }
 

@@ -16,6 +16,9 @@ from ..facts import FileFacts
 from ..findings import Finding
 
 UNTRUSTED_CODES = frozenset({"PRV001", "PRV002"})  # the run cannot be trusted: never hidden
+# What the language server's "add # noqa" action writes for the reason: until someone replaces
+# it, the suppression counts as one without a justification.
+REASON_PLACEHOLDER = "<reason>"
 
 _NOQA = re.compile(r"#?\s*noqa\b\s*(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?(?P<rest>.*)$",
                    re.IGNORECASE)
@@ -54,6 +57,8 @@ def parse_noqa(path: str, line: int, comment: str) -> Suppression | None:
     rest = m.group("rest") or ""
     # A following comment ("# noqa: PRV103  # legal hold") is the justification too.
     justification = _LEADING_PUNCT.sub("", rest).strip()
+    if justification == REASON_PLACEHOLDER:
+        justification = ""
     return Suppression(path=path, line=line, codes=codes, justification=justification, comment=comment.strip())
 
 
