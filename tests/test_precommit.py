@@ -133,7 +133,9 @@ def test_the_documented_snippet_works_as_written(tmp_path):
     app = tmp_path / "app"
     app.mkdir()
     git(app, "init", "-q", ".")
-    (app / "pyproject.toml").write_text(f'[tool.lint-privacy]\npolicy = "{POLICY.as_posix()}"\n')
+    # the notice as the pinned version reads it: a policy written for that version
+    (app / "policy.yaml").write_text(git(REPO, "show", f"{rev}:policies/infobip.yaml").stdout, encoding="utf-8")
+    (app / "pyproject.toml").write_text('[tool.lint-privacy]\npolicy = "policy.yaml"\n')
     (app / ".pre-commit-config.yaml").write_text(snippet)
     (app / "models.py").write_text(BASE)
     (app / "customers.py").write_text(CUSTOMERS)
