@@ -571,6 +571,26 @@ PEOPLE = {
 
         class Plugin:
             author: str = "ACME Contributors"  # L:fixed-author
+
+
+        class RecipeComment(models.Model):
+            text = models.TextField()  # L:comment-text
+
+
+        class ForumPost(models.Model):
+            content = models.TextField()  # L:post-content
+
+
+        class Subscriber(models.Model):
+            notes = models.TextField()  # L:member-notes
+
+
+        class CommentType(models.Model):
+            text = models.TextField()  # L:comment-type-text
+
+
+        class Page(models.Model):
+            content = models.TextField()  # L:page-content
     """,
 }
 
@@ -597,6 +617,9 @@ def test_a_name_of_anything_else_is_not(people: Run, marker: str) -> None:
     ("# L:rule-from", "MailRule.filter_from", "e-mail address"),
     ("# L:noc-contact", "Provider.noc_contact", "contact details"),
     ("# L:author", "Provider.author", "author's name"),
+    ("# L:comment-text", "RecipeComment.text", "text a person wrote"),
+    ("# L:post-content", "ForumPost.content", "text a person wrote"),
+    ("# L:member-notes", "Subscriber.notes", "text a person wrote"),
 ])
 def test_a_field_named_for_its_class_family_or_a_contact_is_personal(people: Run, marker: str, owner: str,
                                                                      kind: str) -> None:
@@ -605,6 +628,6 @@ def test_a_field_named_for_its_class_family_or_a_contact_is_personal(people: Run
 
 
 @pytest.mark.parametrize("marker", ["# L:store-location", "# L:mail-subject", "# L:template-to", "# L:route-to",
-                                    "# L:fixed-author"])
+                                    "# L:fixed-author", "# L:comment-type-text", "# L:page-content"])
 def test_the_same_names_elsewhere_or_given_one_text_are_not(people: Run, marker: str) -> None:
     people.none("app/models.py", line_of(PEOPLE["app/models.py"], marker))

@@ -178,10 +178,12 @@ APP = '''
         log.info("%s %s", c.email, to_email)  # L:field-wins
 
 
-    def notify(action):
+    def notify(action, comment):
         log.info("sent to %s", action.mail.to)  # L:family-member
         log.info("route to %s", action.route.to)  # L:other-member
         log.info("column %s", Customer.name)  # L:class-attribute
+        log.info("reply %s", requests.post("https://x.example/api").text)  # L:http-post-text
+        log.info("said %s", comment.text)  # L:unknown-comment-text
 '''
 MODELS = '''
     from django.db import models
@@ -233,7 +235,8 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
                                     "# L:infrastructure-ip", "# L:configured-user", "# L:user-attribute",
                                     "# L:user-call", "# L:exception-factory-clean", "# L:before-append",
                                     "# L:other-key", "# L:task-other-arg", "# L:other-member",
-                                    "# L:class-attribute"])
+                                    "# L:class-attribute", "# L:http-post-text",
+                                    "# L:unknown-comment-text"])
 def test_configuration_credentials_and_flags_stay_quiet(run: Run, marker: str) -> None:
     run.none("app/views.py", line_of(APP, marker))
 

@@ -163,12 +163,14 @@ class Names:
     def member_kind(self, receiver: str, attr: str) -> Kind | None:
         """The personal kind an attribute of an object of unknown type holds by the object's
         name and the family it names (``class_families``): ``action.email.to`` is an e-mail
-        address, ``member.name`` a person's name. None for any other, and for a class's own
-        attribute (``User.name`` is its column, not a person's name)."""
+        address, ``member.name`` a person's name. None for any other, for a class's own
+        attribute (``User.name`` is its column, not a person's name), and for a kind found by a
+        field's name only (``local: false``: ``requests.post().text`` is no post's text)."""
         last = receiver.rpartition(".")[2].rstrip("()[]")
         if not last or last[0].isupper() or attr.startswith("__"):
             return None
-        return self._family_kind(last, attr)
+        kind = self._family_kind(last, attr)
+        return kind if kind is not None and kind.local else None
 
     def _family_kind(self, owner: str, attr: str) -> Kind | None:
         """The kind the class patterns of ``owner``'s families (a class's or an object's name)
