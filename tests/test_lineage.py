@@ -7,6 +7,8 @@ Each flow ends in its own ``logger.info`` line, found by a ``# L:name`` marker c
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import Run, line_of, lint
@@ -509,3 +511,62 @@ def test_unannotated_personal_field_is_a_lower_confidence_source(flows: Run) -> 
     hit = flows.one("app/leads.py", 13, "PRV601")
     assert hit.message.startswith(
         "unannotated phone (Lead.mobile_number, found by name: lower confidence) from app/leads.py:9 is logged by"), hit
+
+
+TRACKERS = {
+    "app/__init__.py": "",
+    "app/trackers.py": """
+        import jira
+        import redminelib
+
+
+        class Tracker:
+            @property
+            def rpc(self):
+                return self._connection()
+
+            def _connection(self):
+                raise NotImplementedError()
+
+
+        class Jira(Tracker):
+            def _connection(self):
+                return jira.JIRA("https://example.atlassian.net")
+
+            def report(self, email):
+                self.rpc.create_issue(description=email)  # L:jira
+
+
+        class Redmine(Tracker):
+            def _connection(self):
+                if self.key:
+                    connection = redminelib.Redmine("https://redmine.example.org", key=self.key)
+                else:
+                    connection = redminelib.Redmine("https://redmine.example.org", username="u", password="p")
+                return connection
+
+            def report(self, email):
+                self.rpc.issue.create(description=email)  # L:redmine
+
+
+        class Settings(Tracker):
+            @property
+            def options(self):
+                return dict(timeout=3)
+
+            def report(self, email):
+                self.options.get(email)  # L:builtin
+    """,
+}
+
+
+def test_a_property_returning_a_library_client_makes_its_calls_sends(tmp_path: Path) -> None:
+    """``self.rpc.create_issue``: ``rpc`` is a property of the base class returning what the
+    subclass's ``_connection()`` makes (a jira.JIRA, a redminelib.Redmine from either branch)."""
+    run = lint(tmp_path, TRACKERS)
+    src = TRACKERS["app/trackers.py"]
+    jira_hit = run.one("app/trackers.py", line_of(src, "# L:jira"), "PRV003")
+    assert "Jira (Atlassian)" in jira_hit.message, jira_hit
+    redmine = run.one("app/trackers.py", line_of(src, "# L:redmine"), "PRV302")
+    assert "redminelib.Redmine().issue.create" in redmine.message, redmine
+    run.none("app/trackers.py", line_of(src, "# L:builtin"))

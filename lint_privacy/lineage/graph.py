@@ -23,6 +23,7 @@ from .symbols import ClassInfo, Symbols
 _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
 _LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
 _LOGGER_FACTORY = re.compile(r"(?i)(?:^|\.)\w*logger\(\)$")  # get_logger(), getLogger(), make_logger()
+_PROPERTY = frozenset({"property", "cached_property", "functools.cached_property", "django.utils.functional.cached_property"})
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 # Manager and query methods whose result is rows of the model (Django, SQLAlchemy, Flask-SQLAlchemy).
 _QUERYSET_METHODS = frozenset({
@@ -451,9 +452,13 @@ class Lineage:
             # logger by its name, however it was made (a project helper, an attribute).
             return f"logging.getLogger().{method}"
         if fn.self_name and head == fn.self_name and fn.class_qual:
+            first, dot, after = rest.partition(".")
+            made = self._property_value(fn.class_qual, first, 0) if dot else None
+            if made is not None:  # self.rpc.create_issue, `rpc` a property returning jira.JIRA(...)
+                return f"{made}.{after}"
             info = self.symbols.class_info(fn.class_qual)
             external = [b for b in (info.bases if info else ()) if b not in self.symbols.classes]
-            if rest and self._method(fn.class_qual, rest.split(".")[0]) is None and external:
+            if rest and self._method(fn.class_qual, first) is None and external:
                 return f"{external[0]}().{rest}"
             return f"{fn.class_qual}().{rest}"
         qualified = self.symbols.resolve(fn.path, spelling)
@@ -461,6 +466,32 @@ class Lineage:
             method = spelling.rsplit(".", 1)[-1]
             return f"logging.getLogger().{method}"
         return qualified
+
+    def _property_value(self, class_qual: str, name: str, depth: int) -> str | None:
+        """What a property of an instance of ``class_qual`` holds, as a spelling of the call that
+        made it (``jira.JIRA()``), when the property returns a library's object, directly or
+        through methods of the instance (``return self._rpc_connection()``, the subclass's
+        override taken); None for anything else."""
+        prop = self._method(class_qual, name)
+        if prop is None or depth > 3 or not _PROPERTY.intersection(prop.fact.decorators):
+            return None
+        return self._returned_object(prop, class_qual, depth)
+
+    def _returned_object(self, method: _Fn, class_qual: str, depth: int) -> str | None:
+        bound = replace(method, class_qual=class_qual)  # `self` is the subclass's
+        made = _returned_calls(method.fact)
+        if len(made) != 1:
+            return None
+        qualified = self.resolve_call(bound, made.pop())
+        callee = self._fn_by_qual(qualified.replace("()", "", 1)) if qualified.startswith(f"{class_qual}().") else None
+        if callee is not None:
+            return self._returned_object(callee, class_qual, depth + 1) if depth < 3 else None
+        head = qualified.split(".")[0].split("(")[0]
+        return f"{qualified}()" if head not in self._project_roots() else None
+
+    def _project_roots(self) -> frozenset[str]:
+        """The top-level names of the project's own modules."""
+        return frozenset(m.split(".")[0] for m in self.symbols.path_of_module)
 
     def _method(self, class_qual: str, name: str) -> _Fn | None:
         for q in self.symbols.hierarchy(class_qual):
@@ -840,6 +871,25 @@ class Lineage:
         for r in self.reaches():
             if r.sink is sink:
                 yield r
+
+
+def _returned_calls(fact: FunctionFact) -> set[str]:
+    """The spellings of the calls whose results a function returns, directly or through its
+    variables (``conn = Redmine(...)`` in two branches, then ``return conn``)."""
+    into: dict[str, list[str]] = {}
+    for a, b in fact.edges:
+        into.setdefault(b, []).append(a)
+    found: set[str] = set()
+    seen, todo = {"r"}, ["r"]
+    while todo and len(seen) < 64:
+        for a in into.get(todo.pop(), ()):
+            if a not in seen:
+                seen.add(a)
+                if a.startswith("c:"):
+                    found.add(fact.calls[int(a[2:])].func)
+                elif a.startswith("v:"):
+                    todo.append(a)
+    return found
 
 
 def _opens(node: str) -> bool:
