@@ -74,6 +74,7 @@ APP = '''
 
     def on_login(sender, user, request, **kwargs):
         log.info(f"User {user} logged in")  # L:user-object
+        log.info("query (user='{}')".format(user))  # L:user-object-format
 
 
     def user_state(user):
@@ -218,6 +219,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     ("# L:self-logger", "PRV601", "unannotated username (reg.user_name"),
     ("# L:rest-of-object", "PRV601", "unannotated email (order_email (parameter of paid)"),
     ("# L:user-object", "PRV601", "unannotated user_object (user (parameter of on_login)"),
+    ("# L:user-object-format", "PRV601", "unannotated user_object (user (parameter of on_login)"),
     ("# L:keyword-evidence", "PRV603", "unannotated email (value (passed as email=)"),
     ("# L:exception-factory", "PRV603", "unannotated email (contact_email (parameter of reject)"),
     ("# L:after-append", "PRV601", "unannotated email (invalid_emails (variable of invalid)"),

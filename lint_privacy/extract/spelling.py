@@ -21,7 +21,8 @@ _TYPING_WRAPPERS = {
 
 
 def spell(node: ast.expr) -> str:
-    """``a.b().c`` -> "a.b().c"; "" when the expression is not a name chain."""
+    """``a.b().c`` -> "a.b().c"; a method of a text literal by its type (``", ".join`` ->
+    "str.join"); "" when the expression is not a name chain."""
     parts: list[str] = []
     cur: ast.expr = node
     while True:
@@ -37,6 +38,9 @@ def spell(node: ast.expr) -> str:
         elif isinstance(cur, ast.Subscript):
             parts.append("[]")
             cur = cur.value
+        elif isinstance(cur, ast.Constant) and isinstance(cur.value, (str, bytes)) and parts:
+            parts.append(type(cur.value).__name__)  # "{}: {}".format(a, b) -> str.format
+            break
         else:
             return ""
         if len(parts) > _MAX_PARTS:  # no code names a thing 256 steps deep: stay linear on such chains
