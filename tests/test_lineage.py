@@ -335,6 +335,12 @@ TASKS = '''
     @shared_task
     def remind(address):
         logger.info("remind %s", address)  # L:task_kw
+
+
+    @shared_task
+    def hook(url, data):
+        logger.info("hook to %s", url)  # L:task_url
+        logger.info("hook with %s", data)  # L:task_data
 '''
 
 VIEWS = '''
@@ -344,7 +350,7 @@ VIEWS = '''
     from flask import request as flask_request
 
     from app.models import Contact
-    from app.tasks import remind, welcome
+    from app.tasks import hook, remind, welcome
     from app.anon import scrub
 
     logger = logging.getLogger(__name__)
@@ -380,6 +386,10 @@ VIEWS = '''
 
     def queue_keywords(c: Contact):
         remind.apply_async(args=[c.email], countdown=60)
+
+
+    def queue_kwargs(c: Contact, target):
+        hook.apply_async(kwargs={"url": target.url, "data": {"email": c.email}})
 
 
     def anonymised(c: Contact):
@@ -483,6 +493,12 @@ def test_celery_apply_async_carries_data_into_the_task(modules: Run) -> None:
 def test_celery_apply_async_with_args_keyword_carries_data_into_the_task(modules: Run) -> None:
     hit = modules.one("app/tasks.py", line_of(TASKS, "# L:task_kw"), "PRV601")
     assert hit.message.startswith(ORIGIN_EMAIL)
+
+
+def test_celery_apply_async_kwargs_literal_binds_each_key_to_its_parameter(modules: Run) -> None:
+    hit = modules.one("app/tasks.py", line_of(TASKS, "# L:task_data"), "PRV601")
+    assert hit.message.startswith(ORIGIN_EMAIL) and "queue_kwargs()" in hit.message, hit
+    modules.none("app/tasks.py", line_of(TASKS, "# L:task_url"))
 
 
 @pytest.mark.parametrize(("marker", "label"), [("post", "request.POST"), ("form", "request.form"),

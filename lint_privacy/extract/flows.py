@@ -896,18 +896,28 @@ class FunctionWalker:
 
     def _task_args(self, node: ast.Call, results: dict[int, tuple[str, ...]]) -> list[ArgFact]:
         """The arguments of ``task.apply_async(args=[...], kwargs={...})`` as those of a direct
-        call, when ``args`` is a list or tuple literal (or a local holding one); else []."""
+        call, when ``args`` is absent or a list or tuple literal (or a local holding one), and
+        ``kwargs`` absent or given: a dict literal's keys are keywords, each with its own value
+        (``kwargs={"url": url, "data": data}``); else []."""
         given = {k.arg: k.value for k in node.keywords if k.arg in ("args", "kwargs")}
+        if not given:
+            return []
         value = given.get("args")
-        if isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        if value is None:
+            elements: tuple[tuple[str, ...], ...] = ()
+        elif isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
             elements = tuple(results.get(id(e), ()) for e in value.elts)
         elif isinstance(value, ast.Name) and self.read(value.id) in self._elements:
             elements = self._elements[self.read(value.id)]
         else:
             return []
         args = [ArgFact(i, None, "", nodes, None, False, "") for i, nodes in enumerate(elements)]
-        if "kwargs" in given:
-            args.append(self._arg(given["kwargs"], results.get(id(given["kwargs"]), ()), None, None, "**"))
+        kwargs = given.get("kwargs")
+        if isinstance(kwargs, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in kwargs.keys):
+            args.extend(self._arg(v, results.get(id(v), ()), None, k.value, "")  # type: ignore[union-attr]
+                        for k, v in zip(kwargs.keys, kwargs.values))
+        elif kwargs is not None:
+            args.append(self._arg(kwargs, results.get(id(kwargs), ()), None, None, "**"))
         return args
 
     def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
