@@ -67,7 +67,8 @@ def test_files_the_project_excludes_are_not_judged_and_flake8_says_so_once(tmp_p
         assert {h.path for h in run.hits} == {"app/views.py"}, run.dump()
         run.one("app/views.py", line_of(SIGNUP, "# L:log"), "PRV601")
         assert run.stderr.count("are not judged") == 1, run.dump()
-        assert "app/migrations/000" in run.stderr and "extend-exclude = migrations" in run.stderr, run.dump()
+        # which excluded file flake8 hands over first depends on its job scheduling
+        assert "app/migrations/" in run.stderr and "extend-exclude = migrations" in run.stderr, run.dump()
     # nothing to say when flake8 excludes them too
     quiet = run_in(tmp_path, FLAKE8, "--select", "PRV", "--extend-exclude", "migrations", ".")
     assert {h.path for h in quiet.hits} == {"app/views.py"} and "not judged" not in quiet.stderr, quiet.dump()
