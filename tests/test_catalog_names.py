@@ -164,6 +164,8 @@ NEGATIVES = [
     "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "email_format", "phone_regex", "email_pattern",
     "name_field", "email_field", "email_column", "phone_type", "email_status",
     "phone_length", "max_email_length", "email_provider",
+    # accounts the application logs in with (a bug tracker's API user, the SMTP login)
+    "api_username", "SMTP_USERNAME", "DB_USERNAME", "bot_username",
     # timestamps
     "created_at", "updated_at", "email_sent_at", "phone_verified_on", "email_date",
     # noisy single words and look-alikes

@@ -469,6 +469,7 @@ DESCRIBERS = {
         import factory
         import django_tables2 as tables
         from nautobot.extras.jobs import IPAddressVar
+        from pydantic_settings import BaseSettings
 
         from app.models import Member
 
@@ -495,6 +496,15 @@ DESCRIBERS = {
 
         class Parser(typing.Protocol):
             author: str  # L:protocol
+
+
+        class EmailOptions:
+            username: str  # L:options
+            from_email: str
+
+
+        class AppSettings(BaseSettings):
+            smtp_from_email: str | None = None  # L:settings-class
     """,
 }
 
@@ -508,8 +518,9 @@ def test_a_model_field_is_still_found(describers: Run) -> None:
     describers.one("app/models.py", line_of(DESCRIBERS["app/models.py"], "# L:model"), "PRV103")
 
 
-@pytest.mark.parametrize("marker", ["# L:filter", "# L:table", "# L:factory", "# L:job-var", "# L:protocol"])
-def test_filters_tables_factories_protocols_and_network_inputs_are_no_personal_fields(describers: Run, marker: str) -> None:
+@pytest.mark.parametrize("marker", ["# L:filter", "# L:table", "# L:factory", "# L:job-var", "# L:protocol",
+                                    "# L:options", "# L:settings-class"])
+def test_filters_tables_factories_protocols_settings_and_network_inputs_are_no_personal_fields(describers: Run, marker: str) -> None:
     describers.none("app/filters.py", line_of(DESCRIBERS["app/filters.py"], marker))
 
 

@@ -62,6 +62,7 @@ APP = '''
     def fetch(url):
         requests.get(url, headers={"User-Agent": HEADERS["User-Agent"]})  # L:constant-key
         log.info("sender %s", os.environ["SENDER_EMAIL"])  # L:environ
+        log.info("admin %s", default_conf["admin_email"])  # L:conf-default
 
 
     def settings_page(smtp_email_password, notify_by_email, phone_region):
@@ -232,7 +233,7 @@ def test_personal_data_outside_fields_is_found_by_its_name(run: Run, marker: str
     assert hit.message.startswith(label) and "found by name: lower confidence" in hit.message, hit
 
 
-@pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:look-alike", "# L:count",
+@pytest.mark.parametrize("marker", ["# L:constant-key", "# L:environ", "# L:conf-default", "# L:look-alike", "# L:count",
                                     "# L:param-return", "# L:id-of-object", "# L:clean-get", "# L:clean-key",
                                     "# L:infrastructure-ip", "# L:configured-user", "# L:user-attribute",
                                     "# L:user-call", "# L:exception-factory-clean", "# L:before-append",
