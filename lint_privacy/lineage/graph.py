@@ -38,6 +38,10 @@ _FORMATTERS = frozenset({"str", "repr", "format", "join", "f", "escape"})
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..catalog import Catalog
+    from ..config import Config
+    from ..policy import Policy
+
 
 def _digraph() -> nx.DiGraph:
     # networkx costs ~0.1-0.3 s to import: only runs that build a graph pay for it.
@@ -100,9 +104,9 @@ class _Fn:
 class Lineage:
     symbols: Symbols
     files: dict[str, FileFacts]
-    catalog: object
-    config: object
-    policy: object
+    catalog: Catalog
+    config: Config
+    policy: Policy
     full: nx.DiGraph = field(default_factory=_digraph)
     sources: list[Source] = field(default_factory=list)
     sinks: dict[str, Sink] = field(default_factory=dict)
@@ -110,15 +114,16 @@ class Lineage:
     methods_of: dict[str, list[_Fn]] = field(default_factory=dict)  # class -> its methods
     _module_var_cache: dict[str, set[str]] = field(default_factory=dict)
     _reaches: list[Reach] | None = None
-    # Fields of framework models read in the project (field node -> its source)
-    model_fields: dict[str, Source] = field(default_factory=dict)
+    # Fields of framework models read in the project (field node -> its source; None when annotated `none`)
+    model_fields: dict[str, Source | None] = field(default_factory=dict)
     _model_settings: dict[str, str] | None = None  # [tool.lint-privacy.models], and the field names
     _model_attrs: frozenset[str] = frozenset()  # that either it or the catalog's models name
 
     # ---------------------------------------------------------------- build
 
     @classmethod
-    def build(cls, symbols: Symbols, files: dict[str, FileFacts], catalog, config, policy) -> Lineage:
+    def build(cls, symbols: Symbols, files: dict[str, FileFacts], catalog: Catalog, config: Config,
+              policy: Policy) -> Lineage:
         lin = cls(symbols, files, catalog, config, policy)
         lin._index_functions()
         lin._field_sources()
@@ -305,8 +310,8 @@ class Lineage:
                                                  defaults, "", "high"))
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
-        for recv, attr, nodes in f.attr_stores:
-            target = self._attr_target(fn, recv, attr)
+        for recv, stored, nodes in f.attr_stores:
+            target = self._attr_target(fn, recv, stored)
             if target:
                 for n in nodes:
                     src = self._node(fn, n)
@@ -391,7 +396,7 @@ class Lineage:
                 source = None
             else:
                 source = self._source(fnode, short, fn.path, attr.line, None, (), kind or "", "low")
-            self.model_fields[fnode] = source  # type: ignore[assignment]
+            self.model_fields[fnode] = source
             self.full.add_node(fnode, kind="field")
             if source is not None:
                 self.sources.append(source)
@@ -584,11 +589,11 @@ class Lineage:
             for n in receiver:
                 self._edge(n, result, _LOCAL)
         if method in MUTATORS and call.receiver_var and not self._versioned(fn, call.receiver_var):
-            target = self._node(fn, call.receiver_var)
-            if target:
+            mutated = self._node(fn, call.receiver_var)
+            if mutated:
                 for nodes in arg_nodes:
                     for n in nodes:
-                        self._edge(n, target, _LOCAL)
+                        self._edge(n, mutated, _LOCAL)
 
     def _orm_lookup(self, fn: _Fn, call: CallFact) -> bool:
         """A query of a project model's manager (``Webhook.objects.get(pk=...)``,
@@ -609,7 +614,9 @@ class Lineage:
                 continue
             if self.catalog.names.local_kind(a.name) is None and (kind := self.catalog.names.local_kind(a.keyword)):
                 node = self._node(fn, a.nodes[0])
-                self._local_source(node, f"{a.name} (passed as {a.keyword}=)", fn, call.line, kind, "keyword")
+                if node is not None:  # a v: or p: local always has one
+                    label = f"{a.name} (passed as {a.keyword}=)"
+                    self._local_source(node, label, fn, call.line, kind, "keyword")
 
     @staticmethod
     def _versioned(fn: _Fn, local: str) -> bool:
