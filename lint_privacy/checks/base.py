@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..catalog import Catalog
 from ..config import Config
@@ -12,6 +13,9 @@ from ..facts import FileFacts
 from ..findings import Finding, Rule
 from ..lineage.symbols import Symbols
 from ..policy.model import Category, Policy
+
+if TYPE_CHECKING:
+    from ..lineage.graph import Lineage
 
 RULES: dict[str, Rule] = {}
 
@@ -37,7 +41,7 @@ class Context:
     catalog: Catalog
     symbols: Symbols
     files: dict[str, FileFacts]
-    lineage: object | None = None  # lineage.graph.Lineage, built only when a check needs it
+    lineage: Lineage | None = None  # built only when a check needs it
     # Only these files' findings are wanted (an editor's buffer, judged with the files it depends
     # on): checks skip the work whose findings would land in other files. None: every file.
     focus: frozenset[str] | None = None

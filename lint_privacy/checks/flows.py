@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def lineage(ctx: Context) -> Lineage:
     if ctx.lineage is None:
         ctx.lineage = Lineage.build(ctx.symbols, ctx.files, ctx.catalog, ctx.config, ctx.policy)
-    return ctx.lineage  # type: ignore[return-value]
+    return ctx.lineage
 
 
 @dataclass(frozen=True)
