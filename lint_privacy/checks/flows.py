@@ -101,9 +101,9 @@ def through(ctx: Context, reach: Reach) -> str:
         steps = lin.functions_through(reach)
         inner = [s for s in steps if not s.startswith(reach.sink.function + "()")] if len(steps) > 1 else []
         return f" through {' -> '.join(_shown(steps))}" if inner else ""
-    steps = [_shown(lin.functions_through(replace(reach, path=tuple(leg)))) for leg in legs]
-    text = f" through {' -> '.join(steps[0])}," if steps[0] else ""
-    for field, leg in zip(stored, steps[1:]):
+    shown = [_shown(lin.functions_through(replace(reach, path=tuple(leg)))) for leg in legs]
+    text = f" through {' -> '.join(shown[0])}," if shown[0] else ""
+    for field, leg in zip(stored, shown[1:]):
         text += f" stored in {field}, read in {' -> '.join(leg) or 'module code'},"
     return text.rstrip(",")
 
@@ -194,10 +194,11 @@ def shipper_sites(ctx: Context) -> Iterator[tuple[LogShipper, str, str]]:
 
 def _shipped(ctx: Context, vendor_id: str, via: str) -> Destination:
     vendor = ctx.catalog.vendors.get(vendor_id)
-    country = (vendor.country,) if vendor and vendor.country else ()
-    return Destination(vendor=vendor_id, countries=country,
-                       country_from=f"{vendor.name}'s processing location (catalog)" if country else "",
-                       leaves=True, via=via)
+    country: tuple[str, ...] = ()
+    country_from = ""
+    if vendor is not None and vendor.country:
+        country, country_from = (vendor.country,), f"{vendor.name}'s processing location (catalog)"
+    return Destination(vendor=vendor_id, countries=country, country_from=country_from, leaves=True, via=via)
 
 
 def destinations(ctx: Context, flows: SinkFlows) -> tuple[Destination, ...]:
