@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..catalog.sinks import LOG_LEVELS
 from ..findings import Origin, Step
 from ..lineage.destinations import Destination, resolve
-from ..lineage.graph import Lineage, Reach, Sink
+from ..lineage.graph import Lineage, Reach, Sink, Source
 from .base import Context
 
 if TYPE_CHECKING:
@@ -61,8 +61,7 @@ def _strongest(reaches: list[Reach]) -> tuple[Reach, ...]:
     return known or tuple(sorted(reaches, key=lambda r: _LOCAL_RANK.get(r.source.local, 1)))
 
 
-def origin(reach: Reach, category: str = "") -> Origin:
-    s = reach.source
+def origin(s: Source, category: str = "") -> Origin:
     what = category or (f"unannotated {s.data_kind}" if s.data_kind else "personal data")
     label = f"{what} ({s.label}"
     if s.confidence == "low":
@@ -73,7 +72,7 @@ def origin(reach: Reach, category: str = "") -> Origin:
 
 def data_phrase(reach: Reach, category: str = "") -> str:
     """How a message names the data: origin, pseudonymisation, and the functions it crossed."""
-    o = origin(reach, category)
+    o = origin(reach.source, category)
     text = o.describe()
     if reach.pseudonymised:
         text += " (hashed or encrypted on the way: pseudonymised data is still personal data)"
@@ -136,7 +135,7 @@ def flow_fields(ctx: Context, reach: Reach, category: str) -> dict[str, object]:
     return {
         "data": data_phrase(reach, category),
         "through": through(ctx, reach),
-        "origins": (origin(reach, category),),
+        "origins": (origin(reach.source, category),),
         "steps": steps(ctx, reach),
         "category": category,  # unannotated data of every kind: one finding per statement, "+N more"
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 from ..facts import AgeCheck, FileFacts
 from ..findings import Finding, Rule
@@ -246,7 +245,7 @@ def _forbidden(ctx: Context) -> Iterator[Finding]:
             continue
         for cid in source.categories:
             if cid in j.forbidden_categories:
-                o = origin(SimpleNamespace(source=source), cid)  # type: ignore[arg-type]
+                o = origin(source, cid)
                 where = _source_jurisdiction_where(ctx, source)
                 yield finding(PRV702, source.path, source.line, 0, data=o.describe(), origins=(o,), category=cid,
                               action=f"is defined for {j.name} data subjects", jurisdiction=j.id,

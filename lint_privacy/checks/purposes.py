@@ -18,7 +18,6 @@ import fnmatch
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from ..annotations import Annotation
 from ..facts import CallFact, FileFacts
@@ -494,15 +493,15 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
     # Only sources that some declared purpose does not fit need following through the graph.
     declared_purposes = {d.value for d in (purpose_of(fid) for fid in lin.functions) if d is not None}
     for source in lin.sources:
-        cats = [(c, ctx.category(c)) for c in source.categories]
-        cats = [(c, cat) for c, cat in cats if cat is not None and cat.role != "processor"]
+        cats = [(c, cat) for c in source.categories
+                if (cat := ctx.category(c)) is not None and cat.role != "processor"]
         if not cats or source.role == "processor":
             continue
         own = source_value(ctx, source, "purpose")
         if own is not None and own.value in policy.purposes and ctx.wanted(source.path):
             for cid, cat in cats:
                 if own.value not in purpose_bases(cat):
-                    o = origin(_fake_reach(source), cid)
+                    o = origin(source, cid)
                     yield finding(PRV501, source.path, source.line, 0, data=o.describe(), through="",
                                   origins=(o,), category=cid, place="its definition", purpose=own.value,
                                   declared=own.where, allowed=_allowed(cat), section=cat.section,
@@ -528,15 +527,10 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
             place = f"{fn.fact.qualname}()" if fn.fact.qualname != "<module>" else "module-level code"
             place += f" in {fn.path}"
             for cid, cat in bad:
-                o = origin(_fake_reach(source), cid)
+                o = origin(source, cid)
                 yield finding(PRV501, fn.path, at[0], at[1], data=o.describe(), through="", origins=(o,),
                               category=cid, place=place, purpose=declared.value, declared=declared.where,
                               allowed=_allowed(cat), section=cat.section, decided_by=f"notice {cat.section}")
-
-
-def _fake_reach(source: Source) -> SimpleNamespace:
-    """``flows.origin`` reads only ``reach.source``."""
-    return SimpleNamespace(source=source)
 
 
 def _consent(ctx: Context, lin: Lineage) -> Iterator[Finding]:
