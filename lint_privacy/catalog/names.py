@@ -36,13 +36,19 @@ class Kind:
 
 
 class FieldLike(Protocol):
-    """What :meth:`Names.field_kind` reads of a class attribute (``facts.FieldFact``)."""
+    """What :meth:`Names.field_kind` reads of a class attribute (``facts.FieldFact``, frozen: the
+    members are read-only)."""
 
-    name: str
-    value_call: str
-    type_text: str
-    constant: bool
-    fixed_text: bool
+    @property
+    def name(self) -> str: ...
+    @property
+    def value_call(self) -> str: ...
+    @property
+    def type_text(self) -> str: ...
+    @property
+    def constant(self) -> bool: ...
+    @property
+    def fixed_text(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,7 @@ class Names:
             return None
         match = self.classify(name)
         kind = self.kinds.get(match.kind) if match else None
-        if kind is None or not kind.personal or not kind.local:
+        if match is None or kind is None or not kind.personal or not kind.local:
             return None
         return kind if not kind.local_patterns or match.matched in kind.local_patterns else None
 

@@ -257,8 +257,8 @@ def _forbidden(ctx: Context) -> Iterator[Finding]:
             if not cid:
                 continue
             jd = reach_jurisdiction(ctx, reach)
-            j = policy.jurisdictions.get(jd.value) if jd else None
-            if j is None or cid not in j.forbidden_categories:
+            j = policy.jurisdictions.get(jd.value) if jd is not None else None
+            if jd is None or j is None or cid not in j.forbidden_categories:
                 continue
             yield finding(PRV702, flows.sink.path, call.span.line, call.span.col,
                           action=f"reaches {sink_label(flows.sink)}", jurisdiction=j.id, jurisdiction_name=j.name,

@@ -156,5 +156,5 @@ def check(ctx: Context) -> Iterator[Finding]:
                         and category not in match.recipient.categories:
                     r = match.recipient
                     yield finding(PRV303, flows.sink.path, line, col, recipient_id=r.id, recipient_name=r.name,
-                                  allowed=join(r.categories, 6) or "(none)", section=r.section,
+                                  allowed=join(r.categories or (), 6) or "(none)", section=r.section,
                                   **common, **fields)

@@ -98,11 +98,12 @@ def judge(policy: Policy, rule: TransferRule, countries: tuple[str, ...], recipi
             else:
                 notes.append(f"{country} is not covered")
         uncovered.append(country)
-    source = ""
+    source = adequacy = ""
     if adequacy_list is not None:
         host = adequacy_list.source.split('//')[-1].split('/')[0]
         source = f"law: {host or adequacy_list.title}, as of {adequacy_list.as_of}"
-    adequacy = f"under {adequacy_list.title} ({source}) " + "; ".join(dict.fromkeys(notes)) if notes else ""
+        if notes:  # only an adequacy list writes notes
+            adequacy = f"under {adequacy_list.title} ({source}) " + "; ".join(dict.fromkeys(notes))
     decided = f"notice {rule.section}" + (f" + {source}" if source and notes else "")
     return Verdict(tuple(uncovered), adequacy or "no adequacy list applies", decided)
 
