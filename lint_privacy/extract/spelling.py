@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 
-_HEAD = re.compile(r"[^.(\[]*")  # what head() keeps
+_STOP = re.compile(r"[.(\[]")  # where head() stops
 _MAX_PARTS = 256  # a longer chain is no name anyone wrote by hand; spelling it would be quadratic
 # An annotation names the class of its instances through these (list[User] holds Users: the
 # elements are what attribute reads reach, so a collection is typed by its element).
@@ -50,7 +50,7 @@ def spell(node: ast.expr) -> str:
 
 def head(spelling: str) -> str:
     """The first name of a spelling: ``a.b().c`` -> ``a``."""
-    return _HEAD.match(spelling).group()
+    return _STOP.split(spelling, maxsplit=1)[0]
 
 
 def type_spelling(node: ast.expr | None) -> str:

@@ -151,7 +151,7 @@ def _references(symbols: Symbols, path: str) -> Iterator[str]:
         yield f"{module}.{name}"
 
 
-def _closure(relation: Relation, start: set[str]) -> set[str]:
+def _closure(relation: Mapping[str, Iterable[str]], start: set[str]) -> set[str]:
     found = set(start)
     todo = list(start)
     while todo:

@@ -76,7 +76,7 @@ class Symbols:
         self.constants: dict[str, str] = {}
         for facts in files:
             self._add(facts)
-        self._class_info: dict[str, ClassInfo] = {}
+        self._class_info: dict[str, ClassInfo | None] = {}  # None: being made (a cycle guard)
         self._resolved: dict[tuple[str, str], str] = {}  # resolution is asked for again and again
         self._origins_open: set[str] = set()  # module variables whose origin is being resolved
 
@@ -196,7 +196,7 @@ class Symbols:
             if q not in bases_of:
                 path, fact = self.classes[q]
                 bases_of[q] = tuple(self.resolve(path, b) for b in fact.bases)
-                self._class_info[q] = None  # type: ignore[assignment]  # cycle guard
+                self._class_info[q] = None
                 stack.extend(b for b in reversed(bases_of[q]) if b in self.classes and b not in self._class_info)
                 continue
             stack.pop()
@@ -278,16 +278,19 @@ class Symbols:
         """The class in the hierarchy (the class first, then its bases) that defines a field."""
         for q in self.hierarchy(class_qualname):
             info = self.class_info(q)
-            for f in info.fact.fields if info is not None else ():
+            if info is None:
+                continue
+            for f in info.fact.fields:
                 if f.name == name:
                     return info, f
         return None
 
-_HEAD = re.compile(r"[^.(\[]*")
+_STOP = re.compile(r"[.(\[]")  # where the head of a spelling ends (as extract.spelling.head)
 
 
 def _split_head(spelling: str) -> tuple[str, str, str]:
-    end = _HEAD.match(spelling).end()  # type: ignore[union-attr]  # always matches
+    stop = _STOP.search(spelling)
+    end = stop.start() if stop else len(spelling)
     return spelling[:end], spelling[end:end + 1], spelling[end:]
 
 
