@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from ..annotations import Annotation, parse_comment
-from ..facts import AnnotationSite, ClassFact, FieldFact, FileFacts, FunctionFact, ImportFact, ParamFact, Span
+from ..facts import (AgeCheck, AnnotationSite, ClassFact, FieldFact, FileFacts, FunctionFact, ImportFact, ParamFact,
+                     Span)
 from .comments import Comments, PrivacyComment, read_comments
 from .flows import FunctionWalker, child_nodes, statement_span, walk
 from .markers import marker_annotation
@@ -19,6 +20,7 @@ from .spelling import spell, type_spelling
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 
@@ -101,7 +103,7 @@ class _Attacher:
         self.sites.append(AnnotationSite(line, col, place, ann))
         return ann
 
-    def lines_of(self, stmt: ast.stmt, skip: set[int] = frozenset()) -> list[PrivacyComment]:
+    def lines_of(self, stmt: ast.stmt, skip: Set[int] = frozenset()) -> list[PrivacyComment]:
         first, last = _first_line(stmt), _header_end(stmt)
         lines = [n for n in range(first, last + 1) if n in self.comments and n not in skip]
         found = []
@@ -114,7 +116,7 @@ class _Attacher:
             found.insert(0, above)
         return found
 
-    def annotation_of(self, stmt: ast.stmt, place: str, skip: set[int] = frozenset()) -> Annotation | None:
+    def annotation_of(self, stmt: ast.stmt, place: str, skip: Set[int] = frozenset()) -> Annotation | None:
         if not self.comments:  # a file without privacy comments (most files): nothing to attach
             return None
         key = id(stmt)
@@ -177,7 +179,7 @@ class _FileExtractor:
         self.attacher = _Attacher(self.comments)
         self.classes: list[ClassFact] = []
         self.functions: list[FunctionFact] = []
-        self.age_checks = []
+        self.age_checks: list[AgeCheck] = []
 
     def run(self) -> FileFacts:
         module_defaults = self._module_defaults()
@@ -264,7 +266,7 @@ class _FileExtractor:
 
     def _scopes(self, module_origins: dict[str, str]) -> None:
         """Every class and function at any depth, outermost first (a work list, not recursion)."""
-        work: list[tuple[ast.stmt, str, str, tuple[tuple[str, set[str]], ...], dict[str, str]]] = []
+        work: list[tuple[_Def, str, str, tuple[tuple[str, set[str]], ...], dict[str, str]]] = []
         for stmt in self._defs_in(self.tree.body):
             work.append((stmt, "", "", (), {}))
         while work:
@@ -282,9 +284,9 @@ class _FileExtractor:
                 work.append((stmt, qualname + ".", "", inner, {}))
 
     @staticmethod
-    def _defs_in(body: Sequence[ast.stmt]) -> list[ast.stmt]:
+    def _defs_in(body: Sequence[ast.stmt]) -> list[_Def]:
         """Defs and classes directly in a body, including inside if/try/with blocks."""
-        found: list[ast.stmt] = []
+        found: list[_Def] = []
         stack: list[ast.stmt] = list(body)
         while stack:
             stmt = stack.pop()
