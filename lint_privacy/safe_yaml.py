@@ -67,6 +67,12 @@ class Loc:
         return loc
 
 
+def _at(event: yaml.Event, raw: str | None = None) -> Loc:
+    """Where an event starts (a parser's events always carry their mark)."""
+    mark = event.start_mark
+    return Loc(mark.line + 1, mark.column + 1, raw) if mark is not None else Loc(0, 0, raw)
+
+
 class _Frame:
     __slots__ = ("container", "loc", "anchor", "size", "key", "key_loc", "skip")
 
@@ -106,11 +112,9 @@ class _Builder:
         self.total = 0  # nodes seen so far, aliases counted as the size of what they repeat
 
     @staticmethod
-    def problem(where: Loc | yaml.Mark, message: str, kind: str, subject: str = "",
+    def problem(where: Loc, message: str, kind: str, subject: str = "",
                 other: tuple[int, int] = (0, 0)) -> YamlProblem:
-        if isinstance(where, Loc):
-            return YamlProblem(where.line, where.column, message, kind, subject, other)
-        return YamlProblem(where.line + 1, where.column + 1, message, kind, subject, other)
+        return YamlProblem(where.line, where.column, message, kind, subject, other)
 
     def count(self, size: int, loc: Loc) -> None:
         self.total += size
@@ -118,11 +122,12 @@ class _Builder:
             raise YamlError(self.problem(loc, f"the document expands to more than {self.max_nodes:,} nodes "
                                               f"(an alias bomb?); a {self.what} needs far fewer", "nodes"))
 
-    def check_tag(self, tag: str | None, mark: yaml.Mark) -> None:
+    def check_tag(self, tag: str | None, where: Loc) -> None:
         if tag and tag != "!" and tag not in _ALLOWED_TAGS:
             shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
-            self.problems.append(self.problem(mark, f"tag '{shown}' is not allowed: a {self.what} is plain YAML "
-                                                    "(text, numbers, true/false, lists and mappings)", "tag", tag))
+            self.problems.append(self.problem(
+                where, f"tag '{shown}' is not allowed: a {self.what} is plain YAML "
+                       "(text, numbers, true/false, lists and mappings)", "tag", tag))
 
     def run(self) -> tuple[Any, Loc | None, list[YamlProblem]]:
         loader = _Loader(self.text)
@@ -145,9 +150,9 @@ class _Builder:
                 if isinstance(event, yaml.DocumentStartEvent):
                     documents += 1
                     if documents > 1:
-                        raise YamlError(self.problem(event.start_mark, f"a {self.what} file holds one YAML document; "
-                                                                       "found a second one", "documents",
-                                                     other=self.next_position(loader)))
+                        raise YamlError(self.problem(
+                            _at(event), f"a {self.what} file holds one YAML document; found a second one",
+                            "documents", other=self.next_position(loader)))
                 elif isinstance(event, yaml.ScalarEvent):
                     self.on_scalar(event, loader)
                 elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -182,10 +187,9 @@ class _Builder:
         return 0, 0
 
     def on_scalar(self, event: yaml.ScalarEvent, loader: Any) -> None:
-        mark = event.start_mark
-        loc = Loc(mark.line + 1, mark.column + 1, event.value if event.implicit[0] else None)  # raw: plain only
+        loc = _at(event, event.value if event.implicit[0] else None)  # raw: plain only
         self.count(1, loc)
-        self.check_tag(event.tag, mark)
+        self.check_tag(event.tag, loc)
         if self.stack and self.stack[-1].wants_key:
             loc.raw = event.value  # keys are ids: "NO" or "on" stay text, never YAML 1.1 booleans
             value: Any = event.value
@@ -215,29 +219,28 @@ class _Builder:
         return event.value  # text; timestamps stay as written (dates are text in the schema)
 
     def on_start(self, event: yaml.CollectionStartEvent) -> None:
-        mark = event.start_mark
-        loc = Loc(mark.line + 1, mark.column + 1)
-        self.check_tag(event.tag, mark)
+        loc = _at(event)
+        self.check_tag(event.tag, loc)
         if self.stack and self.stack[-1].wants_key:
-            raise YamlError(self.problem(mark, "a mapping key must be plain text, not a list or mapping", "key"))
+            raise YamlError(self.problem(loc, "a mapping key must be plain text, not a list or mapping",
+                                         "key"))
         if len(self.stack) >= MAX_DEPTH:
-            raise YamlError(self.problem(mark, f"nested deeper than {MAX_DEPTH} levels; a {self.what} needs far fewer",
-                                         "depth"))
+            raise YamlError(self.problem(loc, f"nested deeper than {MAX_DEPTH} levels; a {self.what} needs "
+                                              "far fewer", "depth"))
         self.count(1, loc)
         container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
         self.stack.append(_Frame(container, loc, event.anchor))
 
     def on_alias(self, event: yaml.AliasEvent) -> None:
-        mark, anchor = event.start_mark, event.anchor
-        loc = Loc(mark.line + 1, mark.column + 1)
+        loc, anchor = _at(event), event.anchor or ""  # an alias always names its anchor
         if anchor not in self.anchors:
             # An anchor that is still open here belongs to a node containing this alias: a cycle.
             around = [(f.loc.line, f.loc.column) for f in self.stack if f.anchor == anchor]
-            raise YamlError(self.problem(mark, f"alias '*{anchor}' " + (
+            raise YamlError(self.problem(loc, f"alias '*{anchor}' " + (
                 "refers to a node that contains it" if around else f"has no anchor '&{anchor}' before it"),
                 "cycle" if around else "alias", anchor, around[0] if around else (0, 0)))
         if self.stack and self.stack[-1].wants_key:
-            raise YamlError(self.problem(mark, "a mapping key must be plain text, not an alias", "key"))
+            raise YamlError(self.problem(loc, "a mapping key must be plain text, not an alias", "key"))
         value, anchor_loc, size = self.anchors[anchor]
         self.count(size, loc)
         if not isinstance(value, (dict, list)):
