@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from . import SHIPPED
 from ._yaml import CatalogError, YList, YMap, from_plain, load_yaml
@@ -164,7 +164,7 @@ class _Builder:
             "pseudonymisers": [], "cleaners": [], "clean_attributes": [], "logger_names": [],
             "settings_containers": [],
         }
-        self.families: dict[str, dict[str, list[str]]] = {}  # family -> {"words": [...], "not": [...]}
+        self.families: dict[str, tuple[list[str], list[str], bool]] = {}  # family -> (words, not, first)
         self.runners: dict[str, ArgRef] = {}
         self.models: dict[str, dict[str, str]] = {}
         self.model_receivers: dict[str, str] = {}
@@ -183,10 +183,9 @@ class _Builder:
             for family in families:
                 m = _map(families, family, f"class family {family!r}")
                 _check_keys(m, ("words", "not", "first"), f"class family {family!r}")
-                entry = self.families.setdefault(family, {"words": [], "not": [], "first": False})
-                for key in ("words", "not"):
-                    entry[key] = _merge_list(entry[key], _strs(m, key))
-                entry["first"] = _bool(m, "first", entry["first"])
+                words, nots, first = self.families.get(family, ([], [], False))
+                self.families[family] = (_merge_list(words, _strs(m, "words")), _merge_list(nots, _strs(m, "not")),
+                                         _bool(m, "first", first))
         if "kinds" in doc:
             kinds = _map(doc, "kinds", "'kinds'")
             for kid in kinds:
@@ -328,7 +327,7 @@ class _Builder:
             _check_keys(item, _SHIPPER_KEYS, "a log_shipping entry")
             if ("call" in item) == ("handler" in item):
                 raise items.error(i, "a log_shipping entry needs one of 'call' or 'handler'")
-            how = "call" if "call" in item else "handler"
+            how: Literal["call", "handler"] = "call" if "call" in item else "handler"
             level = _str(item, "min_level", "DEBUG").upper()
             if level not in LOG_LEVELS:
                 allowed = ", ".join(LOG_LEVELS)
@@ -336,7 +335,7 @@ class _Builder:
             shipper = LogShipper(
                 vendor=_str(item, "vendor", vendor) or vendor,
                 target=_str(item, how),
-                how=how,  # type: ignore[arg-type]
+                how=how,
                 min_level=level,
                 pii_keyword=_str(item, "pii_keyword"),
                 host=_opt_argref(item, "host"),
@@ -401,7 +400,7 @@ class _Builder:
             types=self.exclusions["types"],
             bases=self.exclusions["bases"],
             class_patterns={kid: e["class_patterns"] for kid, e in self.kinds.items()},
-            class_families={f: (e["words"], e["not"], e["first"]) for f, e in self.families.items()},
+            class_families=self.families,
             models=self._checked_models(),
             model_receivers=self.model_receivers,
         )
@@ -472,8 +471,8 @@ def load_catalog(
     if cached is not None:
         return cached
     builder = _Builder()
-    for path in SHIPPED:
-        builder.add(load_yaml(path), str(path), user=False)
+    for shipped in SHIPPED:
+        builder.add(load_yaml(shipped), str(shipped), user=False)
     for path in paths:
         builder.add(load_yaml(path), path, user=True)
     if extra_names:
