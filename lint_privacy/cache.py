@@ -271,11 +271,10 @@ class FactsCache:
         recorded, key = entry
         return key if recorded == stat_key(st) and isinstance(key, str) else None
 
-    def note_stat(self, path: str, st: os.stat_result | StatKey | None, key: str) -> None:
-        """Record ``path``'s stat (taken before it was read) and content key, if it is not racy."""
-        if self.directory is None or st is None:
+    def note_stat(self, path: str, sk: StatKey | None, key: str) -> None:
+        """Record ``path``'s stat key (taken before it was read) and content key, if it is not racy."""
+        if self.directory is None or sk is None:
             return
-        sk = st if isinstance(st, tuple) else stat_key(st)
         if time.time_ns() - sk[3] < _RACY_NS:
             return
         index = self._load_index()
@@ -459,10 +458,11 @@ def result_key(config: Config, keys: Mapping[str, str], failed: Iterable[Any]) -
     h = hashlib.sha256(_RESULT_SALT)
     h.update(config.fingerprint().encode("utf-8", "surrogatepass"))
     for p in (config.policy, *config.catalog):
-        try:
-            h.update(b"\0" + hashlib.sha256(read_regular(p, _MAX_INPUT)).digest())
-        except (OSError, TypeError):
-            h.update(b"\0missing")
+        digest = b"missing"
+        if p is not None:
+            with contextlib.suppress(OSError):
+                digest = hashlib.sha256(read_regular(p, _MAX_INPUT)).digest()
+        h.update(b"\0" + digest)
     for path in sorted(keys):
         h.update(f"\0{path}\0{keys[path]}".encode("utf-8", "surrogatepass"))
     for f in failed:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FactsCache, ResultCache, gc_paused, result_key, stat_key, stats_wanted
+from .cache import FactsCache, ResultCache, StatKey, gc_paused, result_key, stat_key, stats_wanted
 from .config import DEFAULT_MAX_FILE_SIZE, Config
 from .findings import Finding, shown_path as _shown
 from .project import Refused, project_files, read_regular
@@ -245,10 +245,9 @@ def load_project(config: Config, progress: Progress | None = None, lazy: bool = 
                 store.stats.index_hits += 1
                 finished(path, key, None, None)
                 continue
-            facts = store.lookup(path, key) if key is not None else None
-            if facts is not None:
+            if key is not None and (facts := store.lookup(path, key)) is not None:
                 store.stats.index_hits += 1
-                finished(path, key, facts, None)  # type: ignore[arg-type]
+                finished(path, key, facts, None)
                 continue
             todo.append(job)
         pooled = _parallel_jobs(len(todo)) > 1
@@ -321,7 +320,7 @@ JOBS_ENV = "LINT_PRIVACY_JOBS"
 class _Job:
     path: str
     source: str | None = None  # None: not read yet
-    stat: tuple[int, int, int, int, int] | None = None
+    stat: StatKey | None = None
 
 
 def _known_key(store: FactsCache, root: Path, job: _Job) -> str | None:
@@ -415,7 +414,8 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
                     left.pop(path)
                     if got.error is None and not got.hit:  # extracted by the pool
                         store.stats.misses += 1
-                        got.facts = store.adopt(path, got.key, got.payload)
+                        payload = got.payload  # set by the worker that extracted it
+                        got.facts = store.adopt(path, got.key, payload) if payload is not None else None
                         got.error = None if got.facts is not None else "it could not be analysed"
                     elif got.hit:
                         store.stats.hits += 1
@@ -429,14 +429,16 @@ def _extract_in_pool(store: FactsCache, config: Config, jobs: list[_Job]) -> Ite
     yield from _extract_all(store, config, list(left.values()))
 
 
-def _pool_batch(args: tuple[Config, str | None, list[tuple[str, object]]]) -> list[tuple[str, object, _Got]]:
+def _pool_batch(
+    args: tuple[Config, str | None, list[tuple[str, StatKey | None]]],
+) -> list[tuple[str, StatKey | None, _Got]]:
     """In a pool worker: each file's stat and what :func:`_attempt` got (payload, not facts,
     when extracted: the parent unpickles it once)."""
     config, directory, batch = args
     store = FactsCache(Path(directory) if directory else None)
     out = []
     for path, stat in batch:
-        job = _Job(path, stat=stat)  # type: ignore[arg-type]
+        job = _Job(path, stat=stat)
         got = _attempt(store, config, job, blocking=True) or _Got(error="it could not be analysed")
         if got.payload is not None:
             got.facts = None
