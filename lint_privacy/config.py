@@ -82,7 +82,6 @@ def _matches_any(globs: tuple[str, ...], path: str) -> bool:
 _LIST_KEYS = {
     "source-roots": "source_roots",
     "exclude": "exclude",
-    "extend-exclude": None,
     "persistence-bases": "persistence_bases",
     "anonymisers": "anonymisers",
     "consent-checks": "consent_checks",
@@ -213,7 +212,7 @@ def _from_section(section: dict[str, Any], path: Path, root: Path) -> dict[str, 
             values[_LIST_KEYS[key]] = tuple(_strings(value, key, path))
         else:
             known = ", ".join(sorted(["policy", "cache-dir", "catalog", "jurisdictions", "models", "report-tests",
-                                      "max-file-size", *_LIST_KEYS]))
+                                      "max-file-size", "extend-exclude", *_LIST_KEYS]))
             raise ConfigError(f"{path}: unknown key '{key}' in [tool.lint-privacy]; known keys: {known}")
     values.setdefault("exclude", tuple(exclude))
     if "extend-exclude" in section and "exclude" in section:
