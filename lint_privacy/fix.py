@@ -232,7 +232,7 @@ def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], 
         else:
             full.write_bytes(result.data)
             for s in result.stubs:
-                also = f"  (also covered by: {join(s.others, 3)})" if s.others else ""
+                also = f"  (also covered by: {join(s.others, 3)})" if isinstance(s, Stub) and s.others else ""
                 out.write(f"{path}:{s.line}: {s.label}: {s.comment}{also}\n")
     verb = "would write" if dry_run else "wrote"
     err.write(f"lint-privacy fix: {verb} {written} stub{'s' if written != 1 else ''} in {changed_files} "

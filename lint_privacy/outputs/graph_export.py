@@ -355,12 +355,13 @@ def to_html(graph: nx.DiGraph, policy: Any = None, max_rows: int = MAX_ROWS, tit
     for ci, kind in enumerate(COLUMNS):
         svg.append(f'<text class="colhead" x="{left + ci * col_w}" y="22">{html.escape(COLUMN_TITLES[kind])} ({len(columns[kind])})</text>')
     svg.append("<g>")
-    for a, b, w in sorted(edges):
-        pa, pb = where[a], where[b]
+    for src, dst, w in sorted(edges):
+        pa, pb = where[src], where[dst]
         x1, y1, x2, y2 = pa.x + box_w, pa.y + box_h / 2, pb.x, pb.y + box_h / 2
         mid = (x1 + x2) / 2
         stroke = min(1 + (w - 1) * 0.5, 6)
-        svg.append(f'<path class="edge" data-a="{html.escape(a)}" data-b="{html.escape(b)}" stroke-width="{stroke:g}" '
+        svg.append(f'<path class="edge" data-a="{html.escape(src)}" data-b="{html.escape(dst)}" '
+                   f'stroke-width="{stroke:g}" '
                    f'd="M{x1:g},{y1:g} C{mid:g},{y1:g} {mid:g},{y2:g} {x2:g},{y2:g}"/>')
     svg.append("</g><g>")
     for kind in COLUMNS:
