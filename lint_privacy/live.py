@@ -182,13 +182,13 @@ class Live:
         out: dict[str, list[Finding]] = {}
         outline = self.base.judged.outline()
         changed = set(self.buffers) | self.gone
-        again: dict[str, object] = {}
+        again: dict[str, tuple[tuple[str, str], ...]] = {}
         current = with_buffers(outline, self.setup.config, self.buffers.values()) if outline is not None else None
         for path in targets:
             if path in self.gone:
                 out[path] = []
                 continue
-            if current is None or path not in outline.imports:  # type: ignore[union-attr]
+            if outline is None or current is None or path not in outline.imports:
                 depends = changed  # every file: a new one, or no outline
             else:
                 depends = scope(current, {path}) & changed

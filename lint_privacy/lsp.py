@@ -348,8 +348,8 @@ def _noqa_edit(lines: list[str], line: int, code: str, comments: list[tuple[int,
             at = col + m.end()
             return t.TextEdit(t.Range(t.Position(row, units(text[:at])), t.Position(row, units(text[:at]))), f", {code}")
     if comments:  # before the first comment
-        at = t.Position(row, units(text[:comments[0][0]]))
-        return t.TextEdit(t.Range(at, at), f"# noqa: {code} {REASON_PLACEHOLDER}  ")
+        start = t.Position(row, units(text[:comments[0][0]]))
+        return t.TextEdit(t.Range(start, start), f"# noqa: {code} {REASON_PLACEHOLDER}  ")
     end = len(text.rstrip())
     return t.TextEdit(t.Range(t.Position(row, units(text[:end])), t.Position(row, units(text))),
                       f"  # noqa: {code} {REASON_PLACEHOLDER}")
