@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from ..catalog import ArgRef
@@ -105,9 +105,9 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
     recipient = (ann.get("recipient") if ann else None) or ""
     country = (ann.get("country") if ann else None) or ""
     safeguards = tuple(v for k, v in (ann.pairs if ann else ()) if k == "safeguard")
-    declared = {"recipient": recipient, "safeguards": safeguards}
+    declared = Destination(recipient=recipient, safeguards=safeguards)
     if spec.kind in EXPOSURE_KINDS:
-        return Destination(**declared)
+        return declared
     catalog = lin.catalog
     vendor = catalog.vendors.get(spec.vendor) if spec.vendor else None
     host = ""
@@ -137,7 +137,7 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
                 unresolved = "the address is computed at run time"
         if host:
             if is_internal(host, lin.config.internal_hosts):
-                return Destination(host=host, internal=True, **declared)
+                return replace(declared, host=host, internal=True)
             vendor = catalog.vendor_for_host(host) or vendor
             hc = catalog.countries_for_host(host)
             if hc:
@@ -173,8 +173,9 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
         countries, country_from, unresolved, located_by_code = (country,), "the call's annotation", "", True
     leaves = vendor is not None or bool(host) or bool(recipient)
     if not leaves and not unresolved:
-        return Destination(**declared)
-    return Destination(
+        return declared
+    return replace(
+        declared,
         vendor=vendor.id if vendor else "",
         host=host,
         countries=countries,
@@ -182,5 +183,4 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
         located_by_code=located_by_code,
         unresolved=unresolved,
         leaves=leaves or bool(unresolved),
-        **declared,
     )
