@@ -26,7 +26,8 @@ VALIDATED_CONTAINERS = {"cleaned_data", "validated_data"}
 _AGE_WORDS = ("age", "birth", "dob", "born")
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
-_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_Comprehension = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{0,40}")  # a key that can be a name: "email", "User-Agent"
 # Methods that put their arguments into their receiver: ``emails.append(e)`` is a new ``emails``.
 MUTATORS = frozenset({"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"})
@@ -85,11 +86,26 @@ def _operands(node: ast.BinOp) -> list[ast.expr]:
     return found
 
 
-def _pairwise(targets: Sequence[ast.expr], value: ast.expr) -> bool:
-    if len(targets) != 1 or not isinstance(targets[0], (ast.Tuple, ast.List)) or not isinstance(value, (ast.Tuple, ast.List)):
-        return False
-    elts = targets[0].elts + value.elts
-    return len(targets[0].elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in elts)
+def _text(node: ast.expr | None) -> str | None:
+    """The text of a string literal; None for any other node."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _texts(nodes: Sequence[ast.expr | None]) -> list[str] | None:
+    """The texts of string literals, in order; None unless every node is one."""
+    texts = [t for t in map(_text, nodes) if t is not None]
+    return texts if len(texts) == len(nodes) else None
+
+
+def _pairs(targets: Sequence[ast.expr], value: ast.expr) -> list[tuple[ast.expr, ast.expr]] | None:
+    """``a, b = x, y``: each target with its own element; None for any other assignment."""
+    if len(targets) != 1 or not isinstance(targets[0], (ast.Tuple, ast.List)) \
+            or not isinstance(value, (ast.Tuple, ast.List)):
+        return None
+    names, values = targets[0].elts, value.elts
+    if len(names) != len(values) or any(isinstance(e, ast.Starred) for e in names + values):
+        return None
+    return list(zip(names, values))
 
 
 def statement_span(stmt: ast.stmt) -> Span:
@@ -117,7 +133,7 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 
 
 # A plain dict, filled in for every node type up front: the fastest lookup there is.
-_CHILD_FIELDS = {
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
     cls: _child_fields(cls) for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
 }
 
@@ -267,7 +283,7 @@ class FunctionWalker:
         self.attr_stores: list[tuple[str, str, tuple[str, ...]]] = []
         self.age_checks: list[AgeCheck] = []
         self.marker_sites: list[AnnotationSite] = []
-        self._span_of: tuple[ast.stmt | None, Span | None] = (None, None)
+        self._span_of: tuple[ast.stmt | None, Span] = (None, Span(0, 0, 0))
         # Versions of locals (see the module docstring); none at module level.
         self.versioned = qualname != "<module>"
         self.env: Env = {}
@@ -446,9 +462,9 @@ class FunctionWalker:
             for d in stmt.decorator_list:
                 ev(d)
             return children
-        if isinstance(stmt, ast.Assign) and _pairwise(stmt.targets, stmt.value):
+        if isinstance(stmt, ast.Assign) and (pairs := _pairs(stmt.targets, stmt.value)) is not None:
             # a, b = x, y: each target gets its own element, not the whole tuple.
-            for t, v in zip(stmt.targets[0].elts, stmt.value.elts):  # type: ignore[attr-defined]
+            for t, v in pairs:
                 self.assign(t, ev(v), stmt, annotation, guards)
         elif isinstance(stmt, ast.Assign):
             value = ev(stmt.value)
@@ -502,7 +518,7 @@ class FunctionWalker:
                 if item.optional_vars is not None:
                     self.assign(item.optional_vars, value, stmt, annotation, guards)
             children.append(_Block(stmt.body, list(guards)))
-        elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
             for handler in stmt.handlers:
                 ev(handler.type)
             children.extend(self._try(stmt, guards))
@@ -551,7 +567,7 @@ class FunctionWalker:
             blocks.append(_Block(body, guards, enter, ended))
         return blocks
 
-    def _try(self, stmt: ast.Try, guards: list[str]) -> list[_Block]:
+    def _try(self, stmt: ast.Try | ast.TryStar, guards: list[str]) -> list[_Block]:
         """try/except/else/finally: a handler starts from any version the body made (it may
         have failed anywhere); ``finally`` and what follows from the join of the paths' ends."""
         before = dict(self.env)
@@ -671,20 +687,19 @@ class FunctionWalker:
         raised: bool = False,
     ) -> tuple[str, ...]:
         """The local nodes whose data the expression's value carries."""
-        t = type(root)
-        if t is ast.Name:  # the commonest expressions, answered without the walk below
+        if type(root) is ast.Name:  # the commonest expressions, answered without the walk below
             return (self.read(root.id),) if isinstance(root.ctx, ast.Load) else ()
-        if t is ast.Constant:
+        if type(root) is ast.Constant:
             return ()
         scoped: Env = {}  # a comprehension's names, as they were outside it
         # Children before their parent, and a node's children right to left (the order in which
         # calls, attribute reads and sources are numbered): the reverse of a pre-order walk.
-        order: list[ast.AST] = []
-        stack: list[ast.AST] = [root]
+        order: list[ast.expr] = []
+        stack: list[ast.expr] = [root]
         while stack:
             node = stack.pop()
             order.append(node)
-            if type(node) in _COMPREHENSIONS and self.versioned:
+            if isinstance(node, _COMPREHENSIONS) and self.versioned:
                 self._comprehension_scope(node, scoped)
             kids = self._children(node)
             if kids:
@@ -693,11 +708,10 @@ class FunctionWalker:
         results: dict[int, tuple[str, ...]] = {}
         read = self.read
         for node in reversed(order):
-            t = type(node)
-            if t is ast.Name:
+            if type(node) is ast.Name:
                 if isinstance(node.ctx, ast.Load):
                     results[id(node)] = (read(node.id),)
-            elif t is not ast.Constant:  # a constant carries nothing (a missing result is ())
+            elif type(node) is not ast.Constant:  # a constant carries nothing (a missing result is ())
                 results[id(node)] = self._value(node, results, stmt, annotation, guards, raised and node is root)
         for name, outside in scoped.items():  # a comprehension's variables stay inside it
             if outside:
@@ -706,7 +720,7 @@ class FunctionWalker:
                 self.env.pop(name, None)
         return results.get(id(root), ())
 
-    def _comprehension_scope(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, scoped: Env) -> None:
+    def _comprehension_scope(self, node: _Comprehension, scoped: Env) -> None:
         """Fresh versions of a comprehension's target names, made before any of the expression
         is read (reads inside it take them); ``scoped`` keeps what they were outside."""
         for gen in node.generators:
@@ -716,12 +730,11 @@ class FunctionWalker:
                     self.write(t.id)
 
     @staticmethod
-    def _children(node: ast.AST) -> list[ast.AST]:
-        t = type(node)
-        if t is ast.Name or t is ast.Constant or t is ast.Lambda:
+    def _children(node: ast.expr) -> list[ast.expr]:
+        if type(node) is ast.Name or type(node) is ast.Constant or type(node) is ast.Lambda:
             return []
-        if t is ast.Call:
-            kids: list[ast.AST] = []
+        if type(node) is ast.Call:
+            kids: list[ast.expr] = []
             func = node.func
             if type(func) is ast.Attribute:
                 kids.append(func.value)
@@ -730,22 +743,22 @@ class FunctionWalker:
             kids.extend(node.args)
             kids.extend([k.value for k in node.keywords])
             return kids
-        if t is ast.Attribute:
+        if type(node) is ast.Attribute:
             return [node.value]
-        if t in _COMPREHENSIONS:
+        if isinstance(node, _COMPREHENSIONS):
             kids = []
             for gen in node.generators:
                 kids.append(gen.iter)
                 kids.extend(gen.ifs)
-            kids.extend([node.key, node.value] if t is ast.DictComp else [node.elt])
+            kids.extend([node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt])
             return kids
-        if t is ast.BinOp:
+        if type(node) is ast.BinOp:
             return _operands(node)
         return [c for c in child_nodes(node) if isinstance(c, ast.expr)]
 
     def _value(
         self,
-        node: ast.AST,
+        node: ast.expr,
         results: dict[int, tuple[str, ...]],
         stmt: ast.stmt,
         annotation: Annotation | None,
@@ -756,65 +769,66 @@ class FunctionWalker:
         def of(child: ast.AST | None) -> tuple[str, ...]:
             return results.get(id(child), ()) if child is not None else ()
 
-        t = type(node)
-        if t is ast.Call:
+        if type(node) is ast.Call:
             return (self._call(node, results, stmt, annotation, guards, raised),)
-        if t is ast.Attribute:
+        if type(node) is ast.Attribute:
             index = len(self.attrs)
             recv_text = self.resolve_spelling(spell(node.value))
             self.attrs.append(AttrFact(node.attr, of(node.value), recv_text, node.lineno))
             return (f"a:{index}",)
-        if t is ast.Lambda:
+        if type(node) is ast.Lambda:
             return ()
-        if t is ast.Subscript:
+        if type(node) is ast.Subscript:
             source = self._request_read(node.value, node.slice, node.lineno)
             if source:
                 return source
             keyed = self._key_read(node.value, node.slice, node.lineno)
             holds = of(node.value)
-            if keyed and isinstance(node.value, ast.Name):
-                keys = self._dict_keys.get(self.read(node.value.id))
-                if keys is not None:  # a dict literal of this function: only what that key holds
-                    holds = keys.get(node.slice.value, ())  # type: ignore[attr-defined]
+            key = _text(node.slice)  # a key read (keyed) is under a text literal
+            if keyed and key is not None and isinstance(node.value, ast.Name):
+                literal = self._dict_keys.get(self.read(node.value.id))
+                if literal is not None:  # a dict literal of this function: only what that key holds
+                    holds = literal.get(key, ())
             for n in holds if keyed else ():
                 self.edges.add((n, keyed[0]))  # the lineage stage may cut it: d["status"] of a dict with an e-mail
             return keyed or of(node.value)
-        if t is ast.Compare:
+        if type(node) is ast.Compare:
             self._age_check(node, stmt)
             return ()
-        if t is ast.UnaryOp and isinstance(node.op, ast.Not):
+        if type(node) is ast.UnaryOp and isinstance(node.op, ast.Not):
             return ()
-        if t is ast.IfExp:
+        if type(node) is ast.IfExp:
             return of(node.body) + of(node.orelse)
-        if t is ast.Dict:
-            if all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys):
+        if type(node) is ast.Dict:
+            texts = _texts(node.keys)
+            if texts is not None:
                 keys: dict[str, tuple[str, ...]] = {}
-                for k, v in zip(node.keys, node.values):
-                    keys[k.value] = (*keys.get(k.value, ()), *of(v))  # type: ignore[union-attr]
+                for k, v in zip(texts, node.values):
+                    keys[k] = (*keys.get(k, ()), *of(v))
                 self._last_dict = (id(node), keys)
             return tuple(n for v in node.values for n in of(v))
-        if t is ast.DictComp:
+        if isinstance(node, ast.DictComp):
             self._comprehension_targets(node, results)
             return of(node.key) + of(node.value)
-        if t in _COMPREHENSIONS:
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
             self._comprehension_targets(node, results)
             return of(node.elt)
-        if t is ast.NamedExpr:
+        if type(node) is ast.NamedExpr:
             value = of(node.value)
             dst = self.write(node.target.id)
             for n in value:
                 self.edges.add((n, dst))
             return value
-        if t is ast.Yield or t is ast.YieldFrom:
+        if type(node) is ast.Yield or type(node) is ast.YieldFrom:
             for n in of(node.value):
                 self.edges.add((n, "r"))
             return ()
-        if t is ast.Slice:
+        if type(node) is ast.Slice:
             return ()
-        if t is ast.BinOp:  # `a + b + ...` as one node: linear, not quadratic, in its length
+        if type(node) is ast.BinOp:  # `a + b + ...` as one node: linear, not quadratic, in its length
             return tuple(dict.fromkeys(n for operand in _operands(node) for n in of(operand)))
-        if t is ast.List or t is ast.Tuple:
-            for e in node.elts:  # type: ignore[attr-defined]
+        if type(node) is ast.List or type(node) is ast.Tuple:
+            for e in node.elts:
                 self._element_nodes[id(e)] = of(e)
         # BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
         out: list[str] = []
@@ -822,7 +836,7 @@ class FunctionWalker:
             out.extend(of(child))
         return tuple(dict.fromkeys(out))
 
-    def _comprehension_targets(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, results: dict[int, tuple[str, ...]]) -> None:
+    def _comprehension_targets(self, node: _Comprehension, results: dict[int, tuple[str, ...]]) -> None:
         for gen in node.generators:
             value = results.get(id(gen.iter), ())
             stack: list[ast.expr] = [gen.target]
@@ -855,7 +869,8 @@ class FunctionWalker:
                 keys = self._dict_keys.get(receiver_var)
                 key = node.args[0] if node.args else None
                 if keys is not None and func.attr in ("get", "pop") and isinstance(key, ast.Constant):
-                    receiver = keys.get(key.value, ())  # context.get("model") of a dict literal: that key only
+                    # context.get("model") of a dict literal: that key only
+                    receiver = keys.get(key.value, ()) if isinstance(key.value, str) else ()
             source = self._request_get(func, node)
             if source:
                 return source[0]
@@ -913,9 +928,10 @@ class FunctionWalker:
             return []
         args = [ArgFact(i, None, "", nodes, None, False, "") for i, nodes in enumerate(elements)]
         kwargs = given.get("kwargs")
-        if isinstance(kwargs, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in kwargs.keys):
-            args.extend(self._arg(v, results.get(id(v), ()), None, k.value, "")  # type: ignore[union-attr]
-                        for k, v in zip(kwargs.keys, kwargs.values))
+        names = _texts(kwargs.keys) if isinstance(kwargs, ast.Dict) else None
+        if isinstance(kwargs, ast.Dict) and names is not None:
+            args.extend(self._arg(v, results.get(id(v), ()), None, k, "")
+                        for k, v in zip(names, kwargs.values))
         elif kwargs is not None:
             args.append(self._arg(kwargs, results.get(id(kwargs), ()), None, None, "**"))
         return args
