@@ -38,6 +38,7 @@ from .project import read_regular
 
 if TYPE_CHECKING:
     from .checks import Context
+    from .engine import Progress
 
 @dataclass(frozen=True)
 class Stub:
@@ -173,7 +174,7 @@ def _selected(path: str, wanted: Sequence[str]) -> bool:
 
 
 def run(config: Config, policy: Policy, catalog: Catalog, paths: Sequence[str], dry_run: bool,
-        out: TextIO, err: TextIO, progress=None) -> int:
+        out: TextIO, err: TextIO, progress: Progress | None = None) -> int:
     from .checks.base import join
     from .engine import load_project
     from .project import relative_path

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from ..facts import AgeCheck, FileFacts
 from ..findings import Finding, Rule
+from ..lineage.graph import Source
 from ..policy.model import Jurisdiction, Policy
 from .base import Context, finding, register
 from .flows import flow_fields, lineage, origin, per_category, sink_flows, sink_label
@@ -266,7 +267,7 @@ def _forbidden(ctx: Context) -> Iterator[Finding]:
                           **flow_fields(ctx, reach, cid))
 
 
-def _source_jurisdiction_where(ctx: Context, source) -> str:
+def _source_jurisdiction_where(ctx: Context, source: Source) -> str:
     from .purposes import source_value
 
     declared = source_value(ctx, source, "jurisdiction")

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import fnmatch
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..annotations import Annotation
-from ..facts import CallFact, FileFacts
+from ..facts import CallFact, ClassFact, FileFacts
 from ..findings import Finding, Rule
 from ..lineage.graph import Lineage, Reach, Source, _Fn
 from ..policy.model import Category, Jurisdiction, Policy
 from .base import Context, finding, join, register
-from .flows import flow_fields, lineage, origin, per_category, sink_flows, sink_label
+from .flows import SinkFlows, flow_fields, lineage, origin, per_category, sink_flows, sink_label
 
 PRV501 = Rule(
     code="PRV501",
@@ -132,14 +132,14 @@ class Declared:
     where: str  # "def blast() at app/campaign.py:9", "module default at app/campaign.py:1"
 
 
-def _class_fact(facts: FileFacts, class_name: str):
+def _class_fact(facts: FileFacts, class_name: str) -> ClassFact | None:
     for c in facts.classes:
         if c.qualname == class_name:
             return c
     return None
 
 
-def _class_at(facts: FileFacts, line: int):
+def _class_at(facts: FileFacts, line: int) -> ClassFact | None:
     """The class that defines the field on ``line``."""
     for c in facts.classes:
         if any(f.span.line == line for f in c.fields):
@@ -606,8 +606,9 @@ def _consent_purposes(table: dict[str, set[str]], listed: list[Declared],
     return None
 
 
-def _express(ctx, policy: Policy, flows, reach: Reach, cid: str, cat: Category, table, listed, decl,
-             is_guarded, common) -> Iterator[Finding]:
+def _express(ctx: Context, policy: Policy, flows: SinkFlows, reach: Reach, cid: str, cat: Category,
+             table: dict[str, set[str]], listed: list[Declared], decl: _Flow, is_guarded: Callable[[], bool],
+             common: Callable[[], dict[str, object]]) -> Iterator[Finding]:
     jd = reach_jurisdiction(ctx, reach)
     if jd is None:
         return

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..facts import CallFact
 from ..findings import Finding, Rule
 from ..lineage.destinations import Destination
+from ..lineage.graph import Reach
 from ..policy.model import Policy, Recipient, TransferRule
 from .base import Context, finding, register
-from .flows import destinations, flow_fields, per_category, sink_flows, sink_label
+from .flows import SinkFlows, destinations, flow_fields, per_category, sink_flows, sink_label
 from .purposes import reach_jurisdiction
-from .recipients import match_recipient
+from .recipients import RecipientMatch, match_recipient
 
 PRV401 = Rule(
     code="PRV401",
@@ -145,7 +147,9 @@ def _countries(policy: Policy, dest: Destination, recipient: Recipient | None) -
     return tuple(expanded)
 
 
-def _finding(ctx, flows, dest, match, recipient, rule, verdict, jurisdiction, category, reach, call) -> Iterator[Finding]:
+def _finding(ctx: Context, flows: SinkFlows, dest: Destination, match: RecipientMatch,
+             recipient: Recipient | None, rule: TransferRule, verdict: Verdict, jurisdiction: str,
+             category: str, reach: Reach, call: CallFact) -> Iterator[Finding]:
     fields = flow_fields(ctx, reach, category)
     common = dict(
         recipient_name=recipient.name if recipient else match.vendor_name,

@@ -14,7 +14,7 @@ from ..annotations import Annotation, parse_comment
 from ..facts import (AgeCheck, AnnotationSite, ClassFact, FieldFact, FileFacts, FunctionFact, ImportFact, ParamFact,
                      Span)
 from .comments import Comments, PrivacyComment, read_comments
-from .flows import FunctionWalker, child_nodes, statement_span, walk
+from .flows import AnnotationLookup, FunctionWalker, child_nodes, statement_span, walk
 from .markers import marker_annotation
 from .spelling import spell, type_spelling
 
@@ -60,7 +60,8 @@ def _header_code_end(stmt: ast.stmt) -> int:
         return stmt.end_lineno or stmt.lineno
     ends = [stmt.lineno]
     for part in parts:
-        ends.extend(n.end_lineno for n in walk(part) if getattr(n, "end_lineno", None))
+        # not every node has an end_lineno (an ``arguments`` has none)
+        ends.extend(end for n in walk(part) if (end := getattr(n, "end_lineno", None)))
     return max(ends)
 
 
@@ -232,7 +233,7 @@ class _FileExtractor:
             level = below
         return tuple(imports), tuple(sorted(dotted.items()))
 
-    def _lookup(self, place: str):
+    def _lookup(self, place: str) -> AnnotationLookup:
         def annotation_of(stmt: ast.stmt, _hint: str) -> Annotation | None:
             if isinstance(stmt, _DEFS):
                 return None

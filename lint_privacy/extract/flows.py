@@ -157,7 +157,7 @@ def child_nodes(node: object) -> list:
     return out
 
 
-def walk(root: ast.AST):
+def walk(root: ast.AST) -> Iterator[ast.AST]:
     """``ast.walk`` over :func:`child_nodes`: breadth first, in the same order."""
     level = [root]
     while level:

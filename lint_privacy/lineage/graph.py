@@ -38,8 +38,9 @@ _FORMATTERS = frozenset({"str", "repr", "format", "join", "f", "escape"})
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..catalog import Catalog
+    from ..catalog import ArgRef, Catalog, Names
     from ..config import Config
+    from ..facts import ArgFact, AttrFact, FieldFact, SourceFact
     from ..policy import Policy
 
 
@@ -177,7 +178,8 @@ class Lineage:
                     self.full.add_node(node, kind="field")
                     self.sources.append(source)
 
-    def _field_source(self, info: ClassInfo, f, node: str, names, module_defaults: Annotation | None) -> Source | None:
+    def _field_source(self, info: ClassInfo, f: FieldFact, node: str, names: Names,
+                      module_defaults: Annotation | None) -> Source | None:
         ann = f.annotation
         if ann is not None and ann.categories:
             match = names.classify(f.name)
@@ -198,7 +200,8 @@ class Lineage:
                               "low")
         self.sources.append(replace(source, local=local, whole=kind.whole))
 
-    def _source(self, node, label, path, line, ann, defaults, kind, confidence) -> Source:
+    def _source(self, node: str, label: str, path: str, line: int, ann: Annotation | None,
+                defaults: tuple[Annotation | None, ...], kind: str, confidence: str) -> Source:
         anns = [a for a in (ann, *defaults) if a is not None]
 
         def pick(key: str) -> str:
@@ -341,7 +344,7 @@ class Lineage:
         cls = self.instance_class(fn.path, recv)
         return self.field_node(cls, attr) if cls else None
 
-    def _attr_read(self, fn: _Fn, index: int, attr) -> None:
+    def _attr_read(self, fn: _Fn, index: int, attr: AttrFact) -> None:
         node = f"{fn.fid}|a:{index}"
         self.full.add_node(node)
         target = self._attr_target(fn, attr.receiver_text, attr.attr)
@@ -368,7 +371,7 @@ class Lineage:
             # ``action.email.to``, ``member.name``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
 
-    def _model_field(self, fn: _Fn, node: str, attr) -> bool:
+    def _model_field(self, fn: _Fn, node: str, attr: AttrFact) -> bool:
         """``request.user.email``, ``get_user_model().objects.get(...).email``, ``staff.email`` of a
         ``Staff(AbstractUser)``: the field of a framework's model (catalog ``models``), a source
         of its own, annotated by ``[tool.lint-privacy.models]`` where the project says so."""
@@ -443,7 +446,7 @@ class Lineage:
             return self.catalog.is_settings(func) or (method in ("get", "getlist") and self.catalog.is_settings(receiver))
         return kind == "g" and rest.isupper()
 
-    def _clean_key(self, source) -> bool:
+    def _clean_key(self, source: SourceFact) -> bool:
         return source.kind == "key" and self.catalog.is_clean_attribute(source.key)
 
     # ---- calls ----
@@ -629,7 +632,8 @@ class Lineage:
         ann = call.annotation
         return ann is not None and bool(ann.get("recipient") or ann.get("country"))
 
-    def _run(self, fn: _Fn, index: int, call: CallFact, runner, arg_nodes, result: str) -> bool:
+    def _run(self, fn: _Fn, index: int, call: CallFact, runner: ArgRef, arg_nodes: list[list[str]],
+             result: str) -> bool:
         """``threading.Thread(target=send_mail, args=(...))``: the target is called here with the
         other arguments, a project function (each may reach any parameter) or a sink."""
         at = next((i for i, a in enumerate(call.args) if runner.matches(a)), None)
@@ -647,7 +651,8 @@ class Lineage:
         self._sink(fn, index, call, target, spec, (), others)
         return True
 
-    def _sink_call(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec, arg_nodes) -> None:
+    def _sink_call(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec,
+                   arg_nodes: list[list[str]]) -> None:
         """The call is a sink: the arguments the spec says carry data reach it."""
         data = [nodes for a, nodes in zip(call.args, arg_nodes) if _carries(spec, a)]
         if spec.kind == "mail" and spec.data is None and "()." in qualified:
@@ -666,8 +671,8 @@ class Lineage:
             for n in nodes:
                 self._edge(n, sink, _LOCAL)
 
-    def _bind(self, fn: _Fn, call: CallFact, arg_nodes, receiver, callee: _Fn, result: str, skip_self: bool,
-              spread: bool = False) -> None:
+    def _bind(self, fn: _Fn, call: CallFact, arg_nodes: list[list[str]], receiver: list[str], callee: _Fn,
+              result: str, skip_self: bool, spread: bool = False) -> None:
         params = list(callee.fact.params)
         mapping: list[tuple[tuple[str, ...], list[str]]] = []
         if skip_self and params:
@@ -905,7 +910,7 @@ def _opens(node: str) -> bool:
     return local[:2] in ("a:", "s:", "c:")
 
 
-def _carries(spec: SinkSpec, arg) -> bool:
+def _carries(spec: SinkSpec, arg: ArgFact) -> bool:
     if spec.data is None:
         return True
     for ref in spec.data:
