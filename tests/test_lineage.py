@@ -29,6 +29,8 @@ FLOWS = '''
     import json
     import logging
 
+    from imap_tools import MailMessage
+
     from app.models import Contact
 
     logger = logging.getLogger(__name__)
@@ -144,6 +146,15 @@ FLOWS = '''
     def report(c: Contact):
         rows = run_as(c, "SELECT 1")
         logger.info("rows: %s", rows)  # L:db-error
+
+
+    def poll(c: Contact, mailbox):
+        for uid in mailbox.uids(criteria={"from_": c.email}):
+            logger.info("new mail %s", uid)  # L:mail-uid
+
+
+    def handle(message: MailMessage):
+        logger.info("mail from %s", message.from_)  # L:imap-sender
 '''
 
 
@@ -197,9 +208,15 @@ def test_log_arguments_are_sinks_too(flows: Run) -> None:
     "unpack_clean",
     "overwritten",
     "db-error",  # a connection made as the user answers with the database's rows and errors
+    "mail-uid",  # the ids a mail search found are not the sender it searched for
 ])
 def test_non_personal_values_reaching_a_log_call_are_not_flagged(flows: Run, marker: str) -> None:
     flows.none("app/flows.py", line_of(FLOWS, f"# L:{marker}"))
+
+
+def test_a_fetched_mails_sender_is_an_email_address_by_the_imap_model(flows: Run) -> None:
+    hit = flows.one("app/flows.py", line_of(FLOWS, "# L:imap-sender"), "PRV601")
+    assert "MailMessage.from_" in hit.message, hit
 
 
 def test_two_fields_of_one_category_at_one_call_are_one_finding_with_plus_more(flows: Run) -> None:
@@ -224,7 +241,7 @@ def test_hashing_leaves_data_personal_and_says_pseudonymised(flows: Run) -> None
 def test_findings_only_on_sink_lines(flows: Run) -> None:
     sinks = {line_of(FLOWS, f"# L:{m}") for m in (
         "direct", "fstring", "dict", "dumps", "str", "join", "percent", "format", "concat", "comprehension",
-        "unpack", "augmented", "attr", "logargs", "two_fields", "two_categories", "hashed")}
+        "unpack", "augmented", "attr", "logargs", "two_fields", "two_categories", "hashed", "imap-sender")}
     assert {h.line for h in flows.hits if h.path == "app/flows.py"} == sinks, flows.dump()
 
 
