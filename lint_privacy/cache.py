@@ -45,28 +45,49 @@ STATS_ENV = "LINT_PRIVACY_STATS"
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _code_stamp(*names: str) -> str:
-    """Size and mtime of the modules and data files (the shipped catalog's YAML, the policy
-    schema) a cached value is computed by, so that a changed checkout (or an editable install
-    being worked on) never reads values the old code or data computed."""
-    parts = []
-    for name in names:
-        base = _PACKAGE / name
-        files = sorted(p for ext in ("py", "json", "yaml") for p in base.glob(f"*.{ext}")) if base.is_dir() else [base]
-        for f in files:
-            try:
-                st = f.stat()
-                parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
-            except OSError:
-                parts.append(f"{f.name}:missing")
-    return ",".join(parts)
+def _package_files(root: Path = _PACKAGE) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every file of the package: its modules and its data (the shipped
+    catalog's YAML, the policy schema, the law files, the templates), bytecode left out."""
+    found = []
+    folders = [root]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(Path(entry.path))
+                elif not entry.name.endswith((".pyc", ".pyo")):
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue
+                    found.append((Path(entry.path).relative_to(root).as_posix(), st.st_size, st.st_mtime_ns))
+    return sorted(found)
+
+
+# What each cached value is computed by. The pipeline runs one way (tests/test_pipeline_direction.py:
+# a stage never imports a later one), so a value is computed by the package less the stages after
+# it: the facts by extract/ and the modules every stage shares but the policy and the catalog (facts
+# are policy- and catalog-free), the policy and the catalog by the shared modules, a judgement by
+# the whole package. A module added anywhere else is stamped by default; tests/test_cache.py fails
+# when a module a cached value imports (at any depth) is left out.
+_LATER_STAGES = ("lineage/", "checks/", "outputs/")
+FACTS_LEAVE_OUT = (*_LATER_STAGES, "catalog/", "policy/")
+SETUP_LEAVE_OUT = ("extract/", *_LATER_STAGES)
+
+
+_FILES = _package_files()  # one walk per process
+
+
+def code_stamp(leave_out: tuple[str, ...] = (), files: list[tuple[str, int, int]] = _FILES) -> str:
+    """Size and mtime of the package's files (``files``) but those under the folders ``leave_out``,
+    so that a changed checkout (or an editable install being worked on) never reads values the old
+    code or data computed."""
+    return ",".join(f"{path}:{size}:{mtime}" for path, size, mtime in files if not path.startswith(leave_out))
 
 
 _PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
-_SALT = (
-    f"{__version__}|{_PY}|"
-    + _code_stamp("extract", "facts.py", "annotations.py", "durations.py", "iso3166.py")
-).encode()
+_SALT = f"{__version__}|{_PY}|{code_stamp(FACTS_LEAVE_OUT)}".encode()
 
 
 def stats_wanted() -> bool:
@@ -388,12 +409,12 @@ def _offset(key: str) -> int:
 
 
 # ---------------------------------------------------------------------- policy and catalog
-_LOADED_SALT = f"{__version__}|{_PY}|".encode()
+_LOADED_SALT = f"{__version__}|{_PY}|{code_stamp(SETUP_LEAVE_OUT)}".encode()
 
 
 class Loaded(Generic[T]):
     """``load()``, or its pickle from ``cache_dir`` keyed by the ``inputs``' paths and bytes, the
-    tool version and the ``code`` that loads them (package modules, see :func:`_code_stamp`).
+    tool version and the code that loads them (the package's shared modules, :data:`SETUP_LEAVE_OUT`).
 
     The inputs are read and the pickle is found (and its checksum verified) when this is made;
     it is unpickled, and its classes imported, only when :meth:`get` is first called: a warm run
@@ -401,7 +422,7 @@ class Loaded(Generic[T]):
     whether a pickle was found. A load that raises (a policy with problems) is never cached:
     loading again reports them again. ``kind`` returns the class the value must be."""
 
-    def __init__(self, cache_dir: Path | None, inputs: Iterable[str | os.PathLike[str]], code: tuple[str, ...],
+    def __init__(self, cache_dir: Path | None, inputs: Iterable[str | os.PathLike[str]],
                  load: Callable[[], T], kind: Callable[[], type[T]]) -> None:
         self._load, self._kind = load, kind
         self._entry: Path | None = None
@@ -409,7 +430,7 @@ class Loaded(Generic[T]):
         self._value: T | None = None
         if cache_dir is None:
             return
-        h = hashlib.sha256(_LOADED_SALT + _code_stamp(*code).encode())
+        h = hashlib.sha256(_LOADED_SALT)
         for path in inputs:
             try:
                 raw = read_regular(path, _MAX_INPUT)
@@ -447,10 +468,7 @@ class Loaded(Generic[T]):
 # Findings change with the judging code, the policy, the catalog and the configuration, and with
 # any file's facts: all of them are in the key. flake8's workers each need the whole project's
 # findings; the first computes them, the others wait for it and read them.
-_RESULT_SALT = (
-    f"{__version__}|{_PY}|"
-    + _code_stamp("checks", "lineage", "policy", "catalog", "findings.py", "config.py", "project.py")
-).encode()
+_RESULT_SALT = f"{__version__}|{_PY}|{code_stamp()}".encode()
 
 
 def result_key(config: Config, keys: Mapping[str, str], failed: Iterable[Any]) -> str:

@@ -64,12 +64,11 @@ def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> Se
     policy_path = config.policy
     # Both from a pickle in the cache dir when these exact files were loaded by this code before.
     # The policy names vendors of the catalog: it is checked against it, so keyed on it too.
-    catalog: Loaded[Catalog] = Loaded(cache and cache / "catalog", [*SHIPPED, *config.catalog], ("catalog",),
+    catalog: Loaded[Catalog] = Loaded(cache and cache / "catalog", [*SHIPPED, *config.catalog],
                                       lambda: _load_catalog(config.catalog), _catalog_class)
     setup = Setup(
         config,
         Loaded(cache and cache / "policy", [policy_path, *SHIPPED, *config.catalog],
-               ("policy", "policy/law", "durations.py", "iso3166.py", "catalog"),
                lambda: _load_policy(policy_path, catalog), _policy_class),
         catalog,
     )

@@ -387,3 +387,74 @@ def test_an_editors_saved_file_is_judged_on_top_of_the_last_judgement(app: Path)
     other.write_text(other.read_text(encoding="utf-8") + "\n# edited elsewhere\n", encoding="utf-8")
     again, line_stats, pid = lint()
     assert again == found and line_stats["pid"] != pid
+
+
+def _import_graph():  # scripts/import_graph.py: the package's imports, read from its source
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("import_graph", REPO / "scripts" / "import_graph.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("import_graph", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Each cached value and the modules that compute it (what they import, at any depth, computes it too).
+_CACHED = {
+    "facts": (("lint_privacy.extract", "lint_privacy.facts"), "FACTS_LEAVE_OUT"),
+    "policy and catalog": (("lint_privacy.policy.loader", "lint_privacy.catalog._build"), "SETUP_LEAVE_OUT"),
+    "judgement": (("lint_privacy.engine", "lint_privacy.checks", "lint_privacy.outputs.suppressions"), None),
+}
+
+
+@pytest.mark.parametrize("value", sorted(_CACHED))
+def test_every_module_a_cached_value_is_computed_by_is_in_its_code_stamp(value: str) -> None:
+    """A module (or a data file beside it) left out of a cached value's code stamp serves values the
+    old code computed: safe_yaml.py was, and a warm `check` kept a policy MAX_DEPTH now refuses."""
+    from lint_privacy import cache
+
+    graph = _import_graph()
+    entries, leave_out = _CACHED[value]
+    edges = graph.import_graph(runtime=True)  # what runs: top-level and deferred imports
+    feeding, todo = set(), list(entries)
+    while todo:
+        module = todo.pop()
+        if module not in feeding:
+            feeding.add(module)
+            todo.extend(e.target for e in edges if e.source == module)
+    known = graph.modules()
+    paths = {known[m].relative_to(graph.PACKAGE).as_posix() for m in feeding}
+    folders = {p.rpartition("/")[0] for p in paths if "/" in p}
+    files = cache._package_files()
+    data = {p for p, _, _ in files if not p.endswith(".py") and p.split("/")[0] in folders}
+    stamp = cache.code_stamp(getattr(cache, leave_out) if leave_out else ())
+    assert paths and data or value == "facts"
+    left_out = []
+    for path in sorted(paths | data):
+        touched = [(p, size, mtime + 1 if p == path else mtime) for p, size, mtime in files]
+        if cache.code_stamp(getattr(cache, leave_out) if leave_out else (), touched) == stamp:
+            left_out.append(path)
+    assert not left_out, f"the {value} cache is not keyed on {left_out}"
+
+
+def test_a_changed_module_of_the_tool_is_not_answered_from_a_warm_cache(tmp_path: Path) -> None:
+    """Reproduced: a warm cache, then safe_yaml.MAX_DEPTH lowered below the policy's depth; the
+    next `check` refuses the policy as `--no-cache` does, instead of the old code's findings."""
+    package = tmp_path / "tool"
+    shutil.copytree(REPO / "lint_privacy", package / "lint_privacy", ignore=shutil.ignore_patterns("__pycache__"))
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "signup.py").write_text("import logging\n\n\ndef signup(email):\n    logging.info(email)\n")
+    old = time.time_ns() - 3600 * 10**9  # not racy: kept in the stat index
+    os.utime(root / "signup.py", ns=(old, old))
+    run = [sys.executable, "-c", "import sys; from lint_privacy.cli import main; sys.exit(main())",
+           "check", "--root", str(root), "--policy", str(POLICY)]
+    env = _env(PYTHONPATH=str(package))
+    warm = [subprocess.run(run, cwd=root, capture_output=True, text=True, env=env, timeout=600) for _ in range(2)]
+    assert [r.returncode for r in warm] == [1, 1] and "PRV" in warm[1].stdout, warm[1].stderr
+    assert total(warm[1].stderr, "unpickled") == 0  # the second run was answered from the results cache
+    module = package / "lint_privacy" / "safe_yaml.py"
+    module.write_text(module.read_text(encoding="utf-8").replace("\nMAX_DEPTH = 40\n", "\nMAX_DEPTH = 3\n"))
+    changed = subprocess.run(run, cwd=root, capture_output=True, text=True, env=env, timeout=600)
+    assert changed.returncode == 2 and "PRV001" in changed.stderr and "nested deeper than 3 levels" in changed.stderr, (
+        changed.stdout, changed.stderr)
