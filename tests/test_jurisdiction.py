@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Run, line_of, lint
+from conftest import POLICY, Run, line_of, lint, run_cli, write_project
 
 MAIN_BODY = '''
     MIN_AGE = 13  # L:const_low
@@ -324,3 +324,35 @@ def test_country_supplement_transfer_rules_fire_for_data_of_that_jurisdiction(tm
     assert needs in hit.message and f"{name} supplement" in hit.message
     run.none(path, line_of(source, "# L:scc"), "PRV401")
     run.none(path, line_of(source, "# L:covered"), "PRV4")
+
+
+def test_an_age_is_one_vocabulary_from_extraction_to_the_check(tmp_path) -> None:
+    """Extraction and PRV701 once spelt ages apart: `user.ageYears >= 16` under India's minimum of
+    18 was dropped by extraction (it split only on underscores) while `user.age >= 16` was reported.
+    Every spelling of an age in years is one gate; names that merely hold the letters are none."""
+    source = '''
+        # privacy-defaults: jurisdiction=IN
+
+
+        def plain(user):
+            return user.age >= 16  # L:plain
+
+
+        def camel(user):
+            return user.ageYears >= 16  # L:camel
+
+
+        def strict(user):
+            return user.ageInYears > 15  # L:strict
+
+
+        def not_ages(page, usage, stage, account):
+            return page >= 16 and usage >= 16 and stage >= 16 and account.maxAge >= 16 and account.ageDays >= 16
+    '''
+    write_project(tmp_path, {"signup.py": source})
+    run = run_cli(tmp_path, "check", "--no-cache", "--root", str(tmp_path), "--policy", str(POLICY), ".")
+    assert run.returncode == 1, run.stderr
+    gates = sorted((h.line, h.message.split("`")[1]) for h in run.hits if h.code == "PRV701")
+    assert gates == [(line_of(source, "L:plain"), "user.age >= 16"), (line_of(source, "L:camel"), "user.ageYears >= 16"),
+                     (line_of(source, "L:strict"), "user.ageInYears > 15")], run.stdout
+    assert all("minimum customer age of 18 for India" in h.message for h in run.hits), run.stdout

@@ -9,9 +9,9 @@ data is the one its definition declares (the same way), else that of the code us
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from ..extract.ages import is_age_constant
 from ..facts import AgeCheck, FileFacts
 from ..findings import Finding, Rule
 from ..lineage.graph import Source
@@ -68,35 +68,9 @@ customers to a flow without billing details), or have the notice change first.""
 )
 register(PRV701, PRV702)
 
-_AGE_WORDS = {"age", "ages", "dob", "birth", "birthday", "birthdate", "born", "yob"}
-_GATE_WORDS = {"MIN", "MINIMUM", "LIMIT", "GATE", "THRESHOLD", "CUTOFF", "LEGAL", "ADULT", "REQUIRED", "PARENTAL",
-               "GUARDIAN"}
-# Words that make an "age" something other than a person's age in years (cache max-age, the age
-# of a session or file, ages counted in days).
-_NOT_PERSON_AGE = {"max", "cache", "session", "token", "cookie", "file", "password", "message", "msg", "record",
-                   "ms", "sec", "secs", "second", "seconds", "mins", "minute", "minutes", "hour", "hours",
-                   "day", "days", "week", "weeks", "month", "months"}
 _PARENTAL = ("parental_consent", "parent_consent", "parentalconsent", "guardian")
 _MARRIAGE = ("married", "marriage", "sui_juris")
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _OPS = {"Lt": "<", "LtE": "<=", "Gt": ">", "GtE": ">=", "Eq": "==", "NotEq": "!="}
-
-
-def _words(text: str) -> list[str]:
-    out: list[str] = []
-    for part in re.split(r"[._\[\]()'\"\s]+", text):
-        out.extend(w.lower() for w in _WORD.findall(part))
-    return out
-
-
-def is_age_subject(text: str) -> bool:
-    """``user.age``, ``age_years(dob)``, ``customer.birthDate``; not ``page`` or ``usage``."""
-    words = _words(text)
-    if _NOT_PERSON_AGE.intersection(words):
-        return False
-    if any(w in _AGE_WORDS for w in words):
-        return True
-    return "date_of_birth" in text.lower() or "dateofbirth" in text.lower()
 
 
 def admitted_from(check: AgeCheck) -> int | None:
@@ -108,15 +82,6 @@ def admitted_from(check: AgeCheck) -> int | None:
     if check.op in ("LtE", "Gt"):
         return check.value + 1
     return None
-
-
-def is_age_constant(name: str) -> bool:
-    words = name.upper().split("_")
-    if _NOT_PERSON_AGE.intersection(w.lower() for w in words):
-        return False
-    if "AGE" not in words and not any(w in ("MINAGE", "AGELIMIT", "MINIMUMAGE") for w in words):
-        return False
-    return bool(_GATE_WORDS.intersection(words)) or any(w in ("MINAGE", "AGELIMIT", "MINIMUMAGE") for w in words)
 
 
 def _jurisdiction(ctx: Context, path: str, class_name: str = "") -> tuple[str, str]:
@@ -186,8 +151,6 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
             continue
         classes = {f.qualname: f.class_name for f in facts.functions}
         for chk in facts.age_checks:
-            if not is_age_subject(chk.subject):
-                continue
             threshold = admitted_from(chk)
             if threshold is None:
                 continue

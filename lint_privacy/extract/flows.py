@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterator, Sequence
 
 from ..annotations import Annotation
 from ..facts import AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span
+from .ages import is_age_subject
 from .markers import marker_annotation
 from .spelling import head, spell, type_spelling
 
 # Containers of request input: reading one of them under a personal key is a source.
 REQUEST_CONTAINERS = {"POST", "GET", "data", "form", "args", "json", "values", "query_params", "FILES", "cookies"}
 VALIDATED_CONTAINERS = {"cleaned_data", "validated_data"}
-_AGE_WORDS = ("age", "birth", "dob", "born")
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -1001,8 +1001,7 @@ class FunctionWalker:
         for subject, const in ((left, right), (right, left)):
             if isinstance(const, ast.Constant) and type(const.value) is int:
                 text = spell(subject) or spell(getattr(subject, "func", subject))
-                words = text.lower().replace(".", "_").split("_")
-                if any(w in _AGE_WORDS for w in words) or text.lower().endswith("age"):
+                if is_age_subject(text):
                     op = type(node.ops[0]).__name__
                     if subject is right:
                         op = {"Lt": "Gt", "Gt": "Lt", "LtE": "GtE", "GtE": "LtE"}.get(op, op)
