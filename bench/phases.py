@@ -19,9 +19,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from lint_privacy.engine import SourceError, facts_of, gc_paused, judge, project_outline, read_source  # noqa: E402
+from lint_privacy.engine import facts_of, gc_paused, judge, project_outline, read_source  # noqa: E402
+from lint_privacy.errors import SetupError, SourceError  # noqa: E402
 from lint_privacy.project import project_files  # noqa: E402
-from lint_privacy.session import SetupError, load_setup  # noqa: E402
+from lint_privacy.session import load_setup  # noqa: E402
 
 
 def phases(root: Path, policy: Path) -> tuple[dict[str, float], int, int]:

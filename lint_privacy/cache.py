@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import __version__
 from .config import Config
-from .project import read_regular
+from .reading import read_regular
 
 if TYPE_CHECKING:  # the facts' classes are imported only by a run that reads or writes facts
     from .facts import FileFacts

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .engine import Result
     from .findings import Finding
     from .policy.model import Policy
-    from .session import Setup
+    from .engine import Setup
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNTRUSTED = 0, 1, 2
 
@@ -172,7 +172,8 @@ class Progress:
 
 def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> Setup | None:
     from .config import find_root
-    from .session import SetupError
+    from .errors import SetupError
+    from .session import project_setup
 
     # A mistyped path would otherwise make its nearest existing folder (often /) the project.
     missing = [p for p in (*paths, *([args.root] if getattr(args, "root", None) else [])) if not Path(p).exists()]
@@ -187,44 +188,6 @@ def _setup(args: argparse.Namespace, paths: Sequence[str] = ()) -> Setup | None:
     except SetupError as e:
         sys.stderr.write("lint-privacy: cannot run:\n" + "".join(f"  {p}\n" for p in e.problems))
         return None
-
-
-def project_setup(root: Path, policy: str | None, no_cache: bool = False) -> Setup:
-    """The setup of the project at ``root`` (the policy: ``policy``, else the configuration's, else
-    the flake8 configuration's ``privacy-policy``), or SetupError."""
-    from .session import SetupError, load_setup
-
-    try:
-        return load_setup(root, policy, no_cache=no_cache or None)
-    except SetupError as e:
-        fallback = None if policy else _flake8_policy(root)
-        if fallback is None or not e.problems[0].startswith("no policy given"):
-            raise
-        return load_setup(root, fallback, no_cache=no_cache or None)
-
-
-def _flake8_policy(root: Path) -> Path | None:
-    """``privacy-policy`` of the root's flake8 configuration (setup.cfg, tox.ini, .flake8), as
-    flake8 reads it: relative to the file's folder. Used when pyproject.toml names no policy."""
-    import configparser
-
-    from .config import CONFIG_FILES
-
-    for name in CONFIG_FILES:
-        cfg = Path(root) / name
-        if not cfg.is_file():
-            continue
-        parser = configparser.RawConfigParser()
-        try:
-            parser.read(cfg, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError, OSError):
-            continue
-        for key in ("privacy-policy", "privacy_policy"):
-            if parser.has_option("flake8", key):
-                value = parser.get("flake8", key).strip()
-                if value:
-                    return (cfg.parent / value).resolve()
-    return None
 
 
 def _analyse(args: argparse.Namespace, setup: Setup, need_context: bool = False) -> Result:

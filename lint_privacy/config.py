@@ -141,7 +141,7 @@ def _has_flake8_section(path: Path) -> bool:
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
     import tomllib  # only projects with a pyproject.toml pay for it
 
-    from .project import read_regular
+    from .reading import read_regular
 
     try:
         data = tomllib.loads(read_regular(path, _MAX_PYPROJECT).decode("utf-8"))

@@ -15,15 +15,17 @@ import pickle
 import sys
 import time
 import tokenize
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FactsCache, ResultCache, StatKey, gc_paused, result_key, stat_key, stats_wanted
+from .cache import FactsCache, Loaded, ResultCache, StatKey, gc_paused, result_key, stat_key, stats_wanted
 from .config import DEFAULT_MAX_FILE_SIZE, Config
+from .errors import Refused, SourceError, internal_error, not_analysed
 from .findings import Finding, shown_path as _shown
-from .project import Refused, project_files, read_regular
+from .project import project_files
+from .reading import read_regular
 
 if TYPE_CHECKING:  # the checks (every family, the lineage), facts, policy and catalog only when needed
     from .catalog import Catalog
@@ -31,7 +33,6 @@ if TYPE_CHECKING:  # the checks (every family, the lineage), facts, policy and c
     from .facts import FileFacts
     from .lineage.scope import Outline
     from .policy.model import Policy
-    from .session import Setup
 
 Progress = Callable[[int, int], None]
 
@@ -128,8 +129,23 @@ class Result:
         return self.judged.for_path(path) + [f for f in self.not_analysed if f.path == path]
 
 
-class SourceError(Exception):
-    """A file could not be read or parsed; the message is for a person."""
+@dataclass
+class Setup:
+    """A run's configuration, policy and catalog (``session.load_setup`` makes it). The policy and
+    the catalog come from their cached pickles, unpickled when first used: a warm run answered from the results cache never
+    reads them nor imports their classes (~40 ms of an editor's run)."""
+
+    config: Config
+    _policy: Loaded[Policy]
+    _catalog: Loaded[Catalog]
+
+    @property
+    def policy(self) -> Policy:
+        return self._policy.get()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog.get()
 
 
 def read_source(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE, root: Path | None = None) -> str:
@@ -201,9 +217,7 @@ def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFact
     except (RecursionError, MemoryError):
         raise SourceError("it is nested too deeply for Python's parser") from None
     except Exception as e:  # a bug of ours: this file is reported (PRV002), the others still analysed
-        from .flake8_plugin import internal_error
-
-        raise SourceError(internal_error(e).removeprefix("this file was not analysed: ")) from None
+        raise SourceError(internal_error(e)) from None
 
 
 def load_project(config: Config, progress: Progress | None = None, lazy: bool = False) -> Project:
@@ -446,14 +460,6 @@ def _pool_batch(
     return out
 
 
-def not_analysed(path: str, reason: str) -> Finding:
-    """The PRV002 finding of a file that could not be analysed."""
-    from .checks.base import finding
-    from .checks.tool import PRV002
-
-    return finding(PRV002, path, 1, 0, reason=reason)
-
-
 def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, FileFacts],
           focus: frozenset[str] | None = None) -> tuple[list[Finding], Context]:
     """Findings for a set of facts: symbols and lineage joined, every check run; with ``focus``,
@@ -465,6 +471,30 @@ def judge(config: Config, policy: Policy, catalog: Catalog, files: dict[str, Fil
         ctx = Context(config=config, policy=policy, catalog=catalog, symbols=Symbols(files.values(), config), files=files,
                       focus=focus)
         return run_checks(ctx), ctx
+
+
+def judge_scoped(setup: Setup, base: Result, buffers: Mapping[str, FileFacts], targets: Collection[str],
+                 gone: Collection[str] = ()) -> dict[str, list[Finding]]:
+    """The findings of each of ``targets``, judged with ``buffers`` in place of their files and
+    without the files ``gone``, with only the files those findings depend on (every file when
+    the judgement has no outline, or a target is new to it). Not yet filtered by noqa."""
+    from .lineage.scope import scope, with_buffers
+
+    config = setup.config
+    outline = base.judged.outline()
+    wanted = None
+    if outline is not None and all(t in outline.imports for t in targets):
+        wanted = scope(with_buffers(outline, config, buffers.values()), set(targets))
+    files = base.project.facts(wanted - buffers.keys() if wanted is not None else None)
+    files.update((p, f) for p, f in buffers.items() if wanted is None or p in wanted)
+    for path in gone:
+        files.pop(path, None)
+    findings, _ = judge(config, setup.policy, setup.catalog, dict(sorted(files.items())), focus=frozenset(targets))
+    found: dict[str, list[Finding]] = {t: [] for t in targets}
+    for f in findings:
+        if f.path in found:
+            found[f.path].append(f)
+    return found
 
 
 def analyse(setup: Setup, progress: Progress | None = None, need_context: bool = False, apart: bool = False) -> Result:

@@ -34,7 +34,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .catalog import Catalog
 from .config import Config
 from .policy.model import Policy
-from .project import read_regular
+from .reading import read_regular
 
 if TYPE_CHECKING:
     from .checks import Context

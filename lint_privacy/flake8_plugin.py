@@ -49,7 +49,8 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         from .config import ConfigError, has_settings
-        from .session import Session, SetupError, load_setup
+        from .errors import SetupError
+        from .session import Session, load_setup
 
         try:
             root = Path(options.privacy_root) if options.privacy_root else _config_dir(options)
@@ -102,7 +103,9 @@ class Plugin:
         try:
             found = session.findings_for(self.filename, "".join(self.lines), self.tree)
         except Exception as e:  # never a flake8 traceback: say what happened, on the file, and go on
-            yield 1, 0, f"PRV002 {internal_error(e)}", type(self)
+            from .errors import NOT_ANALYSED, internal_error
+
+            yield 1, 0, "PRV002 " + NOT_ANALYSED.format(reason=internal_error(e)), type(self)
             return
         from .findings import printable
 
@@ -133,14 +136,6 @@ def _shared_flag() -> Any:
         import types
 
         return types.SimpleNamespace(value=0)
-
-
-def internal_error(e: BaseException) -> str:
-    """The message for a bug of ours met on a file: what happened, and that it is to be reported."""
-    detail = str(e).splitlines()[0][:200] if str(e) else ""
-    return (f"this file was not analysed: lint-privacy failed with an internal error "
-            f"({type(e).__name__}{': ' + detail if detail else ''}); its findings are unknown. "
-            f"This is a bug in lint-privacy {__version__}: please report it with the file that triggers it")
 
 
 def _cannot_run(problems: list[str]) -> NoReturn:

@@ -38,7 +38,8 @@ def run(root: Path, out: TextIO, err: TextIO) -> int:
     from .engine import analyse
     from .outputs import suppressions as noqa
     from .outputs.baseline import write_baseline
-    from .session import SetupError, load_setup
+    from .errors import SetupError
+    from .session import load_setup
 
     pyproject = root / "pyproject.toml"
     if has_settings(root):

@@ -16,43 +16,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import FactsCache
-from .engine import Result, SourceError, analyse, facts_of, judge, read_source
+from .engine import Result, analyse, facts_of, judge_scoped, read_source
+from .errors import SetupError, SourceError
 from .findings import Finding
 from .outputs import suppressions
 
 if TYPE_CHECKING:
+    from .engine import Setup
     from .facts import FileFacts
-    from .session import Setup
-
-
-def judge_scoped(setup: Setup, base: Result, buffers: Mapping[str, FileFacts], targets: Collection[str],
-                 gone: Collection[str] = ()) -> dict[str, list[Finding]]:
-    """The findings of each of ``targets``, judged with ``buffers`` in place of their files and
-    without the files ``gone``, with only the files those findings depend on (every file when
-    the judgement has no outline, or a target is new to it). Not yet filtered by noqa."""
-    from .lineage.scope import scope, with_buffers
-
-    config = setup.config
-    outline = base.judged.outline()
-    wanted = None
-    if outline is not None and all(t in outline.imports for t in targets):
-        wanted = scope(with_buffers(outline, config, buffers.values()), set(targets))
-    files = base.project.facts(wanted - buffers.keys() if wanted is not None else None)
-    files.update((p, f) for p, f in buffers.items() if wanted is None or p in wanted)
-    for path in gone:
-        files.pop(path, None)
-    findings, _ = judge(config, setup.policy, setup.catalog, dict(sorted(files.items())), focus=frozenset(targets))
-    found: dict[str, list[Finding]] = {t: [] for t in targets}
-    for f in findings:
-        if f.path in found:
-            found[f.path].append(f)
-    return found
 
 
 @dataclass(frozen=True)
@@ -239,8 +216,7 @@ class Live:
         """Reload the setup when one of its files changed since it was loaded (or last tried).
         True when a new setup is in use (every finding may have changed); a setup that cannot be
         loaded sets :attr:`setup_problem` and keeps the last good one."""
-        from .cli import project_setup
-        from .session import SetupError
+        from .session import project_setup
 
         stamps = self._stamps()
         if stamps == self._inputs:

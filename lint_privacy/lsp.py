@@ -77,10 +77,10 @@ class PrivacyServer(LanguageServer):
     # ------------------------------------------------------------------ the project
     def start(self) -> None:
         """Load the setup and analyse the project (from the results cache when warm)."""
-        from .cli import project_setup
+        from .session import project_setup
         from .config import find_root
         from .live import Live, setup_problem
-        from .session import SetupError
+        from .errors import SetupError
 
         root = self.root_arg or find_root(self.root)
         try:
@@ -115,10 +115,9 @@ class PrivacyServer(LanguageServer):
         try:
             self._judge()
         except Exception as e:  # a bug of ours: said in the editor, the server goes on
-            from .flake8_plugin import internal_error
+            from .errors import internal_error
 
-            self.window_show_message(t.ShowMessageParams(t.MessageType.Error, "lint-privacy: " + internal_error(e)
-                                                         .replace("this file was not analysed: ", "")))
+            self.window_show_message(t.ShowMessageParams(t.MessageType.Error, "lint-privacy: " + internal_error(e)))
 
     def _judge(self) -> None:
         if self.live is None:

@@ -10,43 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalog import SHIPPED
-from .config import Config, ConfigError, load_config
-from .engine import Result, SourceError, analyse, facts_of, not_analysed, recent_result, universal_newlines
+from .config import CONFIG_FILES, Config, ConfigError, load_config
+from .engine import Result, Setup, analyse, facts_of, judge_scoped, recent_result, universal_newlines
+from .errors import SetupError, SourceError, not_analysed
 from .findings import Finding
 from .cache import FactsCache, Loaded
-from .project import in_project, read_regular, relative_path
+from .project import in_project, relative_path
+from .reading import read_regular
 
 if TYPE_CHECKING:  # loaded when first used (Setup)
     from .catalog import Catalog
     from .facts import FileFacts
     from .policy.model import Policy
-
-
-class SetupError(Exception):
-    """The run cannot start: no usable configuration, policy or catalog. One message per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass
-class Setup:
-    """A run's configuration, policy and catalog. The policy and the catalog come from their
-    cached pickles, unpickled when first used: a warm run answered from the results cache never
-    reads them nor imports their classes (~40 ms of an editor's run)."""
-
-    config: Config
-    _policy: Loaded[Policy]
-    _catalog: Loaded[Catalog]
-
-    @property
-    def policy(self) -> Policy:
-        return self._policy.get()
-
-    @property
-    def catalog(self) -> Catalog:
-        return self._catalog.get()
 
 
 def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> Setup:
@@ -78,6 +53,40 @@ def load_setup(root: Path, policy: str | Path | None, **overrides: object) -> Se
         if not loaded.cached:
             loaded.get()
     return setup
+
+
+def project_setup(root: Path, policy: str | None, no_cache: bool = False) -> Setup:
+    """The setup of the project at ``root`` (the policy: ``policy``, else the configuration's, else
+    the flake8 configuration's ``privacy-policy``), or SetupError."""
+    try:
+        return load_setup(root, policy, no_cache=no_cache or None)
+    except SetupError as e:
+        fallback = None if policy else _flake8_policy(root)
+        if fallback is None or not e.problems[0].startswith("no policy given"):
+            raise
+        return load_setup(root, fallback, no_cache=no_cache or None)
+
+
+def _flake8_policy(root: Path) -> Path | None:
+    """``privacy-policy`` of the root's flake8 configuration (setup.cfg, tox.ini, .flake8), as
+    flake8 reads it: relative to the file's folder. Used when pyproject.toml names no policy."""
+    import configparser
+
+    for name in CONFIG_FILES:
+        cfg = Path(root) / name
+        if not cfg.is_file():
+            continue
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(cfg, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError, OSError):
+            continue
+        for key in ("privacy-policy", "privacy_policy"):
+            if parser.has_option("flake8", key):
+                value = parser.get("flake8", key).strip()
+                if value:
+                    return (cfg.parent / value).resolve()
+    return None
 
 
 def _policy_class() -> type[Policy]:
@@ -189,6 +198,4 @@ class Session:
     def _judge_buffer(self, facts: FileFacts) -> list[Finding]:
         """The findings of a buffer, judged with the files its outline scope names (every file
         when the project's outline does not know the file: a new one)."""
-        from .live import judge_scoped
-
         return judge_scoped(self.setup, self.result(), {facts.path: facts}, [facts.path])[facts.path]

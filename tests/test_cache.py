@@ -337,7 +337,7 @@ def loaded_by(root: Path, module: str, *argv: str, stdin: str | None = None) -> 
 def test_a_warm_run_answered_from_the_results_cache_loads_no_policy_or_catalog(app: Path, reference: str) -> None:
     """Unpickling the policy and the catalog and importing their classes was ~50 ms of every editor
     run (flake8 on stdin), for findings that come from the results cache; they are loaded when a
-    judgement needs them (session.Setup)."""
+    judgement needs them (engine.Setup, made by session.load_setup)."""
     cli = ["--root", str(app), "--policy", str(POLICY)]
     out, cold = loaded_by(app, "lint_privacy.cli", "check", *cli)
     assert out == reference and cold == list(_POLICY_AND_CATALOG)

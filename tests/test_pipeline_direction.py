@@ -1,51 +1,67 @@
-"""The pipeline runs one way: files -> per-file facts (extract) -> lineage -> checks (findings)
--> outputs. No stage imports a later one, not even inside a function."""
+"""The package runs one way: doors -> live -> session -> engine -> outputs -> checks -> lineage ->
+extract -> the modules every stage shares (facts, findings, errors, config, project, cache, policy,
+catalog, ...). No module imports one of a later layer, not even inside a function or for a type
+checker, and no modules import each other. ``python scripts/import_graph.py --cycles`` prints the
+cycles; the graph is read from the source by that script."""
 
 from __future__ import annotations
 
-import ast
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "lint_privacy"
-STAGES = ["extract", "lineage", "checks", "outputs"]
+REPO = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("import_graph", REPO / "scripts" / "import_graph.py")
+graph = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("import_graph", graph)
+_spec.loader.exec_module(graph)
+
+# From the first stage after the shared modules to the doors; a module named in no layer is shared.
+LAYERS = [
+    ("extract",),
+    ("lineage",),
+    ("checks",),
+    ("outputs",),
+    ("engine",),
+    ("session",),
+    ("live",),
+    ("cli", "flake8_plugin", "lsp", "init", "fix"),
+]
 
 
-def _stage(module: str) -> int | None:
-    """The rank of a ``lint_privacy.x.y`` module's stage, None for shared modules (facts, catalog...)."""
+def layer(module: str) -> int:
+    """0 for a shared module, else the rank of the layer of ``lint_privacy.x[.y]``."""
     parts = module.split(".")
-    return STAGES.index(parts[1]) if len(parts) > 1 and parts[1] in STAGES else None
+    return next((rank for rank, names in enumerate(LAYERS, 1) if len(parts) > 1 and parts[1] in names), 0)
 
 
-def _imports(path: Path) -> list[tuple[int, str]]:
-    module = "lint_privacy." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
-    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            base = package[: len(package) - node.level + 1] if node.level else []
-            target = ".".join([*base, node.module] if node.module else base)
-            names = [f"{target}.{a.name}" for a in node.names] if not node.module else [target]
-            found.extend((node.lineno, n) for n in names)
-        elif isinstance(node, ast.Import):
-            found.extend((node.lineno, a.name) for a in node.names)
-    return [(line, n) for line, n in found if n.startswith("lint_privacy.")]
-
-
-@pytest.mark.parametrize("stage", STAGES)
-def test_no_stage_imports_a_later_one(stage: str) -> None:
-    rank = STAGES.index(stage)
-    wrong = []
-    for path in sorted((PACKAGE / stage).rglob("*.py")):
-        for line, target in _imports(path):
-            other = _stage(target)
-            if other is not None and other > rank:
-                wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}")
+def test_no_module_imports_a_later_layer() -> None:
+    wrong = [f"{e.source} imports {e.target} (line {e.line}, {e.kind})" for e in graph.import_graph()
+             if layer(e.target) > layer(e.source)]
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_scan_sees_relative_imports() -> None:
-    """The checker itself: checks/flows.py imports the lineage with a relative import."""
-    targets = [t for _, t in _imports(PACKAGE / "checks" / "flows.py")]
-    assert "lint_privacy.lineage.graph" in targets
+def test_no_modules_import_each_other() -> None:
+    cycles = graph.cycles(graph.import_graph())
+    assert not cycles, "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_scan_sees_every_kind_of_import() -> None:
+    """The checker itself: relative imports (checks/flows.py imports the lineage so), imports inside
+    a function (engine imports the checks when it judges) and for type checkers only."""
+    edges = {(e.source, e.target, e.kind) for e in graph.import_graph()}
+    assert ("lint_privacy.checks.flows", "lint_privacy.lineage.graph", "top") in edges
+    assert ("lint_privacy.engine", "lint_privacy.checks", "deferred") in edges
+    assert ("lint_privacy.engine", "lint_privacy.lineage.scope", "typing") in edges
+
+
+@pytest.mark.parametrize(("edges", "found"), [
+    ([("a", "b"), ("b", "c")], []),
+    ([("a", "b"), ("b", "a")], [["a", "b", "a"]]),
+    ([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")], [["a", "b", "c", "a"]]),
+    ([("a", "b"), ("b", "a"), ("x", "y"), ("y", "x")], [["a", "b", "a"], ["x", "y", "x"]]),
+])
+def test_cycles_are_found(edges: list[tuple[str, str]], found: list[list[str]]) -> None:
+    assert graph.cycles([graph.Import(s, t, 1, "top") for s, t in edges]) == found

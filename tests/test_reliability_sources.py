@@ -504,7 +504,7 @@ def test_a_bug_in_the_checks_is_a_message_in_flake8_and_exit_2_in_the_cli(
 def test_our_failure_on_a_file_flake8_parsed_is_reported_in_flake8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: Session.findings_for returned [] for any SourceError, assuming flake8 had said
     E999, but flake8 only calls the plugin for files it parsed: our failure was silent."""
-    from lint_privacy.engine import SourceError
+    from lint_privacy.errors import SourceError
 
     write_project(tmp_path, {"ok.py": MODELS}, SETUP_CFG)
     session = Session(setup(tmp_path))

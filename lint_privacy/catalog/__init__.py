@@ -5,8 +5,9 @@ this package), loaded and merged with the user's catalog files by :func:`load_ca
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .shipped import SHIPPED
 
 if TYPE_CHECKING:
     from ._build import load_catalog
@@ -14,8 +15,6 @@ if TYPE_CHECKING:
     from .names import Kind, NameMatch, Names, split_words
     from .regions import Regions
     from .sinks import SINK_KINDS, STORAGE_KINDS, ArgRef, Catalog, LogShipper, SinkSpec, Vendor
-
-SHIPPED = tuple(Path(__file__).parent / n for n in ("names.yaml", "sinks.yaml", "regions.yaml"))
 
 __all__ = [
     "SHIPPED",

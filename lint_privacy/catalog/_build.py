@@ -15,10 +15,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from . import SHIPPED
 from ._yaml import CatalogError, YList, YMap, from_plain, load_yaml
 from .names import Kind, Names, split_words
 from .regions import PROVIDERS, Regions
+from .shipped import SHIPPED
 from .sinks import (
     LOG_LEVELS,
     SINK_KINDS,

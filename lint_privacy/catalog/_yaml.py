@@ -108,7 +108,7 @@ def _wrap(value: Any, path: str, loc: Loc | None, done: dict[int, Any]) -> Any:
 def load_yaml(path: str | os.PathLike[str]) -> Any:
     """Read one YAML document safely; an empty file is an empty mapping."""
     name = os.fspath(path)
-    from ..project import read_regular
+    from ..reading import read_regular
 
     try:
         raw = read_regular(name, MAX_BYTES)  # a FIFO or a device is refused, never read

@@ -35,7 +35,7 @@ def _file_by_file(family: Any, ctx: Context, error: Exception) -> list[Finding]:
     alone too is reported (PRV002: its findings are unknown), the others keep what they find on
     their own. When no file fails alone, the failure came from files together: every file is
     reported, as its findings through other files are unknown. Either way the run exits 2."""
-    from ..flake8_plugin import internal_error
+    from ..errors import internal_error
     from ..lineage.symbols import Symbols
     from .base import finding
     from .tool import PRV002
@@ -53,9 +53,9 @@ def _file_by_file(family: Any, ctx: Context, error: Exception) -> list[Finding]:
         except Exception as e:
             failed.append(path)
             found.append(finding(PRV002, path, 1, 0, reason=f"its {name} checks failed: "
-                                 + internal_error(e).removeprefix("this file was not analysed: ")))
+                                 + internal_error(e)))
     if not failed:
         reason = (f"the {name} checks failed on the project as a whole, not on any file alone: this file's "
-                  f"findings through other files are unknown; " + internal_error(error).removeprefix("this file was not analysed: "))
+                  f"findings through other files are unknown; " + internal_error(error))
         found.extend(finding(PRV002, path, 1, 0, reason=reason) for path in ctx.files if ctx.wanted(path))
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..annotations import parse_comment
+from ..errors import NOT_ANALYSED
 from ..findings import Finding, Rule
 from .base import Context, finding, register
 
@@ -24,7 +25,7 @@ PRV002 = Rule(
     code="PRV002",
     name="file-not-analysed",
     summary="A file of the project could not be analysed.",
-    template="this file was not analysed: {reason}; its personal data, flows and findings are unknown",
+    template=NOT_ANALYSED,
     what="""A Python file of the project that could not be read or parsed: a syntax error, bytes that
 are not valid in its encoding (as Python itself refuses them: `python FILE` fails), nesting deeper
 than the analysis can follow, or a file that disappeared during the run. Also a file that is not

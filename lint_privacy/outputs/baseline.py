@@ -51,7 +51,7 @@ class _Lines:
     def line(self, path: str, line: int) -> str:
         if path not in self._cache:
             from ..config import DEFAULT_MAX_FILE_SIZE
-            from ..project import read_regular
+            from ..reading import read_regular
 
             try:  # a FIFO or a device (reported PRV002) is never opened; a larger file counts as empty
                 text = read_regular(self.root / path, DEFAULT_MAX_FILE_SIZE).decode("utf-8", errors="replace")

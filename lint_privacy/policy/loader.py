@@ -119,7 +119,8 @@ def _use_shipped_law(path: str, data: Any, loc: Loc) -> list[Problem]:
 
 
 def _read(path: str) -> str:
-    from ..project import Refused, read_regular
+    from ..errors import Refused
+    from ..reading import read_regular
 
     try:
         raw = read_regular(path, MAX_BYTES)

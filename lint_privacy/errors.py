@@ -1,0 +1,47 @@
+"""What goes wrong on the way, and how it is said: the errors one stage raises and another reports
+(a file not read, a file not analysed, a setup that cannot load), and the one wording of PRV002
+(a file not analysed), whichever door reports it. An error that is part of one loader's interface
+stays beside it (``ConfigError``, ``PolicyError``, ``CatalogError``, ``YamlError``, ...).
+"""
+
+from __future__ import annotations
+
+from . import __version__
+from .findings import Finding
+
+# PRV002's message (checks/tool.py declares the rule with it); ``reason`` says why, for a person.
+NOT_ANALYSED = "this file was not analysed: {reason}; its personal data, flows and findings are unknown"
+
+
+class Refused(OSError):
+    """A file that is not read at all: not a regular file, or (``too_large``) larger than the
+    bound. ``str()`` says why, for a person."""
+
+    def __init__(self, reason: str, too_large: bool = False) -> None:
+        super().__init__(reason)
+        self.too_large = too_large
+
+
+class SourceError(Exception):
+    """A file could not be read or parsed; the message is for a person."""
+
+
+class SetupError(Exception):
+    """The run cannot start: no usable configuration, policy or catalog. One message per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def internal_error(e: BaseException) -> str:
+    """Why a file's findings are unknown when a bug of ours was met on it: what happened, and
+    that it is to be reported (the ``reason`` of PRV002)."""
+    detail = str(e).splitlines()[0][:200] if str(e) else ""
+    return (f"lint-privacy failed with an internal error ({type(e).__name__}{': ' + detail if detail else ''}). "
+            f"This is a bug in lint-privacy {__version__}: please report it with the file that triggers it")
+
+
+def not_analysed(path: str, reason: str) -> Finding:
+    """The PRV002 finding of a file that could not be analysed."""
+    return Finding(code="PRV002", path=path, line=1, col=0, message=NOT_ANALYSED.format(reason=reason))
