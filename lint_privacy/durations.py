@@ -63,8 +63,3 @@ def parse_duration(text: str) -> Duration:
         raise DurationError(f"'{text}' is longer than 1000 years; write the real retention")
     return Duration(raw, days)
 
-
-def looks_like_duration(text: str) -> bool:
-    """True when the text is shaped like a duration (even an invalid one, e.g. ``0d``)."""
-    t = text.strip()
-    return bool(_SHORT.match(t) or (t.startswith("P") and t[1:2].isdigit()) or t[:1].isdigit())

@@ -48,7 +48,6 @@ class ClassFact:
     defaults: Annotation | None
     fields: tuple[FieldFact, ...]
     has_tablename: bool = False
-    attr_origins: tuple[tuple[str, str], ...] = ()  # self.X = Callee(...) in any method
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,6 @@ class ArgFact:
     star: str  # "", "*" or "**"
     nodes: tuple[str, ...]  # local nodes whose data flows into the argument
     const: str | None  # a string literal, or the constant prefix of an f-string
-    const_is_prefix: bool
     name: str  # spelling when the argument is a plain name/attribute (``settings.CRM_URL``)
 
 
@@ -124,7 +122,6 @@ class FunctionFact:
     attrs: tuple[AttrFact, ...]
     sources: tuple[SourceFact, ...]
     edges: tuple[tuple[str, str], ...]  # local flow edges (from, to)
-    var_types: tuple[tuple[str, str], ...]  # local node -> class spelling (``v:user`` -> ``User``)
     attr_stores: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (receiver text, attr, nodes)
     plain: tuple[str, ...] = ()  # versions of variables annotated `# privacy: none` (hold nothing personal)
 

@@ -362,7 +362,6 @@ class _FileExtractor:
                 defaults=defaults,
                 fields=tuple(fields),
                 has_tablename=has_tablename,
-                attr_origins=tuple(sorted(origins.items())),
             )
         )
         return origins

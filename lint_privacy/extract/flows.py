@@ -431,7 +431,6 @@ class FunctionWalker:
             attrs=tuple(self.attrs),
             sources=tuple(self.sources),
             edges=tuple(sorted(self.edges)),
-            var_types=tuple(sorted(self.origins.items())),
             attr_stores=tuple(self.attr_stores),
             plain=tuple(self.plain),
         )
@@ -926,7 +925,7 @@ class FunctionWalker:
             elements = self._elements[self.read(value.id)]
         else:
             return []
-        args = [ArgFact(i, None, "", nodes, None, False, "") for i, nodes in enumerate(elements)]
+        args = [ArgFact(i, None, "", nodes, None, "") for i, nodes in enumerate(elements)]
         kwargs = given.get("kwargs")
         names = _texts(kwargs.keys) if isinstance(kwargs, ast.Dict) else None
         if isinstance(kwargs, ast.Dict) and names is not None:
@@ -938,25 +937,23 @@ class FunctionWalker:
 
     def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
         const: str | None = None
-        prefix = False
         if isinstance(expr, ast.Constant) and (isinstance(expr.value, (str, int, bool)) or expr.value is None):
             const = str(expr.value)  # None is kept as "None": a cache timeout=None never expires
         elif isinstance(expr, ast.JoinedStr) and expr.values:
             first = expr.values[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                const, prefix = first.value, True
+                const = first.value
         name = spell(expr) if isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else ""
         if isinstance(expr, ast.JoinedStr) and expr.values and isinstance(expr.values[0], ast.FormattedValue):
             # f"{BASE_URL}/contacts": the host comes from a constant.
             name = spell(expr.values[0].value) if isinstance(expr.values[0].value, (ast.Name, ast.Attribute)) else ""
-            prefix = bool(name)
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             left = expr.left
             if isinstance(left, (ast.Name, ast.Attribute)):
-                name, prefix = spell(left), True
+                name = spell(left)
             elif isinstance(left, ast.Constant) and isinstance(left.value, str):
-                const, prefix = left.value, True
-        return ArgFact(position, keyword, star, nodes, const, prefix, name)
+                const = left.value
+        return ArgFact(position, keyword, star, nodes, const, name)
 
     def _is_request_container(self, value: ast.expr) -> str:
         """``request.POST`` -> "request.POST"; "" when it is no request container.

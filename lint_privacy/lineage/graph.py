@@ -9,7 +9,6 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from typing import TYPE_CHECKING
@@ -78,7 +77,6 @@ class Sink:
     qualname: str  # resolved callee
     spec: SinkSpec
     constructors: tuple[CallFact, ...]  # calls that made the receiver (regions, hosts)
-    module_path: str
 
 
 @dataclass(frozen=True)
@@ -666,7 +664,7 @@ class Lineage:
         """Make the call a sink that the nodes of ``data`` (one list per carrying argument) reach."""
         sink = f"{fn.fid}|k:{index}"
         self.full.add_node(sink, kind="sink")
-        self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec, constructors, fn.path)
+        self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec, constructors)
         for nodes in data:
             for n in nodes:
                 self._edge(n, sink, _LOCAL)
@@ -878,11 +876,6 @@ class Lineage:
             if fn is not None and fn.fact.qualname != "<module>":
                 steps.append(f"{fn.fact.qualname}() in {fn.path}:{fn.fact.span.line}")
         return steps
-
-    def iter_sources_of(self, sink: Sink) -> Iterator[Reach]:
-        for r in self.reaches():
-            if r.sink is sink:
-                yield r
 
 
 def _returned_calls(fact: FunctionFact) -> set[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -416,6 +415,3 @@ def to_html(graph: nx.DiGraph, policy: Any = None, max_rows: int = MAX_ROWS, tit
 </body></html>
 """
 
-
-def node_count(graph: nx.DiGraph, kinds: Iterable[str] = COLUMNS) -> int:
-    return sum(1 for _, a in graph.nodes(data=True) if _kind(a) in kinds)

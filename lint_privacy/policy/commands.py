@@ -4,7 +4,6 @@ Both return the CLI exit code: 0 when the policy is usable, 2 when it is not (ea
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import textwrap
@@ -140,19 +139,3 @@ def show(path: str, out: TextIO | None = None, err: TextIO | None = None, width:
     print(render(policy, width or max(80, shutil.get_terminal_size((140, 24)).columns)), file=out)
     return EXIT_OK
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m lint_privacy.policy.commands validate|show FILE`` until the CLI wires them in."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 2 or args[0] not in ("validate", "show"):
-        print("usage: python -m lint_privacy.policy.commands validate|show FILE", file=sys.stderr)
-        return EXIT_BAD_POLICY
-    try:
-        return (validate if args[0] == "validate" else show)(args[1])
-    except BrokenPipeError:  # `... show FILE | head`: the reader left; that is not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

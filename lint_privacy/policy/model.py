@@ -8,14 +8,6 @@ from dataclasses import dataclass, field
 
 from ..durations import Duration
 
-LEGAL_BASES = (
-    "consent",
-    "contract",
-    "legal_obligation",
-    "legitimate_interest",
-    "vital_interest",
-    "public_task",
-)
 ROLES = ("controller", "processor")
 
 
