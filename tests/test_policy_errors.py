@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lint_privacy import safe_yaml
 from lint_privacy.policy import PolicyError, Problem, load_policy
 from lint_privacy.policy.loader import MAX_BYTES
 
@@ -195,8 +197,23 @@ def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     problem = only_problem(write(tmp_path, "a: " + "[" * 100 + "]" * 100 + "\n"))
     assert (problem.line, problem.column) == (1, 43) and "nested deeper than 40 levels" in problem.message
-    # libyaml stops at 1,000 levels itself; that too is a problem, not a crash.
-    assert "nesting depth" in only_problem(write(tmp_path, "[" * 5000 + "]" * 5000)).message
+
+
+@pytest.mark.parametrize("loader", ["SafeLoader", "CSafeLoader"])
+def test_nesting_past_a_parsers_own_limit_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         loader: str) -> None:
+    """5,000 levels. Some libyaml builds stop at 1,000 levels themselves (a syntax error); others
+    (0.2.5, which pyyaml>=6.0 allows) and the pure-Python parser do not, and the policy's own cap
+    stops them at 40. Either way: one problem on line 1, never a crash or a parse of it all."""
+    if not hasattr(yaml, loader):
+        pytest.skip("this PyYAML is built without libyaml")
+    monkeypatch.setattr(safe_yaml, "_Loader", getattr(yaml, loader))
+    problem = only_problem(write(tmp_path, "[" * 5000 + "]" * 5000))
+    assert problem.line == 1
+    if loader == "SafeLoader":
+        assert (problem.column, problem.message) == (41, "nested deeper than 40 levels; a policy needs far fewer")
+    else:
+        assert "nested deeper than 40 levels" in problem.message or "exceeded maximum nesting depth" in problem.message
 
 
 def test_oversized_file(tmp_path: Path) -> None:
