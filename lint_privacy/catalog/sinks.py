@@ -21,6 +21,9 @@ SINK_KINDS = (
     "log", "output", "exception", "warning", "http", "mail", "storage", "cache", "file",
     "sql", "object_store", "orm", "vendor",
 )
+# Kinds that show data to whoever reads logs, output and error reports: PRV6xx judges them; they
+# send it to no recipient, so no destination, purpose or consent is asked of them.
+EXPOSURE_KINDS = frozenset({"log", "output", "exception", "warning"})
 # Kinds that keep data: a call of one of these needs a retention (SPEC "stored").
 STORAGE_KINDS = frozenset({"storage", "cache", "file", "sql", "object_store", "orm"})
 VENDOR_KINDS = (

@@ -15,14 +15,14 @@ do not judge them, PRV501 does (data read in marketing code is used there, logge
 from __future__ import annotations
 
 import fnmatch
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..annotations import Annotation
+from ..catalog import EXPOSURE_KINDS
 from ..facts import CallFact, ClassFact, FileFacts
 from ..findings import Finding, Rule
-from ..lineage.graph import Lineage, Reach, Source, _Fn
+from ..lineage.graph import Edge, Lineage, Reach, Source, _Fn
 from ..policy.model import Category, Jurisdiction, Policy
 from .base import Context, finding, join, register
 from .flows import SinkFlows, flow_fields, lineage, origin, per_category, sink_flows, sink_label
@@ -113,12 +113,8 @@ or gate the call on a consent check.""",
 )
 register(PRV501, PRV502, PRV503, PRV504)
 
-# Sink kinds PRV6xx judges; purpose and consent are not asked of them.
-EXPOSURE_KINDS = frozenset({"log", "output", "exception", "warning"})
 # What counts as a consent check when [tool.lint-privacy] consent-checks names none.
 DEFAULT_CONSENT_CHECKS = ("*consent*",)
-# Edge kinds of the lineage graph (lineage/graph.py).
-_CALL, _RETURN = "call", "return"
 
 
 # ------------------------------------------------------------------ scopes: what code declares
@@ -321,7 +317,7 @@ class ConsentEvidence:
             if i + 1 < len(path):
                 attrs = lin.full.get_edge_data(node, path[i + 1]) or {}
                 site = attrs.get("site")
-                if attrs.get("kind") == _CALL and site and self._call_node_guarded(str(site)):
+                if attrs.get("kind") == Edge.CALL and site and self._call_node_guarded(str(site)):
                     return True
         return any(self.function_guarded(fid) for fid in fids)
 
@@ -413,33 +409,6 @@ def _allowed(cat: Category) -> str:
     return ", ".join(dict.fromkeys(u.purpose for u in cat.purposes)) or "none"
 
 
-def _realizable(lin: Lineage, start: str) -> list[str]:
-    """Nodes reachable from ``start`` along realizable paths (no return into an unrelated
-    caller after entering a call), in breadth-first order."""
-    succ = lin.full._succ
-    if start not in succ:
-        return []
-    seen = {(start, 0)}
-    order: list[str] = [start]
-    listed = {start}
-    queue = deque([(start, 0)])
-    while queue:
-        node, phase = queue.popleft()
-        for nxt, attrs in succ[node].items():
-            kind = attrs.get("kind")
-            if kind == _RETURN and phase == 1:
-                continue
-            state = (nxt, 1 if kind == _CALL else phase)
-            if state in seen:
-                continue
-            seen.add(state)
-            queue.append(state)
-            if nxt not in listed:
-                listed.add(nxt)
-                order.append(nxt)
-    return order
-
-
 def _statement_of(fn: _Fn, line: int) -> tuple[int, int]:
     """The first line and column of the statement of ``fn`` holding ``line``."""
     best: tuple[int, int] | None = None
@@ -509,7 +478,7 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
         if all(p in purpose_bases(cat) for p in declared_purposes for _, cat in cats):
             continue
         by_fn: dict[str, list[str]] = {}
-        for node in _realizable(lin, source.node):
+        for node in dict.fromkeys(node for node, _ in lin.realizable(source.node)):
             fid = node.partition("|")[0]
             if fid in lin.functions and ctx.wanted(lin.functions[fid].path):
                 by_fn.setdefault(fid, []).append(node)
@@ -657,5 +626,5 @@ def _express(ctx: Context, policy: Policy, flows: SinkFlows, reach: Reach, cid: 
 
 __all__ = [
     "PRV501", "PRV502", "PRV503", "PRV504", "ConsentEvidence", "Declared", "code_jurisdiction",
-    "reach_jurisdiction", "scope_value", "source_value", "EXPOSURE_KINDS",
+    "reach_jurisdiction", "scope_value", "source_value",
 ]

@@ -9,11 +9,10 @@ import ipaddress
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from ..catalog import ArgRef
+from ..catalog import EXPOSURE_KINDS, ArgRef
 from ..facts import ArgFact, CallFact
 from .graph import Lineage, Sink
 
-EXPOSURE_KINDS = ("log", "output", "exception", "warning")
 _ENV = ("os.environ", "os.getenv", "os.environ.get", "environ", "getenv", "decouple.config", "environs")
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-
 from typing import TYPE_CHECKING
 
 from ..annotations import Annotation, parse_comment
@@ -20,7 +20,14 @@ from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
 from .symbols import ClassInfo, Symbols
 
 _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
-_LOCAL, _CALL, _RETURN, _SUMMARY, _FIELD = "local", "call", "return", "summary", "field"
+
+
+class Edge:
+    """The kinds of the flow graph's edges (their attribute ``kind``), for every reader of the graph."""
+
+    LOCAL, CALL, RETURN, SUMMARY, FIELD = "local", "call", "return", "summary", "field"
+
+
 _LOGGER_FACTORY = re.compile(r"(?i)(?:^|\.)\w*logger\(\)$")  # get_logger(), getLogger(), make_logger()
 _PROPERTY = frozenset({"property", "cached_property", "functools.cached_property", "django.utils.functional.cached_property"})
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
@@ -274,7 +281,7 @@ class Lineage:
                 continue  # `x = ...  # privacy: none`
             na, nb = self._node(fn, a), self._node(fn, b)
             if na and nb:
-                self._edge(na, nb, _LOCAL)
+                self._edge(na, nb, Edge.LOCAL)
         defaults = (self.files[fn.path].module_defaults,)
         for p in f.params:
             node = f"{fn.fid}|p:{p.name}"
@@ -317,7 +324,7 @@ class Lineage:
                 for n in nodes:
                     src = self._node(fn, n)
                     if src:
-                        self._edge(src, target, _FIELD)
+                        self._edge(src, target, Edge.FIELD)
         for i, call in enumerate(f.calls):
             self._call(fn, i, call)
 
@@ -354,9 +361,9 @@ class Lineage:
             for r in attr.receiver:
                 src = self._node(fn, r)
                 if src:
-                    self._edge(src, node, _LOCAL)
+                    self._edge(src, node, Edge.LOCAL)
         if target is not None:
-            self._edge(target, node, _FIELD)
+            self._edge(target, node, Edge.FIELD)
         if attr.receiver_text and (kind := self.catalog.names.object_kind(attr.attr)):
             # ``request.user``, ``self.user``: the object, whatever its class (it prints a person).
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
@@ -401,7 +408,7 @@ class Lineage:
             self.full.add_node(fnode, kind="field")
             if source is not None:
                 self.sources.append(source)
-        self._edge(fnode, node, _FIELD)
+        self._edge(fnode, node, Edge.FIELD)
         return True
 
     def _framework_model(self, fn: _Fn, recv: str) -> str | None:
@@ -556,13 +563,13 @@ class Lineage:
                 if a.keyword:
                     target = self.field_node(constructed, a.keyword)
                     for n in nodes:
-                        self._edge(n, target, _FIELD)
+                        self._edge(n, target, Edge.FIELD)
             if callee is not None:
                 self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
             if self._exception_class(constructed):  # an exception is its message: str(e), raise make_error()
                 for nodes in arg_nodes:
                     for n in nodes:
-                        self._edge(n, result, _LOCAL)
+                        self._edge(n, result, Edge.LOCAL)
             if not call.raised:  # raise MyError(f"... {email}") is still an exception message
                 return
         elif callee is not None:
@@ -583,18 +590,18 @@ class Lineage:
         if not self._orm_lookup(fn, call):  # User.objects.get(pk=x) is a row, not x
             for nodes in arg_nodes:
                 for n in nodes:
-                    self._edge(n, result, _LOCAL, pseudonymised=effect == "pseudonymise")
+                    self._edge(n, result, Edge.LOCAL, pseudonymised=effect == "pseudonymise")
         method = call.func.rsplit(".", 1)[-1]
         key = call.args[0].const if call.args and method in ("get", "pop") else None
         if key is None or not self.catalog.is_clean_attribute(key):  # order.get("status"): as order["status"]
             for n in receiver:
-                self._edge(n, result, _LOCAL)
+                self._edge(n, result, Edge.LOCAL)
         if method in MUTATORS and call.receiver_var and not self._versioned(fn, call.receiver_var):
             mutated = self._node(fn, call.receiver_var)
             if mutated:
                 for nodes in arg_nodes:
                     for n in nodes:
-                        self._edge(n, mutated, _LOCAL)
+                        self._edge(n, mutated, Edge.LOCAL)
 
     def _orm_lookup(self, fn: _Fn, call: CallFact) -> bool:
         """A query of a project model's manager (``Webhook.objects.get(pk=...)``,
@@ -667,7 +674,7 @@ class Lineage:
         self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec, constructors)
         for nodes in data:
             for n in nodes:
-                self._edge(n, sink, _LOCAL)
+                self._edge(n, sink, Edge.LOCAL)
 
     def _bind(self, fn: _Fn, call: CallFact, arg_nodes: list[list[str]], receiver: list[str], callee: _Fn,
               result: str, skip_self: bool, spread: bool = False) -> None:
@@ -698,8 +705,8 @@ class Lineage:
         for names, nodes in mapping:
             for name in names:
                 for n in nodes:
-                    self._edge(n, f"{callee.fid}|p:{name}", _CALL, site=result)
-        self._edge(f"{callee.fid}|r", result, _RETURN, site=result)
+                    self._edge(n, f"{callee.fid}|p:{name}", Edge.CALL, site=result)
+        self._edge(f"{callee.fid}|r", result, Edge.RETURN, site=result)
         self.full.nodes[result]["callee"] = callee.fid
         self.full.nodes[result]["mapping"] = mapping
 
@@ -758,7 +765,7 @@ class Lineage:
                     if reaching.intersection(names):
                         for n in nodes:
                             if not self.full.has_edge(n, site):
-                                self._edge(n, site, _SUMMARY)
+                                self._edge(n, site, Edge.SUMMARY)
                                 added = True
                 caller = site.rsplit("|", 1)[0]
                 if added and caller in self.functions and caller not in queued:
@@ -782,7 +789,8 @@ class Lineage:
                     reaching.add(p.name)
                     break
                 for nxt, attrs in succ[node].items():
-                    if nxt not in seen and nxt.startswith(prefix) and attrs["kind"] in (_LOCAL, _SUMMARY):
+                    inside = attrs["kind"] in (Edge.LOCAL, Edge.SUMMARY)
+                    if nxt not in seen and nxt.startswith(prefix) and inside:
                         seen.add(nxt)
                         queue.append(nxt)
         return reaching
@@ -794,35 +802,20 @@ class Lineage:
         if self._reaches is not None:
             return self._reaches
         found: list[Reach] = []
-        succ = self.full._succ
+        nodes = self.full.nodes
         for source in self.sources:
-            if source.node not in succ:
+            if source.node not in self.full._succ:
                 continue
             # A parameter's name says what its callers pass: its value does not go back to them.
-            start = (source.node, 1 if source.node.rpartition("|")[2].startswith("p:") and source.local else 0)
+            phase = 1 if source.node.rpartition("|")[2].startswith("p:") and source.local else 0
             # A whole object goes on only as itself: not through its attributes, keys or calls
             # other than those that make its text.
-            nodes = self.full.nodes
-            whole = source.whole
-            parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None] = {start: None}
-            queue = deque([start])
+            skip = (lambda nxt: _opens(nxt) and not nodes[nxt].get("formats")) if source.whole else None
+            parent = self.realizable(source.node, phase, skip)
             hit: dict[str, tuple[str, int]] = {}
-            while queue:
-                state = queue.popleft()
-                node, phase = state
-                if node in self.sinks and node not in hit:
-                    hit[node] = state
-                for nxt, attrs in succ[node].items():
-                    kind = attrs["kind"]
-                    if kind == _RETURN and phase == 1:
-                        continue
-                    if whole and _opens(nxt) and not nodes[nxt].get("formats"):
-                        continue
-                    nphase = 1 if kind == _CALL else phase
-                    ns = (nxt, nphase)
-                    if ns not in parent:
-                        parent[ns] = (state, bool(attrs.get("pseudonymised")))
-                        queue.append(ns)
+            for state in parent:
+                if state[0] in self.sinks and state[0] not in hit:
+                    hit[state[0]] = state
             for sink_node, state in hit.items():
                 path: list[str] = []
                 pseudo = False
@@ -837,6 +830,33 @@ class Lineage:
                 found.append(Reach(source, self.sinks[sink_node], tuple(reversed(path)), pseudo))
         self._reaches = found
         return found
+
+    def realizable(self, start: str, phase: int = 0, skip: Callable[[str], bool] | None = None,
+                   ) -> dict[tuple[str, int], tuple[tuple[str, int], bool] | None]:
+        """Every state (node, phase) reachable from ``start`` along realizable paths, in
+        breadth-first order: phase 1 once a call was entered, and a return edge is not taken in
+        phase 1 (no return into an unrelated caller). Each state maps to the state it was reached
+        from and whether that edge pseudonymises; the start to None. ``skip``: nodes not entered."""
+        succ = self.full._succ
+        if start not in succ:
+            return {}
+        start_state = (start, phase)
+        parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None] = {start_state: None}
+        queue = deque([start_state])
+        while queue:
+            state = queue.popleft()
+            node, phase = state
+            for nxt, attrs in succ[node].items():
+                kind = attrs["kind"]
+                if kind == Edge.RETURN and phase == 1:
+                    continue
+                if skip is not None and skip(nxt):
+                    continue
+                ns = (nxt, 1 if kind == Edge.CALL else phase)
+                if ns not in parent:
+                    parent[ns] = (state, bool(attrs.get("pseudonymised")))
+                    queue.append(ns)
+        return parent
 
     def node_location(self, node: str) -> tuple[str, int, str] | None:
         """(path, line, function) of a graph node, for messages and code flows."""
