@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from ._yaml import CatalogError
     from .names import Kind, NameMatch, Names, split_words
     from .regions import Regions
-    from .sinks import EXPOSURE_KINDS, SINK_KINDS, STORAGE_KINDS, ArgRef, Catalog, LogShipper, SinkSpec, Vendor
+    from .sinks import (EXPOSURE_KINDS, SINK_KINDS, STORAGE_KINDS, ArgRef, Catalog, LogShipper, SinkSpec,
+                        Vendor)
 
 __all__ = [
     "EXPOSURE_KINDS",
@@ -41,7 +42,8 @@ __all__ = [
 _HOME = {
     **dict.fromkeys(("Kind", "NameMatch", "Names", "split_words"), "names"),
     "Regions": "regions",
-    **dict.fromkeys(("EXPOSURE_KINDS", "SINK_KINDS", "STORAGE_KINDS", "ArgRef", "Catalog", "LogShipper", "SinkSpec", "Vendor"), "sinks"),
+    **dict.fromkeys(("EXPOSURE_KINDS", "SINK_KINDS", "STORAGE_KINDS", "ArgRef", "Catalog", "LogShipper", "SinkSpec",
+                     "Vendor"), "sinks"),
     "load_catalog": "_build",
     "CatalogError": "_yaml",
 }
