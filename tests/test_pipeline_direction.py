@@ -65,3 +65,14 @@ def test_the_scan_sees_every_kind_of_import() -> None:
 ])
 def test_cycles_are_found(edges: list[tuple[str, str]], found: list[list[str]]) -> None:
     assert graph.cycles([graph.Import(s, t, 1, "top") for s, t in edges]) == found
+
+
+def test_no_check_family_imports_another() -> None:
+    """What more than one family needs lives in a module that is no family (checks/base.py,
+    checks/flows.py, checks/scopes.py): a family can change without reaching into another."""
+    from lint_privacy.checks import FAMILIES
+
+    families = {family.__name__ for family in FAMILIES}
+    wrong = [f"{e.source} imports {e.target} (line {e.line})" for e in graph.import_graph()
+             if e.source in families and e.target in families]
+    assert len(families) == 8 and not wrong, "\n".join(wrong)

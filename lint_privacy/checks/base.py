@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 from ..config import Config
 from ..facts import FileFacts
 from ..findings import Finding, Rule
+from ..lineage.destinations import Destination
+from ..lineage.graph import Lineage, Reach, Sink
 from ..lineage.symbols import Symbols
-from ..policy.model import Category, Policy
-
-if TYPE_CHECKING:
-    from ..lineage.graph import Lineage
+from ..policy.model import Category, Policy, RetentionTerm
 
 RULES: dict[str, Rule] = {}
 
@@ -34,6 +32,23 @@ def finding(rule: Rule, path: str, line: int, col: int, **fields: object) -> Fin
     return Finding(code=rule.code, path=path, line=line, col=col, message=message, **own)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Declared:
+    """A value declared by an annotation, and where (for messages)."""
+
+    value: str
+    where: str  # "def blast() at app/campaign.py:9", "module default at app/campaign.py:1"
+
+
+@dataclass(frozen=True)
+class SinkFlows:
+    """A sink that personal data reaches: where it sends it and the sources reaching it."""
+
+    sink: Sink
+    destination: Destination
+    reaches: tuple[Reach, ...]
+
+
 @dataclass
 class Context:
     config: Config
@@ -45,6 +60,10 @@ class Context:
     # Only these files' findings are wanted (an editor's buffer, judged with the files it depends
     # on): checks skip the work whose findings would land in other files. None: every file.
     focus: frozenset[str] | None = None
+    # Computed once per judgement (checks/flows.py, checks/scopes.py) and read by every family.
+    sink_flows: list[SinkFlows] | None = None
+    log_shippers: tuple[tuple[Destination, int], ...] | None = None
+    source_values: dict[tuple[str, str], Declared | None] = field(default_factory=dict)  # (source node, key)
 
     def category(self, cid: str) -> Category | None:
         return self.policy.categories.get(cid)
@@ -52,6 +71,11 @@ class Context:
     def wanted(self, path: str) -> bool:
         """Whether findings in ``path`` are wanted from this judgement."""
         return self.focus is None or path in self.focus
+
+
+def describe_term(policy: Policy, term: RetentionTerm) -> str:
+    """``12 months after the end of the business relationship (§5.1.1)``."""
+    return f"{policy.describe_term(term)} (§{term.section})"
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:

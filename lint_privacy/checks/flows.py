@@ -1,6 +1,7 @@
-"""What the flow checks share: the lineage built once per run, each sink's destination, the
-sources reaching it, and how a finding names its data ("account_user_data (Contact.email) from
-app/models.py:10") and its path ("through sync() in app/services.py:12").
+"""What the flow checks share: the lineage built once per run, each sink's destination and who
+it is in the policy's terms (a named recipient, a class, neither), the sources reaching it, and
+how a finding names its data ("account_user_data (Contact.email) from app/models.py:10") and its
+path ("through sync() in app/services.py:12").
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from ..catalog.sinks import LOG_LEVELS
 from ..findings import Origin, Step
 from ..lineage.destinations import Destination, resolve
 from ..lineage.graph import Lineage, Reach, Sink, Source
-from .base import Context
+from ..policy.model import Policy, Recipient
+from .base import Context, SinkFlows
 
 if TYPE_CHECKING:
-    from ..catalog import LogShipper
+    from ..catalog import Catalog, LogShipper
 
 
 def lineage(ctx: Context) -> Lineage:
@@ -25,19 +27,11 @@ def lineage(ctx: Context) -> Lineage:
     return ctx.lineage
 
 
-@dataclass(frozen=True)
-class SinkFlows:
-    sink: Sink
-    destination: Destination
-    reaches: tuple[Reach, ...]
-
-
 def sink_flows(ctx: Context) -> list[SinkFlows]:
     """Each sink that personal data reaches, with its destination (computed once per run); only
     the sinks in the files whose findings are wanted (``ctx.focus``)."""
-    cached = getattr(ctx, "_sink_flows", None)
-    if cached is not None:
-        return cached
+    if ctx.sink_flows is not None:
+        return ctx.sink_flows
     lin = lineage(ctx)
     by_sink: dict[str, list[Reach]] = {}
     for r in lin.reaches():
@@ -45,7 +39,7 @@ def sink_flows(ctx: Context) -> list[SinkFlows]:
             by_sink.setdefault(r.sink.node, []).append(r)
     flows = [SinkFlows(lin.sinks[node], resolve(lin, lin.sinks[node]), _strongest(rs))
              for node, rs in sorted(by_sink.items())]
-    ctx._sink_flows = flows  # type: ignore[attr-defined]
+    ctx.sink_flows = flows
     return flows
 
 
@@ -159,16 +153,15 @@ def log_shippers(ctx: Context) -> tuple[tuple[Destination, int], ...]:
     """Vendors that the project's logging configuration ships log records to, each with the
     lowest level it ships (``sentry_sdk.init`` ships INFO and up; a handler named in a
     dictConfig, every level)."""
-    cached = getattr(ctx, "_log_shippers", None)
-    if cached is not None:
-        return cached
+    if ctx.log_shippers is not None:
+        return ctx.log_shippers
     found: dict[str, tuple[Destination, int]] = {}
     for shipper, _, via in shipper_sites(ctx):
         level = LOG_LEVELS.index(shipper.min_level)
         if shipper.vendor not in found or level < found[shipper.vendor][1]:
             found[shipper.vendor] = (_shipped(ctx, shipper.vendor, via), level)
     result = tuple(found.values())
-    ctx._log_shippers = result  # type: ignore[attr-defined]
+    ctx.log_shippers = result
     return result
 
 
@@ -198,6 +191,37 @@ def _shipped(ctx: Context, vendor_id: str, via: str) -> Destination:
     if vendor is not None and vendor.country:
         country, country_from = (vendor.country,), f"{vendor.name}'s processing location (catalog)"
     return Destination(vendor=vendor_id, countries=country, country_from=country_from, leaves=True, via=via)
+
+
+@dataclass(frozen=True)
+class RecipientMatch:
+    status: str  # "named", "class", "undeclared", "unknown_host"
+    recipient: Recipient | None
+    classes: tuple[Recipient, ...]
+    vendor_name: str
+
+
+def match_recipient(policy: Policy, catalog: Catalog, dest: Destination) -> RecipientMatch:
+    """Who a destination is in the policy's terms: named, covered by a class, or neither."""
+    vendor = catalog.vendors.get(dest.vendor) if dest.vendor else None
+    name = vendor.name if vendor else (dest.host or dest.recipient)
+    if dest.recipient and dest.recipient in policy.recipients:
+        r = policy.recipients[dest.recipient]
+        is_class = r.kind == "class"
+        return RecipientMatch("class" if is_class else "named", r, (r,) if is_class else (), r.name)
+    if vendor is not None:
+        named = policy.recipient_for_vendor(vendor.id)
+        if named is not None:
+            return RecipientMatch("named", named, (), vendor.name)
+        classes = policy.classes_covering(vendor.kind, vendor.id)
+        if classes and vendor.id in classes[0].vendors:
+            # "Analytics providers (such as Mixpanel)": a class that names the vendor declares it
+            # plainly, for the class's categories.
+            return RecipientMatch("named", classes[0], (), vendor.name)
+        if classes:
+            return RecipientMatch("class", None, classes, vendor.name)
+        return RecipientMatch("undeclared", None, (), vendor.name)
+    return RecipientMatch("unknown_host", None, (), name)
 
 
 def destinations(ctx: Context, flows: SinkFlows) -> tuple[Destination, ...]:

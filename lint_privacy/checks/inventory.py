@@ -13,8 +13,7 @@ from ..facts import AnnotationSite, FieldFact
 from ..findings import Finding, Rule
 from ..lineage.symbols import ClassInfo
 from ..policy.model import Policy
-from .base import Context, did_you_mean, finding, join, register
-from .retention import describe_term
+from .base import Context, describe_term, did_you_mean, finding, join, register
 
 PRV101 = Rule(
     code="PRV101",

@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from ..extract.ages import is_age_constant
 from ..facts import AgeCheck, FileFacts
 from ..findings import Finding, Rule
-from ..lineage.graph import Source
 from ..policy.model import Jurisdiction, Policy
 from .base import Context, finding, register
 from .flows import flow_fields, lineage, origin, per_category, sink_flows, sink_label
-from .purposes import Declared, code_jurisdiction, reach_jurisdiction
+from .scopes import code_jurisdiction, or_default, reach_jurisdiction, source_jurisdiction
 
 PRV701 = Rule(
     code="PRV701",
@@ -84,16 +83,6 @@ def admitted_from(check: AgeCheck) -> int | None:
     return None
 
 
-def _jurisdiction(ctx: Context, path: str, class_name: str = "") -> tuple[str, str]:
-    """(jurisdiction id or "", where it was decided)."""
-    declared: Declared | None = code_jurisdiction(ctx, path, class_name)
-    if declared is not None:
-        return declared.value, declared.where
-    if ctx.policy.default_jurisdiction:
-        return ctx.policy.default_jurisdiction, "the policy's default jurisdiction"
-    return "", "no jurisdiction declared"
-
-
 def _minimum(policy: Policy, jid: str) -> tuple[int | None, str, str, str]:
     """(minimum age, policy key, notice section, name)."""
     j = policy.jurisdictions.get(jid)
@@ -154,7 +143,8 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
             threshold = admitted_from(chk)
             if threshold is None:
                 continue
-            jid, where = _jurisdiction(ctx, path, classes.get(chk.function, ""))
+            declared = or_default(ctx, code_jurisdiction(ctx, path, classes.get(chk.function, "")))
+            jid, where = declared.value, declared.where
             minimum, key, section, name = _minimum(policy, jid)
             if minimum is None or threshold >= minimum:
                 continue
@@ -175,7 +165,8 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
             threshold = int(value)
             if not 0 < threshold < 120:
                 continue
-            jid, where = _jurisdiction(ctx, path)
+            declared = or_default(ctx, code_jurisdiction(ctx, path))
+            jid, where = declared.value, declared.where
             minimum, key, section, name = _minimum(policy, jid)
             j = policy.jurisdictions.get(jid)
             upper = cname.upper()
@@ -204,16 +195,16 @@ def _forbidden(ctx: Context) -> Iterator[Finding]:
         return
     lin = lineage(ctx)
     for source in lin.sources:
-        j = policy.jurisdictions.get(source.jurisdiction)
-        if j is None or not ctx.wanted(source.path):
+        declared = source_jurisdiction(ctx, source)
+        j = policy.jurisdictions.get(declared.value) if declared is not None else None
+        if declared is None or j is None or not ctx.wanted(source.path):
             continue
         for cid in source.categories:
             if cid in j.forbidden_categories:
                 o = origin(source, cid)
-                where = _source_jurisdiction_where(ctx, source)
                 yield finding(PRV702, source.path, source.line, 0, data=o.describe(), origins=(o,), category=cid,
                               action=f"is defined for {j.name} data subjects", jurisdiction=j.id,
-                              jurisdiction_name=j.name, jurisdiction_from=where, section=j.section,
+                              jurisdiction_name=j.name, jurisdiction_from=declared.where, section=j.section,
                               through="", decided_by=f"notice {j.section}")
     for flows in sink_flows(ctx):
         call = flows.sink.call
@@ -228,12 +219,3 @@ def _forbidden(ctx: Context) -> Iterator[Finding]:
                           action=f"reaches {sink_label(flows.sink)}", jurisdiction=j.id, jurisdiction_name=j.name,
                           jurisdiction_from=jd.where, section=j.section, decided_by=f"notice {j.section}",
                           **flow_fields(ctx, reach, cid))
-
-
-def _source_jurisdiction_where(ctx: Context, source: Source) -> str:
-    from .purposes import source_value
-
-    declared = source_value(ctx, source, "jurisdiction")
-    if declared is not None and declared.value == source.jurisdiction:
-        return declared.where
-    return f"package mapping in [tool.lint-privacy.jurisdictions] for {source.path}"

@@ -18,14 +18,14 @@ import fnmatch
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..annotations import Annotation
 from ..catalog import EXPOSURE_KINDS
-from ..facts import CallFact, ClassFact, FileFacts
+from ..facts import CallFact
 from ..findings import Finding, Rule
-from ..lineage.graph import Edge, Lineage, Reach, Source, _Fn
+from ..lineage.graph import Edge, Lineage, Reach, _Fn
 from ..policy.model import Category, Jurisdiction, Policy
-from .base import Context, finding, join, register
-from .flows import SinkFlows, flow_fields, lineage, origin, per_category, sink_flows, sink_label
+from .base import Context, Declared, SinkFlows, finding, join, register
+from .flows import flow_fields, lineage, origin, per_category, sink_flows, sink_label
+from .scopes import definition_annotation, reach_jurisdiction, scope_value, source_value
 
 PRV501 = Rule(
     code="PRV501",
@@ -115,111 +115,6 @@ register(PRV501, PRV502, PRV503, PRV504)
 
 # What counts as a consent check when [tool.lint-privacy] consent-checks names none.
 DEFAULT_CONSENT_CHECKS = ("*consent*",)
-
-
-# ------------------------------------------------------------------ scopes: what code declares
-
-
-@dataclass(frozen=True)
-class Declared:
-    """A value declared by an annotation, and where (for messages)."""
-
-    value: str
-    where: str  # "def blast() at app/campaign.py:9", "module default at app/campaign.py:1"
-
-
-def _class_fact(facts: FileFacts, class_name: str) -> ClassFact | None:
-    for c in facts.classes:
-        if c.qualname == class_name:
-            return c
-    return None
-
-
-def _class_at(facts: FileFacts, line: int) -> ClassFact | None:
-    """The class that defines the field on ``line``."""
-    for c in facts.classes:
-        if any(f.span.line == line for f in c.fields):
-            return c
-    return None
-
-
-def defaults_value(facts: FileFacts | None, path: str, class_name: str, key: str) -> Declared | None:
-    """``key`` as ``# privacy-defaults:`` declare it for code in ``class_name`` (innermost class
-    first, then its enclosing classes) of a file, else the module's defaults."""
-    if facts is None:
-        return None
-    owner = class_name
-    while owner:
-        c = _class_fact(facts, owner)
-        if c is not None and c.defaults is not None and c.defaults.get(key):
-            return Declared(c.defaults.get(key) or "", f"default of class {c.qualname} at {path}:{c.span.line}")
-        owner = owner.rpartition(".")[0]
-    d = facts.module_defaults
-    if d is not None and d.get(key):
-        return Declared(d.get(key) or "", f"module default at {path}:{d.line}")
-    return None
-
-
-def scope_value(ctx: Context, fn: _Fn, key: str, include_def: bool = True) -> Declared | None:
-    """``key`` as the code around ``fn`` declares it: the def's own annotation, the enclosing
-    class's ``# privacy-defaults:``, the module's ``# privacy-defaults:``."""
-    f = fn.fact
-    if include_def and f.annotation is not None and f.annotation.get(key):
-        return Declared(f.annotation.get(key) or "", f"on def {f.qualname}() at {fn.path}:{f.span.line}")
-    return defaults_value(ctx.files.get(fn.path), fn.path, f.class_name, key)
-
-
-def definition_annotation(ctx: Context, source: Source) -> Annotation | None:
-    facts = ctx.files.get(source.path)
-    if facts is None:
-        return None
-    for site in facts.annotations:
-        if site.place == "definition" and site.line == source.line and site.annotation.categories:
-            return site.annotation
-    return None
-
-
-def source_value(ctx: Context, source: Source, key: str) -> Declared | None:
-    """``key`` as the data's definition declares it: on the definition, its class's or module's
-    ``# privacy-defaults:``."""
-    memo: dict[tuple[str, str], Declared | None] = ctx.__dict__.setdefault("_source_values", {})
-    k = (source.node, key)
-    if k not in memo:
-        memo[k] = _source_value(ctx, source, key)
-    return memo[k]
-
-
-def _source_value(ctx: Context, source: Source, key: str) -> Declared | None:
-    ann = definition_annotation(ctx, source)
-    if ann is not None and ann.get(key):
-        return Declared(ann.get(key) or "", f"on the definition at {source.path}:{source.line}")
-    facts = ctx.files.get(source.path)
-    c = _class_at(facts, source.line) if facts is not None and source.node.startswith("field|") else None
-    return defaults_value(facts, source.path, c.qualname if c is not None else "", key)
-
-
-def code_jurisdiction(ctx: Context, path: str, class_name: str = "") -> Declared | None:
-    """The jurisdiction the code at ``path`` (inside ``class_name``) declares, or its package maps to."""
-    declared = defaults_value(ctx.files.get(path), path, class_name, "jurisdiction")
-    if declared is not None:
-        return declared
-    mapped = lineage(ctx).package_jurisdiction(path)
-    if mapped:
-        return Declared(mapped, f"package mapping in [tool.lint-privacy.jurisdictions] for {path}")
-    return None
-
-
-def reach_jurisdiction(ctx: Context, reach: Reach) -> Declared | None:
-    """The data subjects' jurisdiction of a flow: the data's own (definition, defaults, package),
-    else the jurisdiction of the code that sends it."""
-    s = reach.source
-    if s.jurisdiction:
-        declared = source_value(ctx, s, "jurisdiction")
-        return Declared(s.jurisdiction, declared.where if declared and declared.value == s.jurisdiction
-                        else f"package mapping in [tool.lint-privacy.jurisdictions] for {s.path}")
-    lin = lineage(ctx)
-    fn = lin.functions.get(reach.sink.node.partition("|")[0])
-    return code_jurisdiction(ctx, reach.sink.path, fn.fact.class_name if fn else "")
 
 
 # ------------------------------------------------------------------ consent evidence
@@ -625,6 +520,5 @@ def _express(ctx: Context, policy: Policy, flows: SinkFlows, reach: Reach, cid: 
 
 
 __all__ = [
-    "PRV501", "PRV502", "PRV503", "PRV504", "ConsentEvidence", "Declared", "code_jurisdiction",
-    "reach_jurisdiction", "scope_value", "source_value",
+    "PRV501", "PRV502", "PRV503", "PRV504", "ConsentEvidence",
 ]

@@ -6,16 +6,26 @@ the destination cannot be resolved. Data handled as processor (role=processor) i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from ..catalog import Catalog
 from ..findings import Finding, Rule
-from ..lineage.destinations import Destination
-from ..policy.model import Policy, Recipient
 from .base import Context, finding, join, register
-from .flows import destinations, flow_fields, per_category, sink_flows, sink_label
-from .tool import PRV003
+from .flows import destinations, flow_fields, match_recipient, per_category, sink_flows, sink_label
 
+# A PRV0 code (the tool could not judge here), found by the recipient checks.
+PRV003 = Rule(
+    code="PRV003",
+    name="unresolved-destination",
+    summary="Personal data goes to a destination (URL, host, region) the analysis could not resolve.",
+    template="{data} goes to a destination that cannot be resolved here ({why}); say where it goes: # privacy: recipient=... country=..",
+    what="""A call that sends personal data somewhere whose address is only known at run time: a URL
+read from the environment, a cloud client whose region comes from configuration, a mail host
+from an unknown setting.""",
+    why="""Recipient and transfer checks cannot judge a destination they cannot see; saying so is
+better than skipping it.""",
+    example="""requests.post(os.environ["CRM_URL"], json={"email": user.email})""",
+    fix="""Annotate the call with what the destination is: `# privacy: recipient=salesforce country=US
+safeguard=scc`, or make the URL/region a constant in code or settings.""",
+)
 PRV301 = Rule(
     code="PRV301",
     name="undeclared-recipient",
@@ -74,37 +84,7 @@ PRV304 = Rule(
     fix="""Add the vendor to your catalog (a YAML file, `[tool.lint-privacy] catalog`), declare it in
 the policy, or mark the host internal.""",
 )
-register(PRV301, PRV302, PRV303, PRV304)
-
-
-@dataclass(frozen=True)
-class RecipientMatch:
-    status: str  # "named", "class", "undeclared", "unknown_host"
-    recipient: Recipient | None
-    classes: tuple[Recipient, ...]
-    vendor_name: str
-
-
-def match_recipient(policy: Policy, catalog: Catalog, dest: Destination) -> RecipientMatch:
-    """Who a destination is in the policy's terms: named, covered by a class, or neither."""
-    vendor = catalog.vendors.get(dest.vendor) if dest.vendor else None
-    name = vendor.name if vendor else (dest.host or dest.recipient)
-    if dest.recipient and dest.recipient in policy.recipients:
-        r = policy.recipients[dest.recipient]
-        return RecipientMatch("class" if r.kind == "class" else "named", r, (r,) if r.kind == "class" else (), r.name)
-    if vendor is not None:
-        named = policy.recipient_for_vendor(vendor.id)
-        if named is not None:
-            return RecipientMatch("named", named, (), vendor.name)
-        classes = policy.classes_covering(vendor.kind, vendor.id)
-        if classes and vendor.id in classes[0].vendors:
-            # "Analytics providers (such as Mixpanel)": a class that names the vendor declares it
-            # plainly, for the class's categories.
-            return RecipientMatch("named", classes[0], (), vendor.name)
-        if classes:
-            return RecipientMatch("class", None, classes, vendor.name)
-        return RecipientMatch("undeclared", None, (), vendor.name)
-    return RecipientMatch("unknown_host", None, (), name)
+register(PRV003, PRV301, PRV302, PRV303, PRV304)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -16,7 +16,7 @@ from ..facts import CallFact, FieldFact
 from ..findings import Finding, Rule
 from ..lineage.symbols import ClassInfo
 from ..policy.model import Category, Policy, RetentionTerm
-from .base import Context, finding, register
+from .base import Context, describe_term, finding, register
 
 PRV201 = Rule(
     code="PRV201",
@@ -115,11 +115,6 @@ def judge(category: Category, retention: Duration, subject: str | None) -> Verdi
     if retention.exceeds(longest.limit):  # type: ignore[arg-type]
         return Verdict(False, longest, tuple(others))
     return Verdict(True)
-
-
-def describe_term(policy: Policy, term: RetentionTerm) -> str:
-    """``12 months after the end of the business relationship (§5.1.1)``."""
-    return f"{policy.describe_term(term)} (§{term.section})"
 
 
 def notice_says(policy: Policy, category: Category, subject: str | None) -> tuple[str, str]:

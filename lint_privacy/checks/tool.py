@@ -1,4 +1,5 @@
-"""PRV0xx: the tool could not do its job here — never a silent skip."""
+"""PRV0xx: the tool could not do its job here — never a silent skip. (PRV003, a destination that
+cannot be resolved, is declared where it is found: checks/recipients.py.)"""
 
 from __future__ import annotations
 
@@ -40,20 +41,6 @@ cannot be trusted); flake8 reports syntax errors itself as E999. A FIFO never en
     pass""",
     fix="""Fix the file (or exclude it in `[tool.lint-privacy] extend-exclude` if it is not code).""",
 )
-PRV003 = Rule(
-    code="PRV003",
-    name="unresolved-destination",
-    summary="Personal data goes to a destination (URL, host, region) the analysis could not resolve.",
-    template="{data} goes to a destination that cannot be resolved here ({why}); say where it goes: # privacy: recipient=... country=..",
-    what="""A call that sends personal data somewhere whose address is only known at run time: a URL
-read from the environment, a cloud client whose region comes from configuration, a mail host
-from an unknown setting.""",
-    why="""Recipient and transfer checks cannot judge a destination they cannot see; saying so is
-better than skipping it.""",
-    example="""requests.post(os.environ["CRM_URL"], json={"email": user.email})""",
-    fix="""Annotate the call with what the destination is: `# privacy: recipient=salesforce country=US
-safeguard=scc`, or make the URL/region a constant in code or settings.""",
-)
 PRV004 = Rule(
     code="PRV004",
     name="setting-matches-nothing",
@@ -70,7 +57,7 @@ another framework).""",
     fix="""Name a field the project reads (`django.contrib.auth.models.User.email`), of a model in the
 catalog's `models` (docs/catalog.md), or remove the entry; write the annotation as on a field.""",
 )
-register(PRV001, PRV002, PRV003, PRV004)
+register(PRV001, PRV002, PRV004)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

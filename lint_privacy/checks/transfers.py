@@ -15,10 +15,9 @@ from ..findings import Finding, Rule
 from ..lineage.destinations import Destination
 from ..lineage.graph import Reach
 from ..policy.model import Policy, Recipient, TransferRule
-from .base import Context, finding, register
-from .flows import SinkFlows, destinations, flow_fields, per_category, sink_flows, sink_label
-from .purposes import reach_jurisdiction
-from .recipients import RecipientMatch, match_recipient
+from .base import Context, SinkFlows, finding, register
+from .flows import RecipientMatch, destinations, flow_fields, match_recipient, per_category, sink_flows, sink_label
+from .scopes import or_default, reach_jurisdiction
 
 PRV401 = Rule(
     code="PRV401",
@@ -125,8 +124,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             for category, reach in per_category(ctx, flows):
                 if reach.source.role == "processor":
                     continue
-                declared = reach_jurisdiction(ctx, reach)  # the data's own, else the sending code's
-                jurisdiction = declared.value if declared is not None else policy.default_jurisdiction
+                # the data's own, else the sending code's, else the policy's default
+                jurisdiction = or_default(ctx, reach_jurisdiction(ctx, reach)).value
                 rule = policy.transfer_rule(jurisdiction)
                 verdict = judge(policy, rule, countries, recipient, dest.safeguards)
                 if not verdict.uncovered:

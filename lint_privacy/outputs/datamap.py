@@ -8,8 +8,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ..checks.base import Context
-from ..checks.flows import destinations, lineage, sink_flows, steps
-from ..checks.recipients import match_recipient
+from ..checks.flows import destinations, lineage, match_recipient, sink_flows, steps
 from ..iso3166 import COUNTRIES
 from ..lineage.graph import Source
 
