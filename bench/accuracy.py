@@ -49,13 +49,14 @@ sys.path.insert(0, str(REALWORLD))
 
 import materialise  # noqa: E402
 
+from lint_privacy.findings import CODE_FAMILIES  # noqa: E402
+
 CLI = str(Path(sys.executable).parent / "lint-privacy")
 POLICY = REPO / "policies" / "infobip.yaml"
 DOC = REPO / "docs" / "accuracy.md"
 DOC_START, DOC_END = "<!-- accuracy-bench:start -->", "<!-- accuracy-bench:end -->"
 
-FAMILY_BY_DIGIT = {"0": "tool", "1": "inventory", "2": "retention", "3": "recipients", "4": "cross-border",
-                   "5": "purposes", "6": "exposure", "7": "jurisdiction"}
+FAMILY_BY_DIGIT = {digit: family.name for digit, family in CODE_FAMILIES.items()}
 LABEL_FAMILIES = {  # a label's family -> the finding families that meet it
     "inventory": {"inventory"},
     "retention": {"retention"},

@@ -32,6 +32,28 @@ def shown_path(path: str) -> str:
 
 
 @dataclass(frozen=True)
+class Family:
+    """A family of codes: a short name (SARIF tags, the accuracy bench) and what its codes are
+    about (docs/codes/README.md)."""
+
+    name: str
+    covers: str
+
+
+# The code families, by the digit after "PRV" (PRV3xx: recipients); checks/ has a module for each.
+CODE_FAMILIES = {
+    "0": Family("tool", "the tool could not do its job here"),
+    "1": Family("inventory", "inventory: annotations and personal data found by name"),
+    "2": Family("retention", "retention"),
+    "3": Family("recipients", "recipients"),
+    "4": Family("cross-border", "cross-border transfers"),
+    "5": Family("purpose", "purpose and legal basis"),
+    "6": Family("exposure", "exposure: logs, output, exceptions"),
+    "7": Family("jurisdiction", "jurisdiction rules"),
+}
+
+
+@dataclass(frozen=True)
 class Rule:
     """One code: its message template and the documentation ``explain`` prints."""
 

@@ -17,18 +17,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "codes"
 
-FAMILIES = {
-    "0": "the tool could not do its job here",
-    "1": "inventory: annotations and personal data found by name",
-    "2": "retention",
-    "3": "recipients",
-    "4": "cross-border transfers",
-    "5": "purpose and legal basis",
-    "6": "exposure: logs, output, exceptions",
-    "7": "jurisdiction rules",
-}
-
-
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
@@ -36,6 +24,7 @@ def _cell(text: str) -> str:
 def pages() -> dict[str, str]:
     """File name -> content, for every file this script owns in docs/codes/."""
     from lint_privacy.checks import RULES
+    from lint_privacy.findings import CODE_FAMILIES
 
     out: dict[str, str] = {}
     for code in sorted(RULES):
@@ -57,9 +46,9 @@ def pages() -> dict[str, str]:
         lines.append(f"| [{code}]({code}.md) | `{rule.name}` | {_cell(rule.summary)} |")
     lines += ["", "Families:", ""]
     present = sorted({code[3] for code in RULES})
-    for digit, what in FAMILIES.items():
+    for digit, family in CODE_FAMILIES.items():
         state = "" if digit in present else " (no rule yet)"
-        lines.append(f"- `PRV{digit}xx`: {what}{state}")
+        lines.append(f"- `PRV{digit}xx`: {family.covers}{state}")
     out["README.md"] = "\n".join(lines) + "\n"
     return out
 

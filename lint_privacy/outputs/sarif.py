@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import Config
-from ..findings import Finding
+from ..findings import CODE_FAMILIES, Finding
 from .baseline import fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -139,10 +139,8 @@ def _rule(code: str, rule: object | None) -> dict[str, object]:
 
 
 def _family(code: str) -> str:
-    return {
-        "0": "tool", "1": "inventory", "2": "retention", "3": "recipients", "4": "cross-border",
-        "5": "purpose", "6": "exposure", "7": "jurisdiction",
-    }.get(code[3:4], "privacy")
+    family = CODE_FAMILIES.get(code[3:4])
+    return family.name if family is not None else "privacy"
 
 
 def _plain(markdown: str) -> str:
