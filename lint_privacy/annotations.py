@@ -5,12 +5,12 @@ It checks the SPEC grammar and the shape of each value only; whether an id exist
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lint_privacy.durations import DurationError, parse_duration
+from lint_privacy.errors import closest
 from lint_privacy.iso3166 import is_country
 
 __all__ = [
@@ -497,8 +497,8 @@ def _id_problem(text: str, what: str) -> str | None:
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
     if len(word) > _SHOWN_MAX:
         return ""  # nothing that long is a near miss, and difflib would be slow on it
-    close = difflib.get_close_matches(word.lower(), options, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(word.lower(), options)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def _join_or(items: Sequence[str]) -> str:

@@ -399,10 +399,10 @@ def _explain(args: argparse.Namespace) -> int:
     by_name = {r.name: r for r in RULES.values()}
     rule = RULES.get(wanted.upper()) or by_name.get(wanted.lower())
     if rule is None:
-        import difflib
+        from .errors import closest
 
-        close = difflib.get_close_matches(wanted.lower(), list(by_name), n=1, cutoff=0.6)
-        hint = f"; did you mean {by_name[close[0]].code} {close[0]}?" if close else ""
+        close = closest(wanted.lower(), by_name)
+        hint = f"; did you mean {by_name[close].code} {close}?" if close else ""
         sys.stderr.write(f"lint-privacy: unknown code or rule name {args.code}{hint}; `lint-privacy explain` lists them\n")
         return EXIT_UNTRUSTED
     sys.stdout.write(rule.markdown())

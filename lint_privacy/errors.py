@@ -6,6 +6,9 @@ stays beside it (``ConfigError``, ``PolicyError``, ``CatalogError``, ``YamlError
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 from . import __version__
 from .findings import Finding
 
@@ -40,6 +43,18 @@ def internal_error(e: BaseException) -> str:
     detail = str(e).splitlines()[0][:200] if str(e) else ""
     return (f"lint-privacy failed with an internal error ({type(e).__name__}{': ' + detail if detail else ''}). "
             f"This is a bug in lint-privacy {__version__}: please report it with the file that triggers it")
+
+
+def closest(word: str, options: Iterable[str]) -> str | None:
+    """The option a mistyped ``word`` most likely meant ("did you mean ...?"): difflib's closest
+    with a ratio of at least 0.6, else None. Every "did you mean" of the tool asks this."""
+    options = list(options)
+    # ratio = 2 * matches / (len(word) + len(option)): a word this much longer than every option
+    # matches none, and difflib is slow on long text.
+    if not options or len(word) > 3 * max(map(len, options)):
+        return None
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def not_analysed(path: str, reason: str) -> Finding:

@@ -8,13 +8,13 @@ over the shipped ones (lists extend, scalars replace, a user's sink is tried fir
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from ..errors import closest
 from ._yaml import CatalogError, YList, YMap, from_plain, load_yaml
 from .names import Kind, Names, split_words
 from .regions import PROVIDERS, Regions
@@ -52,8 +52,8 @@ _SHIPPER_KEYS = ("vendor", "call", "handler", "min_level", "pii_keyword", "host"
 def _check_keys(m: YMap, allowed: Sequence[str], what: str) -> None:
     for key in m:
         if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            close = closest(key, allowed)
+            hint = f"; did you mean {close!r}?" if close else f"; allowed: {', '.join(allowed)}"
             raise m.error(key, f"unknown key {key!r} in {what}{hint}")
 
 

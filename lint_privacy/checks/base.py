@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 from ..config import Config
+from ..errors import closest
 from ..facts import FileFacts
 from ..findings import Finding, Rule
 from ..lineage.destinations import Destination
@@ -79,8 +79,8 @@ def describe_term(policy: Policy, term: RetentionTerm) -> str:
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]}?" if close else ""
+    close = closest(word, options)
+    return f"; did you mean {close}?" if close else ""
 
 
 def join(items: Sequence[str], limit: int = 6) -> str:

@@ -5,7 +5,6 @@ Safe YAML with size, depth and alias caps, then the JSON Schema, then cross-refe
 from __future__ import annotations
 
 import datetime
-import difflib
 import functools
 import json
 import os
@@ -16,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from ..durations import DurationError, parse_duration
+from ..errors import closest
 from ..iso3166 import is_country
 from ..safe_yaml import MAX_DEPTH, Loc, YamlError, YamlProblem, parse_yaml  # noqa: F401 - MAX_DEPTH: the policy's too
 from . import model as m
@@ -208,8 +208,8 @@ def _dotted(path: Iterable[Any]) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def _listing(words: Iterable[str], limit: int = 30) -> str:
