@@ -189,3 +189,14 @@ def test_jsonschema_is_imported_only_when_a_policy_is_loaded() -> None:
             f"p.load_policy({str(REPO / 'policies/acme-example.yaml')!r}); print(before, 'jsonschema' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_legal_bases_and_roles_are_one_vocabulary_in_annotations_and_the_policy_schema() -> None:
+    """annotations.BASES and ROLES are the vocabulary (``basis=``, ``role=``); the schema, which
+    editors read, spells it for a policy's purposes and categories and must not drift from it."""
+    from lint_privacy.annotations import BASES, ROLES
+    from lint_privacy.policy.loader import schema
+
+    defs = schema()["$defs"]
+    assert defs["purpose_use"]["properties"]["bases"]["items"]["enum"] == list(BASES)
+    assert defs["category"]["properties"]["role"]["enum"] == list(ROLES)

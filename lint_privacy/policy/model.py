@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 
 from ..durations import Duration
 
-ROLES = ("controller", "processor")
-
 
 @dataclass(frozen=True)
 class Where:
