@@ -132,8 +132,8 @@ class Result:
 @dataclass
 class Setup:
     """A run's configuration, policy and catalog (``session.load_setup`` makes it). The policy and
-    the catalog come from their cached pickles, unpickled when first used: a warm run answered from the results cache never
-    reads them nor imports their classes (~40 ms of an editor's run)."""
+    the catalog come from their cached pickles, unpickled when first used: a warm run answered
+    from the results cache never reads them nor imports their classes (~40 ms of an editor's run)."""
 
     config: Config
     _policy: Loaded[Policy]

@@ -41,7 +41,8 @@ def internal_error(e: BaseException) -> str:
     """Why a file's findings are unknown when a bug of ours was met on it: what happened, and
     that it is to be reported (the ``reason`` of PRV002)."""
     detail = str(e).splitlines()[0][:200] if str(e) else ""
-    return (f"lint-privacy failed with an internal error ({type(e).__name__}{': ' + detail if detail else ''}). "
+    what = type(e).__name__ + (f": {detail}" if detail else "")
+    return (f"lint-privacy failed with an internal error ({what}). "
             f"This is a bug in lint-privacy {__version__}: please report it with the file that triggers it")
 
 

@@ -117,7 +117,8 @@ class PrivacyServer(LanguageServer):
         except Exception as e:  # a bug of ours: said in the editor, the server goes on
             from .errors import internal_error
 
-            self.window_show_message(t.ShowMessageParams(t.MessageType.Error, "lint-privacy: " + internal_error(e)))
+            message = "lint-privacy: " + internal_error(e)
+            self.window_show_message(t.ShowMessageParams(t.MessageType.Error, message))
 
     def _judge(self) -> None:
         if self.live is None:

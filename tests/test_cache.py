@@ -441,7 +441,8 @@ def test_a_changed_module_of_the_tool_is_not_answered_from_a_warm_cache(tmp_path
     """Reproduced: a warm cache, then safe_yaml.MAX_DEPTH lowered below the policy's depth; the
     next `check` refuses the policy as `--no-cache` does, instead of the old code's findings."""
     package = tmp_path / "tool"
-    shutil.copytree(REPO / "lint_privacy", package / "lint_privacy", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "lint_privacy", package / "lint_privacy",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     root = tmp_path / "app"
     root.mkdir()
     (root / "signup.py").write_text("import logging\n\n\ndef signup(email):\n    logging.info(email)\n")
@@ -450,11 +451,12 @@ def test_a_changed_module_of_the_tool_is_not_answered_from_a_warm_cache(tmp_path
     run = [sys.executable, "-c", "import sys; from lint_privacy.cli import main; sys.exit(main())",
            "check", "--root", str(root), "--policy", str(POLICY)]
     env = _env(PYTHONPATH=str(package))
-    warm = [subprocess.run(run, cwd=root, capture_output=True, text=True, env=env, timeout=600) for _ in range(2)]
+    warm = [subprocess.run(run, cwd=root, capture_output=True, text=True, env=env, timeout=600)
+            for _ in range(2)]
     assert [r.returncode for r in warm] == [1, 1] and "PRV" in warm[1].stdout, warm[1].stderr
     assert total(warm[1].stderr, "unpickled") == 0  # the second run was answered from the results cache
     module = package / "lint_privacy" / "safe_yaml.py"
     module.write_text(module.read_text(encoding="utf-8").replace("\nMAX_DEPTH = 40\n", "\nMAX_DEPTH = 3\n"))
     changed = subprocess.run(run, cwd=root, capture_output=True, text=True, env=env, timeout=600)
-    assert changed.returncode == 2 and "PRV001" in changed.stderr and "nested deeper than 3 levels" in changed.stderr, (
-        changed.stdout, changed.stderr)
+    refused = "PRV001" in changed.stderr and "nested deeper than 3 levels" in changed.stderr
+    assert changed.returncode == 2 and refused, (changed.stdout, changed.stderr)

@@ -347,12 +347,14 @@ def test_an_age_is_one_vocabulary_from_extraction_to_the_check(tmp_path) -> None
 
 
         def not_ages(page, usage, stage, account):
-            return page >= 16 and usage >= 16 and stage >= 16 and account.maxAge >= 16 and account.ageDays >= 16
+            return (page >= 16 and usage >= 16 and stage >= 16 and account.maxAge >= 16
+                    and account.ageDays >= 16)
     '''
     write_project(tmp_path, {"signup.py": source})
     run = run_cli(tmp_path, "check", "--no-cache", "--root", str(tmp_path), "--policy", str(POLICY), ".")
     assert run.returncode == 1, run.stderr
     gates = sorted((h.line, h.message.split("`")[1]) for h in run.hits if h.code == "PRV701")
-    assert gates == [(line_of(source, "L:plain"), "user.age >= 16"), (line_of(source, "L:camel"), "user.ageYears >= 16"),
+    assert gates == [(line_of(source, "L:plain"), "user.age >= 16"),
+                     (line_of(source, "L:camel"), "user.ageYears >= 16"),
                      (line_of(source, "L:strict"), "user.ageInYears > 15")], run.stdout
     assert all("minimum customer age of 18 for India" in h.message for h in run.hits), run.stdout

@@ -98,6 +98,6 @@ def test_the_cli_runs_them(tmp_path: Path) -> None:
     cli = str(Path(sys.executable).parent / "lint-privacy")
     ok = subprocess.run([cli, "policy", "validate", ACME], capture_output=True, text=True, check=False)
     assert (ok.returncode, ok.stderr) == (0, "") and ok.stdout.startswith(f"{ACME}: OK (5 categories")
-    bad = subprocess.run([cli, "policy", "show", str(broken_policy(tmp_path))], capture_output=True, text=True,
-                         check=False)
+    bad = subprocess.run([cli, "policy", "show", str(broken_policy(tmp_path))], capture_output=True,
+                         text=True, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stdout == ""

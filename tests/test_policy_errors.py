@@ -199,6 +199,9 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     assert (problem.line, problem.column) == (1, 43) and "nested deeper than 40 levels" in problem.message
 
 
+FEWER = "a policy needs far fewer"
+
+
 @pytest.mark.parametrize("loader", ["SafeLoader", "CSafeLoader"])
 def test_nesting_past_a_parsers_own_limit_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          loader: str) -> None:
@@ -211,9 +214,10 @@ def test_nesting_past_a_parsers_own_limit_is_one_problem(tmp_path: Path, monkeyp
     problem = only_problem(write(tmp_path, "[" * 5000 + "]" * 5000))
     assert problem.line == 1
     if loader == "SafeLoader":
-        assert (problem.column, problem.message) == (41, "nested deeper than 40 levels; a policy needs far fewer")
+        assert (problem.column, problem.message) == (41, f"nested deeper than 40 levels; {FEWER}")
     else:
-        assert "nested deeper than 40 levels" in problem.message or "exceeded maximum nesting depth" in problem.message
+        said = ("nested deeper than 40 levels", "exceeded maximum nesting depth")
+        assert any(words in problem.message for words in said)
 
 
 def test_oversized_file(tmp_path: Path) -> None:

@@ -42,8 +42,8 @@ __all__ = [
 _HOME = {
     **dict.fromkeys(("Kind", "NameMatch", "Names", "split_words"), "names"),
     "Regions": "regions",
-    **dict.fromkeys(("EXPOSURE_KINDS", "SINK_KINDS", "STORAGE_KINDS", "ArgRef", "Catalog", "LogShipper", "SinkSpec",
-                     "Vendor"), "sinks"),
+    **dict.fromkeys(("EXPOSURE_KINDS", "SINK_KINDS", "STORAGE_KINDS", "ArgRef", "Catalog", "LogShipper",
+                     "SinkSpec", "Vendor"), "sinks"),
     "load_catalog": "_build",
     "CatalogError": "_yaml",
 }

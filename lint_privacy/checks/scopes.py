@@ -102,7 +102,8 @@ def source_jurisdiction(ctx: Context, source: Source) -> Declared | None:
     declared = source_value(ctx, source, "jurisdiction")
     if declared is not None and declared.value == source.jurisdiction:
         return declared
-    return Declared(source.jurisdiction, f"package mapping in [tool.lint-privacy.jurisdictions] for {source.path}")
+    where = f"package mapping in [tool.lint-privacy.jurisdictions] for {source.path}"
+    return Declared(source.jurisdiction, where)
 
 
 def reach_jurisdiction(ctx: Context, reach: Reach) -> Declared | None:

@@ -16,7 +16,8 @@ from ..lineage.destinations import Destination
 from ..lineage.graph import Reach
 from ..policy.model import Policy, Recipient, TransferRule
 from .base import Context, SinkFlows, finding, register
-from .flows import RecipientMatch, destinations, flow_fields, match_recipient, per_category, sink_flows, sink_label
+from .flows import (RecipientMatch, destinations, flow_fields, match_recipient, per_category, sink_flows,
+                    sink_label)
 from .scopes import or_default, reach_jurisdiction
 
 PRV401 = Rule(

@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 
 _AGE_WORDS = {"age", "ages", "dob", "birth", "birthday", "birthdate", "born", "yob"}
-_GATE_WORDS = {"MIN", "MINIMUM", "LIMIT", "GATE", "THRESHOLD", "CUTOFF", "LEGAL", "ADULT", "REQUIRED", "PARENTAL",
-               "GUARDIAN"}
+_GATE_WORDS = {"MIN", "MINIMUM", "LIMIT", "GATE", "THRESHOLD", "CUTOFF", "LEGAL", "ADULT", "REQUIRED",
+               "PARENTAL", "GUARDIAN"}
 _JOINED = ("MINAGE", "AGELIMIT", "MINIMUMAGE")
 # Words that make an "age" something other than a person's age in years (cache max-age, the age
 # of a session or file, ages counted in days).
-_NOT_PERSON_AGE = {"max", "cache", "session", "token", "cookie", "file", "password", "message", "msg", "record",
-                   "ms", "sec", "secs", "second", "seconds", "mins", "minute", "minutes", "hour", "hours",
-                   "day", "days", "week", "weeks", "month", "months"}
+_NOT_PERSON_AGE = {"max", "cache", "session", "token", "cookie", "file", "password", "message", "msg",
+                   "record", "ms", "sec", "secs", "second", "seconds", "mins", "minute", "minutes", "hour",
+                   "hours", "day", "days", "week", "weeks", "month", "months"}
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
