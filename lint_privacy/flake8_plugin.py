@@ -74,14 +74,14 @@ class Plugin:
             sys.stderr.write(f"lint-privacy: cannot run: internal error ({type(e).__name__}: {e}). This is a bug "
                              f"in lint-privacy {__version__}: please report it with the command that triggers it\n")
             raise SystemExit(2) from None
-        global _noted
-        _noted = _shared_flag()  # before flake8 forks its workers
         fork = multiprocessing.get_context().get_start_method() == "fork"
         # One file, from stdin or by path, is an editor's run: judged when flake8 hands it over,
         # on top of the last whole-project judgement if only that file changed since.
         named = list(getattr(options, "filenames", None) or [])
         one_file = len(named) == 1 and (named[0] == "-" or os.path.isfile(named[0]))
         cls._session = Session(setup, judge_apart=fork, one_file=one_file)
+        if multiprocessing.parent_process() is None:  # flake8's own process, not a worker that re-parses
+            _note_left_out(cls._session, options)
         if fork and not one_file:
             # Analysed once here, before flake8 forks its workers: they inherit the findings instead
             # of each loading every file's facts again. A run that must extract or judge does so in
@@ -95,11 +95,7 @@ class Plugin:
         if session is None:
             return
         if not session.covers(self.filename):
-            _note_once(f"lint-privacy: {self.filename} and any other file flake8 checks that the project's "
-                       f"settings leave out (exclude, extend-exclude, source-roots of {session.config.root}) "
-                       "are not judged. To spare flake8 reading them, exclude them in its configuration too "
-                       "(e.g. extend-exclude = migrations under [flake8])\n")
-            return
+            return  # left out by the project's settings: said once by parse_options
         try:
             found = session.findings_for(self.filename, "".join(self.lines), self.tree)
         except Exception as e:  # never a flake8 traceback: say what happened, on the file, and go on
@@ -113,29 +109,27 @@ class Plugin:
             yield f.line, f.col, f"{f.code} {printable(f.message)}", type(self)
 
 
-_noted: Any = None  # shared by flake8's forked workers: a note is written once per run
-
-
-def _note_once(text: str) -> None:
-    """Write a note to stderr once per flake8 run (not once per worker)."""
-    global _noted
-    if _noted is None:
-        _noted = _shared_flag()
-    if _noted.value:
-        return
-    _noted.value = 1
-    sys.stderr.write(text)
-
-
-def _shared_flag() -> Any:
-    """A flag the worker processes flake8 forks next share (a private one when shared memory
-    cannot be had)."""
+def _note_left_out(session: Any, options: Any) -> None:
+    """Say once per run, from flake8's main process, which files flake8 will hand over that the
+    project's settings leave out: they are not judged. (Said from the workers, the note came
+    once per worker: with spawn or forkserver each worker has its own memory.)"""
     try:
-        return multiprocessing.RawValue("b", 0)
-    except OSError:
-        import types
+        from flake8.discover_files import expand_paths
 
-        return types.SimpleNamespace(value=0)
+        paths = expand_paths(paths=options.filenames, stdin_display_name=options.stdin_display_name,
+                             filename_patterns=options.filename,
+                             exclude=(*options.exclude, *options.extend_exclude))
+        named = (options.stdin_display_name if p == "-" else p for p in paths)
+        left_out = [p for p in named if p != "stdin" and not session.covers(p)]
+    except Exception:  # flake8's internals moved: the files are still left out, without the note
+        return
+    if left_out:
+        n = len(left_out)
+        shown = ", ".join(sorted(left_out)[:3]) + (f" and {n - 3} more" if n > 3 else "")
+        sys.stderr.write(f"lint-privacy: {n} file{'' if n == 1 else 's'} that flake8 checks ({shown}) are "
+                         f"left out by the project's settings (exclude, extend-exclude, source-roots of "
+                         f"{session.config.root}) and are not judged. To spare flake8 reading them, exclude "
+                         "them in its configuration too (e.g. extend-exclude = migrations under [flake8])\n")
 
 
 def _cannot_run(problems: list[str]) -> NoReturn:

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import CLI, FLAKE8, POLICY, Run, _env, in_parallel, line_of, parse_hits, run_cli, run_flake8, write_project
 
 SIGNUP = '''
@@ -72,6 +74,27 @@ def test_files_the_project_excludes_are_not_judged_and_flake8_says_so_once(tmp_p
     # nothing to say when flake8 excludes them too
     quiet = run_in(tmp_path, FLAKE8, "--select", "PRV", "--extend-exclude", "migrations", ".")
     assert {h.path for h in quiet.hits} == {"app/views.py"} and "not judged" not in quiet.stderr, quiet.dump()
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver", "spawn"])
+def test_the_note_on_left_out_files_is_written_once_whatever_the_start_method(tmp_path: Path,
+                                                                              start_method: str) -> None:
+    """With spawn or forkserver (macOS, Windows, Linux from Python 3.14) each flake8 worker parses
+    the options again in its own memory: a note written by the workers came once per worker.
+    It is written by flake8's main process now, once, and counts the files left out."""
+    files = {"pyproject.toml": f'[tool.lint-privacy]\npolicy = "{POLICY}"\nextend-exclude = ["migrations"]\n',
+             "app/__init__.py": "", "app/views.py": SIGNUP, "app/migrations/__init__.py": "",
+             "flake8_as.py": "import multiprocessing, sys\nif __name__ == '__main__':\n"
+                             "    multiprocessing.set_start_method(sys.argv.pop(1))\n"
+                             "    from flake8.main.cli import main\n    main()\n"}
+    files.update({f"app/migrations/000{i}_auto.py": SIGNUP for i in range(1, 6)})
+    write_project(tmp_path, files, setup_cfg=None)
+    run = run_in(tmp_path, str(Path(FLAKE8).parent / "python"), "flake8_as.py", start_method,
+                 "--select", "PRV", "--jobs", "2", "app")
+    assert {h.path for h in run.hits} == {"app/views.py"}, run.dump()
+    assert run.stderr.count("lint-privacy:") == 1, run.dump()
+    assert "6 files that flake8 checks (app/migrations/0001_auto.py, " in run.stderr, run.dump()
+    assert "and 3 more) are left out by the project's settings" in run.stderr, run.dump()
 
 
 # --- 2. the project root, found as tools find it --------------------------------------------------
