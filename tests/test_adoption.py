@@ -259,6 +259,24 @@ def test_an_unknown_vendor_id_is_an_error_with_did_you_mean(tmp_path: Path) -> N
         assert "notice.recipients.workday.vendors: unknown vendor 'wrokday' (did you mean 'workday'?)" in run.stderr, run.dump()
 
 
+def test_an_unknown_vendor_id_on_a_recipient_class_is_an_error_too(tmp_path: Path) -> None:
+    """A class's vendors declare those vendors plainly (no PRV302): a misspelt one silently
+    declared nothing. An id the catalog files under another vendor is pointed to it by name."""
+    policy = _policy_with(tmp_path / "policy", "vendors: [meta, viber, kakaotalk, line, telegram]",
+                          "vendors: [whatsapp, viber, kakaotalk, line, telegrm]")
+    write_project(tmp_path, {"app/a.py": "x = 1\n"}, setup_cfg=None)
+    runs = in_parallel({"validate": lambda: run_cli(tmp_path, "policy", "validate", str(policy)),
+                        "check": lambda: run_cli(tmp_path, "check", "--policy", str(policy), "app"),
+                        "flake8": lambda: run_flake8(tmp_path, f"--privacy-policy={policy}", "app")})
+    for run in runs.values():
+        assert run.returncode == 2, run.dump()
+        assert ("notice.recipients.telecom_operators.vendors: unknown vendor 'whatsapp' "
+                "(did you mean 'meta'? its catalog name is Meta (WhatsApp, Facebook, Instagram))") in run.stderr, \
+            run.dump()
+        assert "unknown vendor 'telegrm' (did you mean 'telegram'?)" in run.stderr, run.dump()
+        assert "'viber'" not in run.stderr and "'line'" not in run.stderr, run.dump()
+
+
 # --- 8. polish ------------------------------------------------------------------------------------
 
 

@@ -87,7 +87,7 @@ def test_processors_of_the_korean_supplement_and_their_vendors(infobip: Policy) 
     assert [c.id for c in infobip.classes_covering("advertising")] == ["advertising_partners"]
     # Meta is a social vendor, but section 6 names WhatsApp and Facebook as telecom channels.
     assert [c.id for c in infobip.classes_covering("social", "meta")] == ["telecom_operators", "advertising_partners"]
-    assert {"meta", "whatsapp", "telegram", "kakaotalk"} <= set(r["telecom_operators"].vendors)
+    assert {"meta", "viber", "telegram", "kakaotalk", "line"} <= set(r["telecom_operators"].vendors)
     assert infobip.recipient_for_vendor("infobip") is r["infobip_affiliates"]
     assert r["infobip_affiliates"].safeguards == ("intra_group_agreement",)
     # SCCs are promised "where needed", for no named recipient: code declares them at the transfer.
@@ -167,7 +167,7 @@ def test_infobip_vendor_ids_exist_in_the_sink_catalog(infobip: Policy) -> None:
     from lint_privacy.catalog import load_catalog
 
     vendors = set(load_catalog().vendors)
-    for rid in KOREAN_PROCESSORS + ["infobip_affiliates"]:
+    for rid in KOREAN_PROCESSORS + ["infobip_affiliates", "telecom_operators"]:
         assert set(infobip.recipients[rid].vendors) <= vendors, rid
 
 

@@ -9,7 +9,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -486,20 +486,30 @@ class _Checker:
                 self.ref(where + [i], value, regions, "region")
 
 
-def vendor_problems(policy: m.Policy, known: Iterable[str]) -> list[Problem]:
-    """The vendor ids of the policy's named recipients that the catalog does not know (a misspelt
-    id would match no code: the recipient would silently cover nothing). A class's vendors are
-    examples the notice names; the catalog does not know every one (section 6's KakaoTalk)."""
-    known = sorted(known)
+def vendor_problems(policy: m.Policy, known: Mapping[str, Any]) -> list[Problem]:
+    """The vendor ids the policy names that the catalog (``known``: vendor id -> vendor) does not
+    know: a misspelt id would match no code, and the recipient, or the class that names it as an
+    example, would silently cover nothing."""
     problems = []
     for rec in policy.recipients.values():
-        for vendor in rec.vendors if rec.kind != "class" else ():
+        for vendor in rec.vendors:
             if vendor not in known:
                 problems.append(Problem(policy.path, rec.where.line, rec.where.column,
                                         f"notice.recipients.{rec.id}.vendors: unknown vendor '{vendor}'"
-                                        f"{_suggest(vendor, known)}; the catalog's vendors are listed in docs/catalog.md, "
-                                        "and a catalog file of the project can add one"))
+                                        f"{_suggest_vendor(vendor, known)}; the catalog's vendors are listed "
+                                        "in docs/catalog.md, and a catalog file of the project can add one"))
     return problems
+
+
+def _suggest_vendor(word: str, known: Mapping[str, Any]) -> str:
+    """A close vendor id, else the vendor whose name says it covers ``word`` (Meta's names
+    WhatsApp and Facebook)."""
+    close = _suggest(word, sorted(known))
+    if close:
+        return close
+    named = [vid for vid, v in sorted(known.items())
+             if word.lower() in re.findall(r"[a-z0-9]+", str(getattr(v, "name", "")).lower())]
+    return f" (did you mean '{named[0]}'? its catalog name is {known[named[0]].name})" if named else ""
 
 
 # ----------------------------------------------------------------------------------------- build
