@@ -155,14 +155,15 @@ def read_source(path: Path, limit: int = DEFAULT_MAX_FILE_SIZE, root: Path | Non
         if root is not None and path.is_symlink():
             target = Path(os.path.realpath(path))  # a loop stays where it is: reading it says so
             if target != root and root not in target.parents:
-                raise SourceError(f"it is a symbolic link to {_shown(str(target))}, outside the project, so it is not read")
+                raise SourceError(f"it is a symbolic link out of the project, so it is not read; it leads to "
+                                  f"{_shown(str(target))}")
         raw = read_regular(path, limit)
     except FileNotFoundError:
         if path.is_symlink():
             raise SourceError("it is a symbolic link to a file that does not exist") from None
         raise SourceError("the file disappeared during the run") from None
     except Refused as e:
-        hint = " (raise [tool.lint-privacy] max-file-size if it is code to judge)" if e.too_large else ""
+        hint = "; raise [tool.lint-privacy] max-file-size if it is code to judge" if e.too_large else ""
         raise SourceError(f"{e}, so it is not read{hint}") from None
     except OSError as e:
         raise SourceError(f"it cannot be read ({e.strerror or e})") from None

@@ -10,10 +10,12 @@ import difflib
 from collections.abc import Iterable
 
 from . import __version__
-from .findings import Finding
+from .findings import Finding, clauses, first_line
 
-# PRV002's message (checks/tool.py declares the rule with it); ``reason`` says why, for a person.
-NOT_ANALYSED = "this file was not analysed: {reason}; its personal data, flows and findings are unknown"
+# PRV002's first line and reason (checks/tool.py declares the rule with them): the first clause of
+# why the file was not analysed (up to "; "), then what follows it, what to do or to report.
+NOT_ANALYSED = "this file was not analysed: {cause}"
+NOT_ANALYSED_REASON = "{detail}; its personal data, flows and findings are unknown"
 
 
 class Refused(OSError):
@@ -37,13 +39,14 @@ class SetupError(Exception):
         self.problems = problems
 
 
-def internal_error(e: BaseException) -> str:
-    """Why a file's findings are unknown when a bug of ours was met on it: what happened, and
-    that it is to be reported (the ``reason`` of PRV002)."""
+def internal_error(e: BaseException, what: str = "lint-privacy") -> str:
+    """Why a file's findings are unknown when a bug of ours was met on it (the ``reason`` of
+    PRV002): what failed, with the error, and that it is to be reported. Its first clause (up to
+    "; ") is the finding's first line."""
     detail = str(e).splitlines()[0][:200] if str(e) else ""
-    what = type(e).__name__ + (f": {detail}" if detail else "")
-    return (f"lint-privacy failed with an internal error ({what}). "
-            f"This is a bug in lint-privacy {__version__}: please report it with the file that triggers it")
+    return (f"{what} failed ({type(e).__name__}), a bug to report; "
+            f"an internal error{': ' + detail if detail else ''}; its findings are unknown. This is a bug in "
+            f"lint-privacy {__version__}: please report it with the file that triggers it")
 
 
 def closest(word: str, options: Iterable[str]) -> str | None:
@@ -59,5 +62,9 @@ def closest(word: str, options: Iterable[str]) -> str | None:
 
 
 def not_analysed(path: str, reason: str) -> Finding:
-    """The PRV002 finding of a file that could not be analysed."""
-    return Finding(code="PRV002", path=path, line=1, col=0, message=NOT_ANALYSED.format(reason=reason))
+    """The PRV002 finding of a file that could not be analysed: the reason's first clause (up to
+    "; ") is its first line, what follows it (what to do, the bug to report) its details."""
+    cause, _, detail = reason.partition("; ")
+    return Finding(code="PRV002", path=path, line=1, col=0,
+                   message=first_line(NOT_ANALYSED, {"cause": cause}),
+                   reason=clauses(NOT_ANALYSED_REASON.format(detail=detail)))

@@ -31,6 +31,12 @@ def shown_path(path: str) -> str:
     return '"' + _QUOTED.sub(_escape, path) + '"' if _CONTROL.search(path) else path
 
 
+# The most a finding's first line holds: what flake8 prints and an editor shows, so it says the
+# thing (the data, the sink, the broken promise) in a few words; the rest goes in the details.
+FIRST_LINE = 120
+_MORE_ROOM = len(" (+999 more)")  # what merge() may add to a first line
+
+
 @dataclass(frozen=True)
 class Family:
     """A family of codes: a short name (SARIF tags, the accuracy bench) and what its codes are
@@ -55,16 +61,18 @@ CODE_FAMILIES = {
 
 @dataclass(frozen=True)
 class Rule:
-    """One code: its message template and the documentation ``explain`` prints."""
+    """One code: its message templates and the documentation ``explain`` prints."""
 
     code: str
     name: str  # kebab-case, stable
     summary: str  # one line, for SARIF shortDescription and rule lists
-    template: str  # str.format template of the message
+    template: str  # str.format template of the first line: the data, the sink, the broken promise
     what: str  # What it flags
     why: str  # Why it matters
     example: str  # code that triggers it
     fix: str  # what to do instead (prose and/or code)
+    reason: str = ""  # template of the facts behind the first line (Finding.reason)
+    promise: str = ""  # template of the promise broken: policy key, notice section, law entry
 
     def markdown(self) -> str:
         return (
@@ -84,6 +92,7 @@ class Origin:
     path: str
     line: int
     category: str = ""
+    name: str = ""  # the data as the code names it: "Contact.email", "request.POST['email']"
 
     def describe(self) -> str:
         return f"{self.label} from {self.path}:{self.line}"
@@ -104,13 +113,28 @@ class Finding:
     path: str  # relative to the project root, forward slashes
     line: int
     col: int
-    message: str
+    message: str  # the first line, at most FIRST_LINE characters
     category: str = ""
     recipient: str = ""
     origins: tuple[Origin, ...] = ()
     steps: tuple[Step, ...] = ()
     decided_by: str = ""  # "notice §7", "law: EU adequacy (as of …)", "policy", …
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    reason: str = ""  # the facts behind the first line ("outside the EEA; US is covered for ...")
+    route: str = ""  # how the data got there: "through a() in x.py:3 -> b() in y.py:9", "stored in X, ..."
+    promise: str = ""  # the promise broken: "policy notice.categories.x.purposes, notice 5.4", the law entry
+
+    def details(self) -> list[tuple[str, str]]:
+        """What the first line leaves out, as (label, text) in the order every output shows it:
+        the data and where it comes from, its route, the reason, the promise."""
+        out: list[tuple[str, str]] = []
+        if self.origins:
+            shown = "; ".join(o.describe() for o in self.origins[:_ORIGINS_SHOWN])
+            more = len(self.origins) - _ORIGINS_SHOWN
+            out.append(("data", shown + (f" (+{more} more)" if more > 0 else "")))
+        out.extend((label, text) for label, text in
+                   (("route", self.route), ("reason", self.reason), ("promise", self.promise)) if text)
+        return out
 
     @property
     def key(self) -> tuple[str, str, int, str, str]:
@@ -119,6 +143,54 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.col, self.code, self.message)
+
+
+_ORIGINS_SHOWN = 3
+
+
+def first_line(template: str, fields: dict[str, object]) -> str:
+    """``template`` filled with ``fields`` in at most FIRST_LINE characters, leaving room for
+    merge()'s "(+N more)": the longest names are shortened in their middle, a quarter at a time
+    so that long names share the cut, and only then the end of the line."""
+    limit = FIRST_LINE - _MORE_ROOM
+    values = dict(fields)
+    text = template.format(**values)
+    names = [k for k, v in values.items() if isinstance(v, str) and "{" + k + "}" in template]
+    while len(text) > limit and names:
+        longest = max(names, key=lambda k: len(str(values[k])))
+        value = str(values[longest])
+        if len(value) <= _SHORTEST_NAME:
+            break
+        cut = min(len(text) - limit, max(1, len(value) // 4))
+        values[longest] = elide(value, max(_SHORTEST_NAME, len(value) - cut))
+        text = template.format(**values)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+_SHORTEST_NAME = 16
+
+
+def clauses(text: str) -> str:
+    """``text`` without the empty clauses that optional fields leave ("a; ; b" -> "a; b")."""
+    return "; ".join(part for part in text.split("; ") if part.strip())
+
+
+def elide(text: str, width: int) -> str:
+    """``text`` in ``width`` characters, its middle left out: a name keeps how it starts and how
+    it ends (``unannotated user_object (user (param...Runner.run_query))``)."""
+    if len(text) <= width:
+        return text
+    head = (width - 3) // 2
+    return text[:head] + "..." + text[len(text) - (width - 3 - head):]
+
+
+def split_problem(text: str, used: int) -> tuple[str, str]:
+    """A problem said as "what is wrong: what to write" that does not fit a first line after
+    ``used`` characters, as (what is wrong, what to write); one that fits, whole."""
+    head, sep, rest = text.partition(": ")
+    if used + len(text) <= FIRST_LINE - _MORE_ROOM or not sep:
+        return text, ""
+    return head, rest
 
 
 def merge(findings: list[Finding]) -> list[Finding]:

@@ -99,9 +99,9 @@ class Plugin:
         try:
             found = session.findings_for(self.filename, "".join(self.lines), self.tree)
         except Exception as e:  # never a flake8 traceback: say what happened, on the file, and go on
-            from .errors import NOT_ANALYSED, internal_error
+            from .errors import internal_error, not_analysed
 
-            yield 1, 0, "PRV002 " + NOT_ANALYSED.format(reason=internal_error(e)), type(self)
+            yield 1, 0, f"PRV002 {not_analysed(self.filename, internal_error(e)).message}", type(self)
             return
         from .findings import printable
 

@@ -202,15 +202,14 @@ class PrivacyServer(LanguageServer):
         for f in found:
             rule = RULES.get(f.code)
             text = [f"**{f.code}** {rule.name if rule else ''}: {f.message}", ""]
-            if f.origins:
-                text.append("**Data:** " + "; ".join(o.describe() for o in f.origins))
+            text += [f"**{label.capitalize()}:** {value}" for label, value in f.details()]
             if f.steps:
                 text.append("**Path:** " + " → ".join(f"{s.note} ({s.path}:{s.line})" if s.note else f"{s.path}:{s.line}"
                                                         for s in f.steps))
-            promise = ", ".join(x for x in (f.category and f"category `{f.category}`",
-                                            f.recipient and f"recipient `{f.recipient}`", f.decided_by) if x)
-            if promise:
-                text.append(f"**Promise:** {promise}")
+            judged = ", ".join(x for x in (f.category and f"category `{f.category}`",
+                                           f.recipient and f"recipient `{f.recipient}`", f.decided_by) if x)
+            if judged:
+                text.append(f"**Judged on:** {judged}")
             if rule is not None:
                 text.append(f"*{rule.summary}* (`lint-privacy explain {f.code}`)")
             parts.append("\n\n".join(x for x in text if x is not None))

@@ -181,8 +181,8 @@ class Session:
         fallback, which turns any file into text). One behaviour for both doors: Python's."""
         limit = self.config.max_file_size
         if len(source) > limit:  # characters: at least as many bytes
-            return [not_analysed(path, f"it is larger than the limit of {limit:,} bytes, so it is not read "
-                                       "(raise [tool.lint-privacy] max-file-size if it is code to judge)")]
+            return [not_analysed(path, f"it is larger than the limit of {limit:,} bytes, so it is not read; "
+                                       "raise [tool.lint-privacy] max-file-size if it is code to judge")]
         failed = [f for f in base.not_analysed if f.path == path]
         if failed:
             try:

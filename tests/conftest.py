@@ -1,7 +1,9 @@
 """Shared helpers for the behaviour tests: write a small project into ``tmp_path``, run flake8
 or the ``lint-privacy`` CLI on it as a user would (a subprocess), and read what they print.
 
-Each finding line ``path:line:col: CODE message`` becomes a :class:`Hit`.
+Each finding line ``path:line:col: CODE message`` becomes a :class:`Hit`, with the detail lines
+the CLI's text output prints under it (``data:``, ``route:``, ``reason:``, ``promise:``); flake8
+prints the first line only.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import sys
 import textwrap
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from lint_privacy.findings import FIRST_LINE
 
 # In CI every property test draws the same examples (a red build is reproducible, never a roll
 # of the dice); locally they explore. LINT_PRIVACY_FUZZ_EXAMPLES raises the budgets (docs/reliability.md).
@@ -34,6 +38,7 @@ CLI = str(BIN / "lint-privacy") if (BIN / "lint-privacy").exists() else "lint-pr
 SETUP_CFG = f"[flake8]\nprivacy-policy = {POLICY}\n"
 
 _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<msg>.*)$")
+_DETAIL = re.compile(r"^ {6}(?P<label>data|route|reason|promise): (?P<text>.*)$")
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,19 @@ class Hit:
     line: int
     col: int
     code: str
-    message: str
+    message: str  # the first line
+    details: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
-    def __str__(self) -> str:
+    def detail(self, label: str) -> str:
+        """A detail line's text ("" when the finding has none, or flake8 printed it)."""
+        return next((text for name, text in self.details if name == label), "")
+
+    @property
+    def text(self) -> str:
+        """The first line and every detail line, as the CLI prints them."""
+        return "\n".join([self.message, *(f"{name}: {text}" for name, text in self.details)])
+
+    def __str__(self) -> str:  # the finding's line, as flake8 prints it
         return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
 
 
@@ -77,13 +92,20 @@ class Run:
 
 
 def parse_hits(text: str) -> list[Hit]:
-    hits = []
+    hits: list[Hit] = []
     for raw in text.splitlines():
+        detail = _DETAIL.match(raw)
+        if detail and hits:
+            hits[-1] = replace(hits[-1], details=(*hits[-1].details, (detail["label"], detail["text"])))
+            continue
         m = _LINE.match(raw.strip())
         if m:
             path = m["path"].replace(os.sep, "/")
             if path.startswith("./"):
                 path = path[2:]
+            # Every finding of every project the tests write: its first line (what flake8 and an
+            # editor show) says the thing in a few words, the rest is in its details.
+            assert len(m["msg"]) <= FIRST_LINE, f"a first line of {len(m['msg'])} characters: {raw}"
             hits.append(Hit(path, int(m["line"]), int(m["col"]), m["code"], m["msg"]))
     return hits
 
@@ -148,14 +170,25 @@ def lint(root: Path, files: dict[str, str], *args: str, setup_cfg: str | None = 
     return run_flake8(root, *args)
 
 
+def check(root: Path, files: dict[str, str], *args: str, setup_cfg: str | None = SETUP_CFG) -> Run:
+    """Write a project and check it with the CLI (text output): its hits carry their details."""
+    write_project(root, files, setup_cfg)
+    return run_cli(root, "check", *args)
+
+
 @pytest.fixture
 def project(tmp_path: Path):
-    """``project(files, *flake8_args)`` -> Run of flake8 ``--select PRV`` on that project."""
+    """``project(files, *flake8_args)`` -> Run of flake8 ``--select PRV`` on that project;
+    ``project.check(files, *cli_args)`` -> Run of ``lint-privacy check`` (hits with details)."""
 
     def _run(files: dict[str, str], *args: str, setup_cfg: str | None = SETUP_CFG) -> Run:
         return lint(tmp_path, files, *args, setup_cfg=setup_cfg)
 
+    def _check(files: dict[str, str], *args: str, setup_cfg: str | None = SETUP_CFG) -> Run:
+        return check(tmp_path, files, *args, setup_cfg=setup_cfg)
+
     _run.root = tmp_path  # type: ignore[attr-defined]
+    _run.check = _check  # type: ignore[attr-defined]
     return _run
 
 

@@ -337,9 +337,9 @@ def test_a_path_through_a_stored_field_says_stored_and_read_not_a_call_chain(tmp
     run = run_cli(tmp_path, "check", "--no-cache")
     hits = [h for h in run.at("app/tasks.py", line_of(REPORT, "# L:log"), "PRV601") if "request.POST" in h.message]
     assert len(hits) == 1, run.dump()
-    assert hits[0].message.endswith("through capture() in app/views.py:4, stored in Lead.contact, "
-                                    "read in report() in app/tasks.py:8"), hits[0].message
-    assert " -> " not in hits[0].message
+    assert hits[0].detail("route") == ("through capture() in app/views.py:4, stored in Lead.contact, "
+                                       "read in report() in app/tasks.py:8"), hits[0]
+    assert " -> " not in hits[0].text
 
 
 def test_long_messages_are_wrapped_on_a_terminal_and_one_line_in_a_pipe(tmp_path: Path) -> None:

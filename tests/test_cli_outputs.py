@@ -278,3 +278,50 @@ def test_policy_from_the_flake8_configuration(tmp_path, capsys):
     (root / "setup.cfg").write_text("[flake8]\nmax-line-length = 100\n")
     code, out, err = run(capsys, "check", "--no-cache", str(root / "models.py"))
     assert code == 2 and "no policy given" in err
+
+
+VIEWS = '''\
+import requests
+
+from models import Contact
+
+
+def sync(c: Contact):
+    requests.post("https://api.hubapi.com/contacts/v1/contact", json={"email": c.email})
+'''
+
+
+def test_the_first_line_is_short_and_the_details_are_in_every_output(tmp_path, capsys):
+    """Text prints the details under the first line, JSON has them as keys, SARIF in the
+    result's message (text and markdown) and properties: the same finding in every output."""
+    root = make_project(tmp_path / "p", {"models.py": MODELS, "views.py": VIEWS})
+    code, out, _ = run(capsys, "check", "--no-cache", "--root", str(root), str(root / "views.py"))
+    assert code == 1, out
+    lines = out.splitlines()
+    first = lines.index(next(l for l in lines if l.startswith("  views.py:7:5: PRV401 ")))
+    assert lines[first] == ("  views.py:7:5: PRV401 account_user_data (Contact.email) goes to HubSpot in US "
+                            "without a safeguard")
+    assert lines[first + 1] == "      data: account_user_data (Contact.email) from models.py:5"
+    assert lines[first + 2].startswith("      reason: outside the EEA: under EU adequacy decisions (GDPR "
+                                       "Art. 45), US is ")
+    assert lines[first + 3].startswith("      promise: transfers outside the EEA need a safeguard the "
+                                       "notice relies on: ")
+    code, out, _ = run(capsys, "check", "--no-cache", "--root", str(root), "--format", "json",
+                       str(root / "views.py"))
+    transfer = next(f for f in json.loads(out)["findings"] if f["code"] == "PRV401")
+    assert transfer["message"] == ("account_user_data (Contact.email) goes to HubSpot in US without a "
+                                   "safeguard")
+    assert transfer["reason"].endswith("sent by requests.post; US from HubSpot's processing location "
+                                       "(catalog)")
+    assert "law: EU adequacy decisions (GDPR Art. 45), commission.europa.eu, as of " in transfer["promise"]
+    assert transfer["route"] is None  # read where it is sent: no function crossed
+    doc = sarif_of(capsys, root)
+    jsonschema.validate(doc, SCHEMA, format_checker=jsonschema.FormatChecker())
+    result = next(r for r in doc["runs"][0]["results"] if r["ruleId"] == "PRV401")
+    text = result["message"]["text"].splitlines()
+    assert text[0] == transfer["message"] and text[1] == ("data: account_user_data (Contact.email) from "
+                                                          "models.py:5")
+    assert text[2:] == [f"reason: {transfer['reason']}", f"promise: {transfer['promise']}"]
+    assert result["message"]["markdown"].startswith("account\\_user\\_data (Contact.email) goes to HubSpot")
+    assert "- **promise:** transfers outside the EEA" in result["message"]["markdown"]
+    assert result["properties"]["promise"] == transfer["promise"] and "route" not in result["properties"]

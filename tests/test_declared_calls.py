@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Run, line_of, lint
+from conftest import Run, check, line_of, lint
 
 SMS = '''
     import pycurl
@@ -50,7 +50,7 @@ MODELS = '''
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("declared"), {
+    return check(tmp_path_factory.mktemp("declared"), {
         "app/__init__.py": "", "app/models.py": MODELS, "app/sms.py": SMS, "app/views.py": VIEWS})
 
 
@@ -60,7 +60,8 @@ def test_an_annotated_wrapper_call_with_a_declared_recipient_is_quiet(run: Run) 
 
 def test_an_annotated_wrapper_call_is_judged_against_the_policy_at_its_line(run: Run) -> None:
     hit = run.one("app/views.py", line_of(VIEWS, "# L:undeclared"), "PRV303")
-    assert "account_user_data (Contact.email)" in hit.message and "by app.sms.send" in hit.message, hit
+    assert hit.message.startswith("account_user_data (Contact.email) is sent to"), hit
+    assert "by app.sms.send" in hit.detail("reason"), hit
 
 
 def test_the_data_of_annotated_calls_stops_there_and_plain_calls_go_on_into_the_wrapper(run: Run) -> None:

@@ -10,6 +10,7 @@ must have no finding at all. Together the markers must cover every code the engi
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from lint_privacy.checks import RULES
+from lint_privacy.findings import FIRST_LINE
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -192,3 +194,31 @@ def test_cli_main_command_reports_the_same_findings(bad_run):
     via_cli = in_folder("messaging")
     assert set(via_cli) == set(via_flake8), explain_difference(via_cli, via_flake8)
     assert sum(1 for line in run.stdout.splitlines() if _CLI_LINE.match(line)) >= len(via_flake8)
+
+
+# The codes whose findings judge the code against a promise of the notice (or the law): each says
+# which one in its details.
+PROMISED = ("PRV105", "PRV2", "PRV3", "PRV401", "PRV402", "PRV5", "PRV7")
+
+
+@pytest.mark.parametrize("folder", [BAD, REPO / "tests" / "data" / "adopting_app"])
+def test_every_first_line_says_the_thing_in_at_most_120_characters(folder: Path, tmp_path: Path):
+    """What flake8 and an editor show is one short line; where the data comes from, its route,
+    the reason and the promise are the finding's details (text, JSON, SARIF, the editor's hover)."""
+    app = tmp_path / folder.name
+    import shutil
+
+    shutil.copytree(folder, app, ignore=shutil.ignore_patterns(".lint-privacy-cache"))
+    policy = ["--policy", str(REPO / "policies" / "infobip.yaml")]
+    run = subprocess.run([CLI, "check", "--no-cache", "--format", "json", *policy, "."], cwd=app,
+                         capture_output=True, text=True, timeout=600)
+    findings = json.loads(run.stdout)["findings"]
+    assert findings, run.stderr
+    too_long = [f"{f['path']}:{f['line']}: {f['code']} ({len(f['message'])}) {f['message']}" for f in findings
+                if len(f["message"]) > FIRST_LINE or "\n" in f["message"]]
+    assert not too_long, "\n".join(too_long)
+    for f in findings:
+        if f["origins"]:  # a flow: where its data comes from is a detail
+            assert f["origins"][0]["path"] and f["origins"][0]["label"].split(" (")[0] in f["message"], f
+        if f["code"].startswith(PROMISED):
+            assert f["promise"], f

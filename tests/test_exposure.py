@@ -1,13 +1,14 @@
-"""Exposure (PRV6xx) as a flake8 user sees it: personal data in log calls (module functions and
-logger objects), console output (print, sys.stdout/stderr, a Django command's self.stdout) and
-exception or warning messages; the same calls with non-personal data stay quiet.
+"""Exposure (PRV6xx) as a user sees it (``lint-privacy check``: flake8's first line, and the
+details under it): personal data in log calls (module functions and logger objects), console
+output (print, sys.stdout/stderr, a Django command's self.stdout) and exception or warning
+messages; the same calls with non-personal data stay quiet.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import Run, line_of, lint
+from conftest import Run, check, line_of
 
 MODELS = '''
     from django.db import models
@@ -65,14 +66,15 @@ EXPOSE = '''
 
 @pytest.fixture(scope="module")
 def exposed(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("exposure"), {
+    return check(tmp_path_factory.mktemp("exposure"), {
         "app/__init__.py": "",
         "app/models.py": MODELS,
         "app/expose.py": EXPOSE,
     })
 
 
-EMAIL = "account_user_data (Contact.email) from app/models.py:5"
+EMAIL = "account_user_data (Contact.email)"
+ORIGIN = f"{EMAIL} from app/models.py:5"
 
 
 @pytest.mark.parametrize(
@@ -86,11 +88,13 @@ EMAIL = "account_user_data (Contact.email) from app/models.py:5"
 def test_personal_data_in_log_calls_is_prv601(exposed: Run, marker: str, call: str) -> None:
     hit = exposed.one("app/expose.py", line_of(EXPOSE, f"# L:{marker}"), "PRV601")
     assert hit.message == f"{EMAIL} is logged by {call}"
+    assert hit.details == (("data", ORIGIN),), hit
 
 
 def test_processor_role_data_in_logs_is_still_prv601(exposed: Run) -> None:
     hit = exposed.one("app/expose.py", line_of(EXPOSE, "# L:processor"), "PRV601")
-    assert hit.message.startswith("communication_content (Contact.body) from app/models.py:6 is logged by")
+    assert hit.message.startswith("communication_content (Contact.body) is logged by")
+    assert hit.detail("data") == "communication_content (Contact.body) from app/models.py:6"
 
 
 @pytest.mark.parametrize(
@@ -102,17 +106,20 @@ def test_personal_data_written_to_the_console_is_prv602(exposed: Run, marker: st
     hit = exposed.one("app/expose.py", line_of(EXPOSE, f"# L:{marker}"), "PRV602")
     assert hit.message.startswith(f"{EMAIL} is written to the console by ")
     assert call.rsplit(".", 1)[-1] in hit.message.rsplit(" by ", 1)[1], hit
+    assert hit.detail("data") == ORIGIN, hit
 
 
 def test_personal_data_in_an_exception_message_is_prv603(exposed: Run) -> None:
     hit = exposed.one("app/expose.py", line_of(EXPOSE, "# L:raise"), "PRV603")
     assert hit.message == f"{EMAIL} goes into an exception message raised by ValueError"
+    assert hit.detail("data") == ORIGIN, hit
 
 
 def test_personal_data_in_a_warning_is_prv603(exposed: Run) -> None:
     hit = exposed.one("app/expose.py", line_of(EXPOSE, "# L:warn"), "PRV603")
     assert hit.message.startswith(f"{EMAIL} goes into a warning raised by ")
     assert "warnings.warn" in hit.message
+    assert hit.detail("data") == ORIGIN, hit
 
 
 @pytest.mark.parametrize("marker", ["log_plan", "print_plan", "django_done", "raise_plain", "warn_plain"])

@@ -57,8 +57,9 @@ def run(tmp_path_factory) -> Run:
 
 def test_an_annotated_framework_field_speaks_with_its_category(run: Run) -> None:
     hit = run.one("app/views.py", line_of(VIEWS, "# L:request-user"), "PRV601")
-    assert hit.message.startswith("account_user_data (User.email) from app/views.py"), hit
-    assert "Newsletter" not in hit.message, hit
+    assert hit.message.startswith("account_user_data (User.email) is logged by"), hit
+    assert hit.detail("data").startswith("account_user_data (User.email) from app/views.py"), hit
+    assert "Newsletter" not in hit.text, hit
 
 
 def test_an_unannotated_framework_field_is_found_by_the_catalog(run: Run) -> None:
@@ -80,6 +81,7 @@ def test_a_setting_that_annotates_nothing_is_prv004_on_its_line(run: Run, field:
     lines = textwrap.dedent(PYPROJECT).lstrip("\n").splitlines()
     hit = run.one("pyproject.toml", next(i for i, t in enumerate(lines, 1) if t.startswith(f'"{field}"')), "PRV004")
     assert field in hit.message and problem in hit.message, hit
+    assert hit.detail("reason").startswith("an entry of [tool.lint-privacy.models]"), hit
 
 
 def test_a_used_and_valid_entry_is_not_reported(run: Run) -> None:

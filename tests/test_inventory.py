@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Run, lint, line_of
+from conftest import Run, check, line_of, lint
 
 ANNOTATIONS = {
     "app/__init__.py": "",
@@ -136,9 +136,7 @@ ANNOTATIONS = {
 
 @pytest.fixture(scope="module")
 def annotated(tmp_path_factory) -> Run:
-    from conftest import lint
-
-    return lint(tmp_path_factory.mktemp("annotations"), ANNOTATIONS)
+    return check(tmp_path_factory.mktemp("annotations"), ANNOTATIONS)
 
 
 def test_inline_and_line_above_annotations_both_mark_a_field(annotated: Run) -> None:
@@ -148,60 +146,60 @@ def test_inline_and_line_above_annotations_both_mark_a_field(annotated: Run) -> 
 
 def test_inline_and_line_above_on_one_field_is_prv107_on_the_statement(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 9, "PRV107")
-    assert "inline" in hit.message or "twice" in hit.message or "both" in hit.message, hit
+    assert "inline" in hit.text or "twice" in hit.text or "both" in hit.text, hit
     annotated.none("app/models.py", 8)  # never on the comment line
 
 
 def test_suggestion_with_question_mark_is_unconfirmed_prv104_on_first_line_of_statement(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 10, "PRV104")
-    assert "account_user_data" in hit.message
+    assert "account_user_data" in hit.text
     annotated.none("app/models.py", 11)
 
 
 def test_misspelt_category_is_prv102_with_did_you_mean(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 13, "PRV102")
-    assert "'acount_user_data'" in hit.message
-    assert "did you mean account_user_data?" in hit.message
+    assert "'acount_user_data'" in hit.text
+    assert "did you mean account_user_data?" in hit.text
 
 
 def test_unparseable_duration_is_prv101_saying_what_is_allowed(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 14, "PRV101")
     assert hit.message.startswith("malformed privacy annotation:")
-    assert "12months" in hit.message
-    assert "mo" in hit.message.split("12months", 1)[1]  # names an accepted unit
+    assert "12months" in hit.text
+    assert "mo" in hit.text.split("12months", 1)[1]  # names an accepted unit
 
 
 def test_repeated_key_is_prv101(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 15, "PRV101")
-    assert "retention is given twice; keep one" in hit.message
+    assert "retention is given twice; keep one" in hit.text
 
 
 def test_unknown_key_is_prv101_listing_the_keys_of_a_definition(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 16, "PRV101")
-    assert "unknown key 'colour'" in hit.message
-    assert "retention, purpose, basis, subject, jurisdiction, role" in hit.message
+    assert "unknown key 'colour'" in hit.text
+    assert "retention, purpose, basis, subject, jurisdiction, role" in hit.text
 
 
 def test_value_outside_its_set_is_prv101_with_the_allowed_values(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 17, "PRV101")
-    assert "consnt" in hit.message and "consent" in hit.message
-    assert "legitimate_interest" in hit.message
+    assert "consnt" in hit.text and "consent" in hit.text
+    assert "legitimate_interest" in hit.text
 
 
 def test_call_key_on_a_definition_is_prv101(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 18, "PRV101")
-    assert "'recipient'" in hit.message
-    assert "retention, purpose, basis, subject, jurisdiction, role" in hit.message
+    assert "'recipient'" in hit.text
+    assert "retention, purpose, basis, subject, jurisdiction, role" in hit.text
 
 
 def test_category_ids_without_comma_is_prv101(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 19, "PRV101")
-    assert "separate category ids with commas" in hit.message
+    assert "separate category ids with commas" in hit.text
 
 
 def test_unknown_purpose_is_prv102(annotated: Run) -> None:
     hit = annotated.one("app/models.py", 20, "PRV102")
-    assert "unknown purpose 'world_domination'" in hit.message
+    assert "unknown purpose 'world_domination'" in hit.text
 
 
 def test_comment_followed_by_blank_line_attaches_to_nothing(annotated: Run) -> None:
@@ -223,22 +221,22 @@ def test_privacy_defaults_on_module_and_class_apply_to_fields(annotated: Run) ->
     run.none("app/module_defaults.py")
     # subject=account_user from the class line: 12 months, so 2y exceeds ...
     hit = run.one("app/class_defaults.py", 5, "PRV202")
-    assert "12 months" in hit.message
+    assert "12 months" in hit.text
     run.none("app/class_defaults.py", 6)
     # ... while a class without defaults gets the longest billing period (7 years)
     run.none("app/class_defaults.py", 10)
     assert run.at("app/bad_defaults.py", 1, "PRV101"), run.dump()
     hit = run.one("app/bad_defaults.py", 1, "PRV102")
-    assert "did you mean account_user?" in hit.message
+    assert "did you mean account_user?" in hit.text
 
 
 def test_typed_personal_data_markers_on_fields_params_and_variables(annotated: Run) -> None:
     run = annotated
     run.none("app/typed.py", 12)
     hit = run.one("app/typed.py", 13, "PRV201")
-    assert "Typed.phone stores account_user_data" in hit.message
-    assert "did you mean account_user_data?" in run.one("app/typed.py", 14, "PRV102").message
-    assert "12months" in run.one("app/typed.py", 15, "PRV101").message
+    assert "Typed.phone stores account_user_data" in hit.text
+    assert "did you mean account_user_data?" in run.one("app/typed.py", 14, "PRV102").text
+    assert "12months" in run.one("app/typed.py", 15, "PRV101").text
     hit = run.one("app/typed.py", 19, "PRV601")
     assert hit.message.startswith("account_user_data (")
     hit = run.one("app/typed.py", 24, "PRV601")
@@ -251,12 +249,13 @@ def test_marker_and_comment_on_one_field_is_prv107(annotated: Run) -> None:
 
 def test_malformed_call_annotations_are_prv101_or_prv102_with_the_fix(annotated: Run) -> None:
     run = annotated
-    assert "country 'UK' is not an ISO 3166-1 alpha-2 code: did you mean GB?" in run.one("app/calls.py", 7, "PRV101").message
-    assert "unknown recipient 'salesfroce'" in run.one("app/calls.py", 8, "PRV102").message
-    assert "did you mean salesforce?" in run.one("app/calls.py", 8, "PRV102").message
-    assert "unknown safeguard 'sccs'" in run.one("app/calls.py", 9, "PRV102").message
+    assert ("country 'UK' is not an ISO 3166-1 alpha-2 code: did you mean GB?"
+            in run.one("app/calls.py", 7, "PRV101").text)
+    assert "unknown recipient 'salesfroce'" in run.one("app/calls.py", 8, "PRV102").text
+    assert "did you mean salesforce?" in run.one("app/calls.py", 8, "PRV102").text
+    assert "unknown safeguard 'sccs'" in run.one("app/calls.py", 9, "PRV102").text
     hit = run.one("app/calls.py", 15, "PRV101")
-    assert "'retention' describes" in hit.message and "on a def write: purpose, basis" in hit.message
+    assert "'retention' describes" in hit.text and "on a def write: purpose, basis" in hit.text
 
 
 def test_category_id_on_a_call_is_prv101(annotated: Run) -> None:
@@ -265,7 +264,7 @@ def test_category_id_on_a_call_is_prv101(annotated: Run) -> None:
 
 def test_privacy_defaults_inside_a_function_is_prv107(annotated: Run) -> None:
     hit = annotated.one("app/calls.py", 11, "PRV107")
-    assert "at the top of a module" in hit.message and "class line" in hit.message
+    assert "at the top of a module" in hit.text and "class line" in hit.text
 
 
 # --- inventory by name ---------------------------------------------------------------------
@@ -362,9 +361,7 @@ FRAMEWORKS = {
 
 @pytest.fixture(scope="module")
 def frameworks(tmp_path_factory) -> Run:
-    from conftest import lint
-
-    return lint(tmp_path_factory.mktemp("frameworks"), FRAMEWORKS)
+    return check(tmp_path_factory.mktemp("frameworks"), FRAMEWORKS)
 
 
 @pytest.mark.parametrize(
@@ -389,8 +386,8 @@ def test_unannotated_personal_field_is_prv103_with_suggested_categories(
 ) -> None:
     hit = frameworks.one(path, line, "PRV103")
     assert hit.message.startswith(f"{owner_field} looks like personal data (")
-    assert "but has no privacy annotation; likely categories: " in hit.message
-    assert suggested in hit.message.split("likely categories: ", 1)[1]
+    assert hit.message.endswith("but has no privacy annotation"), hit
+    assert hit.detail("reason").startswith("likely categories: ") and suggested in hit.detail("reason"), hit
 
 
 def test_unannotated_personal_field_gets_prv103_only_not_prv201(frameworks: Run) -> None:
@@ -401,9 +398,10 @@ def test_unannotated_personal_field_gets_prv103_only_not_prv201(frameworks: Run)
 @pytest.mark.parametrize(("line", "word"), [(6, "religio"), (7, "health")])
 def test_kind_of_data_no_category_covers_is_prv106(frameworks: Run, line: int, word: str) -> None:
     hit = frameworks.one("app/django_models.py", line, "PRV106")
-    assert word in hit.message
-    assert "data data" not in hit.message
-    assert "data, which no category of the notice covers: the notice never says it is collected" in hit.message
+    assert word in hit.text
+    assert "data data" not in hit.text
+    assert hit.message.endswith("data, which no category of the notice covers"), hit
+    assert hit.detail("reason") == "the notice never says it is collected", hit
     frameworks.none("app/django_models.py", line, "PRV103")
 
 
@@ -414,7 +412,7 @@ def test_look_alike_names_ids_and_constants_are_not_flagged(frameworks: Run, lin
 
 def test_postcode_is_covered_by_the_categories_that_hold_postal_addresses(annotated: Run) -> None:
     hit = annotated.one("app/postcode.py", 5, "PRV103")
-    assert "account_user_data" in hit.message
+    assert "account_user_data" in hit.text
 
 
 def test_non_model_key_id_in_sqlmodel_is_not_flagged(frameworks: Run) -> None:
@@ -424,8 +422,8 @@ def test_non_model_key_id_in_sqlmodel_is_not_flagged(frameworks: Run) -> None:
 def test_element_the_category_does_not_include_is_prv105(annotated: Run) -> None:
     run = annotated
     hit = run.one("app/elements.py", 5, "PRV105")
-    assert "Person.date_of_birth holds date of birth, which account_user_data does not include" in hit.message
-    assert "notice 5.1.1" in hit.message and "email" in hit.message
+    assert "Person.date_of_birth holds date of birth, which account_user_data does not include" in hit.text
+    assert "notice 5.1.1" in hit.text and "email" in hit.text
     run.none("app/elements.py", 6)
 
 

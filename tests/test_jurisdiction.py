@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import POLICY, Run, line_of, lint, run_cli, write_project
+from conftest import POLICY, Run, check, line_of, lint, run_cli, write_project
 
 MAIN_BODY = '''
     MIN_AGE = 13  # L:const_low
@@ -170,7 +170,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("jurisdiction"), FILES)
+    return check(tmp_path_factory.mktemp("jurisdiction"), FILES)
 
 
 def _lines(run: Run, path: str, code: str) -> set[int]:
@@ -181,9 +181,10 @@ def _lines(run: Run, path: str, code: str) -> set[int]:
 
 def test_main_body_minimum_is_16_where_no_jurisdiction_is_declared(out: Run) -> None:
     hit = out.one("app/main_body.py", line_of(MAIN_BODY, "# L:lt"), "PRV701")
-    assert hit.message == ("the age gate `user.age < 13` in gate() admits customers from age 13, below the minimum "
-                           "customer age of 16 for the notice's main body (no jurisdiction declared; "
-                           "policy notice.min_customer_age, notice 12)")
+    assert hit.message == ("the age gate `user.age < 13` admits customers from age 13, below the notice's "
+                           "minimum of 16")
+    assert hit.detail("reason") == "in gate(); judged for the notice's main body (no jurisdiction declared)"
+    assert hit.detail("promise") == "minimum customer age 16 (policy notice.min_customer_age, notice 12)"
 
 
 def test_age_gates_in_the_main_body_exactly(out: Run) -> None:
@@ -191,7 +192,7 @@ def test_age_gates_in_the_main_body_exactly(out: Run) -> None:
                                                 "# L:reversed", "# L:dob")}
     assert _lines(out, "app/main_body.py", "PRV701") == expected, out.dump()
     hit = out.one("app/main_body.py", line_of(MAIN_BODY, "# L:const_parent_main"), "PRV701")
-    assert "the policy encodes no parental-consent exception here" in hit.message
+    assert "the policy encodes no parental-consent exception here" in hit.text
 
 
 def test_age_constant_is_reported_on_its_assignment(out: Run) -> None:
@@ -203,32 +204,35 @@ def test_age_constant_is_reported_on_its_assignment(out: Run) -> None:
 def test_strict_comparison_admits_the_next_age(out: Run) -> None:
     out.none("app/main_body.py", line_of(MAIN_BODY, "# L:gt_ok"), "PRV701")  # > 15 admits 16
     hit = out.one("app/main_body.py", line_of(MAIN_BODY, "# L:reversed"), "PRV701")
-    assert "admits customers from age 14" in hit.message
+    assert "admits customers from age 14" in hit.text
 
 
 def test_years_and_names_that_merely_end_in_age_are_not_gates(out: Run) -> None:
     out.none("app/main_body.py", line_of(MAIN_BODY, "# L:not_age"), "PRV701")
     hit = out.one("app/main_body.py", line_of(MAIN_BODY, "# L:dob"), "PRV701")
-    assert "from age 12" in hit.message  # the year 2005 is no age gate
+    assert "from age 12" in hit.text  # the year 2005 is no age gate
 
 
 def test_india_minimum_is_18_with_parental_consent_from_16(out: Run) -> None:
     expected = {line_of(INDIA, m) for m in ("# L:in_const", "# L:in_guardian_low", "# L:in_too_young", "# L:in_no_parent")}
     assert _lines(out, "app/india.py", "PRV701") == expected, out.dump()
     hit = out.one("app/india.py", line_of(INDIA, "# L:in_no_parent"), "PRV701")
-    assert "minimum customer age of 18 for India (module default at app/india.py:1" in hit.message
-    assert "policy notice.jurisdictions.IN.min_customer_age, notice India supplement" in hit.message
-    assert "the parental-consent exception" in hit.message and "is not shown" in hit.message
+    assert hit.message.endswith("below India's minimum of 18"), hit
+    assert "judged for India (module default at app/india.py:1)" in hit.detail("reason")
+    assert hit.detail("promise") == ("minimum customer age 18 (policy "
+                                     "notice.jurisdictions.IN.min_customer_age, notice India supplement)")
+    assert "the parental-consent exception" in hit.text and "is not shown" in hit.text
     hit = out.one("app/india.py", line_of(INDIA, "# L:in_too_young"), "PRV701")
-    assert "even the parental-consent exception starts at 16" in hit.message
+    assert "even the parental-consent exception starts at 16" in hit.text
     hit = out.one("app/india.py", line_of(INDIA, "# L:in_guardian_low"), "PRV701")
-    assert "below the minimum customer age of 16" in hit.message and "parental_consent from_age" in hit.message
+    assert hit.message.endswith("minimum of 16") and "parental_consent from_age" in hit.detail("promise")
 
 
 def test_thailand_class_default_and_the_marriage_exception(out: Run) -> None:
     hit = out.one("app/thai.py", line_of(THAI, "# L:th_low"), "PRV701")
-    assert "minimum customer age of 20 for Thailand (default of class ThaiSignup" in hit.message
-    assert "marriage exception" in hit.message
+    assert hit.message.endswith("below Thailand's minimum of 20"), hit
+    assert "judged for Thailand (default of class ThaiSignup" in hit.detail("reason")
+    assert "marriage exception" in hit.text
     out.none("app/thai.py", line_of(THAI, "# L:th_married"), "PRV701")
     out.none("app/thai.py", line_of(THAI, "# L:other"), "PRV701")  # main body: 18 >= 16
 
@@ -239,20 +243,24 @@ def test_malaysia_parental_consent_has_no_floor(out: Run) -> None:
 
 def test_package_mapping_in_config_sets_the_jurisdiction(out: Run) -> None:
     hit = out.one("app/sg/signup.py", line_of(SINGAPORE, "# L:sg"), "PRV701")
-    assert "minimum customer age of 21 for Singapore" in hit.message
-    assert "package mapping in [tool.lint-privacy.jurisdictions]" in hit.message
+    assert hit.message.endswith("below Singapore's minimum of 21"), hit
+    assert "package mapping in [tool.lint-privacy.jurisdictions]" in hit.text
 
 
 # --- PRV702: forbidden categories -----------------------------------------------------------
 
 def test_malaysia_billing_data_defined_or_used_is_prv702(out: Run) -> None:
     hit = out.one("app/malaysia.py", line_of(MALAYSIA, "# L:my_def"), "PRV702")
-    assert hit.message.startswith("billing_data (Card.my_card_account) from app/malaysia.py:13 is defined for Malaysia data subjects")
-    assert "policy notice.jurisdictions.MY.forbidden_categories, notice Malaysia supplement" in hit.message
+    assert hit.message == "billing_data (Card.my_card_account) is defined here, forbidden in Malaysia"
+    assert hit.detail("data") == "billing_data (Card.my_card_account) from app/malaysia.py:13"
+    assert "judged for Malaysia data subjects" in hit.detail("reason")
+    assert hit.detail("promise") == ("policy notice.jurisdictions.MY.forbidden_categories, notice Malaysia "
+                                     "supplement")
     hit = out.one("app/malaysia.py", line_of(MALAYSIA, "# L:my_sink"), "PRV702")
-    assert "reaches requests.post" in hit.message
+    assert "reaches requests.post" in hit.text
     hit = out.one("app/malaysia.py", line_of(MALAYSIA, "# L:my_log"), "PRV702")  # any sink, logs too
-    assert hit.message.startswith("billing_data (Invoice.iban) from app/models.py:5 reaches logging.getLogger().info")
+    assert hit.message.startswith("billing_data (Invoice.iban) reaches logging.getLogger().info")
+    assert hit.detail("data") == "billing_data (Invoice.iban) from app/models.py:5"
 
 
 def test_other_categories_and_other_jurisdictions_are_not_prv702(out: Run) -> None:
@@ -302,11 +310,12 @@ TRANSFER = '''
 ])
 def test_transfer_rules_follow_the_sending_code_jurisdiction_too(tmp_path, jid, name, ok, needs) -> None:
     source = TRANSFER.format(j=jid, ok=ok)
-    run = lint(tmp_path, {"app/__init__.py": "", "app/models.py": TRANSFER_MODELS, f"app/push_{jid.lower()}.py": source})
+    run = check(tmp_path, {"app/__init__.py": "", "app/models.py": TRANSFER_MODELS,
+                           f"app/push_{jid.lower()}.py": source})
     path = f"app/push_{jid.lower()}.py"
     # The data is defined without a jurisdiction: the sending code's module default decides.
     hit = run.one(path, line_of(source, "# L:scc"), "PRV402")
-    assert needs in hit.message and f"{name} supplement" in hit.message
+    assert needs in hit.text and f"{name} supplement" in hit.text
 
 
 @pytest.mark.parametrize("jid, name, ok, needs", [
@@ -317,11 +326,12 @@ def test_transfer_rules_follow_the_sending_code_jurisdiction_too(tmp_path, jid, 
 def test_country_supplement_transfer_rules_fire_for_data_of_that_jurisdiction(tmp_path, jid, name, ok, needs) -> None:
     models = TRANSFER_MODELS.replace("from django.db", f"# privacy-defaults: jurisdiction={jid}\n    from django.db")
     source = TRANSFER.format(j=jid, ok=ok)
-    run = lint(tmp_path, {"app/__init__.py": "", "app/models.py": models, f"app/push_{jid.lower()}.py": source})
+    run = check(tmp_path, {"app/__init__.py": "", "app/models.py": models,
+                           f"app/push_{jid.lower()}.py": source})
     path = f"app/push_{jid.lower()}.py"
     hit = run.one(path, line_of(source, "# L:scc"), "PRV402")
-    assert f"of {jid} data subjects" in hit.message
-    assert needs in hit.message and f"{name} supplement" in hit.message
+    assert f"of {jid} data subjects" in hit.text
+    assert needs in hit.text and f"{name} supplement" in hit.text
     run.none(path, line_of(source, "# L:scc"), "PRV401")
     run.none(path, line_of(source, "# L:covered"), "PRV4")
 
@@ -357,4 +367,4 @@ def test_an_age_is_one_vocabulary_from_extraction_to_the_check(tmp_path) -> None
     assert gates == [(line_of(source, "L:plain"), "user.age >= 16"),
                      (line_of(source, "L:camel"), "user.ageYears >= 16"),
                      (line_of(source, "L:strict"), "user.ageInYears > 15")], run.stdout
-    assert all("minimum customer age of 18 for India" in h.message for h in run.hits), run.stdout
+    assert all(h.message.endswith("below India's minimum of 18") for h in run.hits), run.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, line_of, lint
+from conftest import Run, check, line_of
 
 MODELS = '''
     from django.db import models
@@ -177,7 +177,7 @@ LEADS = '''
 
 @pytest.fixture(scope="module")
 def flows(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("flows"), {
+    return check(tmp_path_factory.mktemp("flows"), {
         "app/__init__.py": "",
         "app/models.py": MODELS,
         "app/flows.py": FLOWS,
@@ -185,7 +185,8 @@ def flows(tmp_path_factory) -> Run:
     })
 
 
-ORIGIN_EMAIL = "account_user_data (Contact.email) from app/models.py:5"
+EMAIL = "account_user_data (Contact.email)"
+ORIGIN_EMAIL = f"{EMAIL} from app/models.py:5"
 
 
 @pytest.mark.parametrize(
@@ -195,12 +196,14 @@ ORIGIN_EMAIL = "account_user_data (Contact.email) from app/models.py:5"
 )
 def test_personal_field_reaching_a_log_call_is_prv601_on_the_sink_line(flows: Run, marker: str) -> None:
     hit = flows.one("app/flows.py", line_of(FLOWS, f"# L:{marker}"), "PRV601")
-    assert hit.message.startswith(f"{ORIGIN_EMAIL} is logged by logging.getLogger().info"), hit
+    assert hit.message == f"{EMAIL} is logged by logging.getLogger().info", hit
+    assert hit.detail("data") == ORIGIN_EMAIL, hit
 
 
 def test_log_arguments_are_sinks_too(flows: Run) -> None:
     hit = flows.one("app/flows.py", line_of(FLOWS, "# L:logargs"), "PRV601")
-    assert "account_user_data (Contact.phone) from app/models.py:6" in hit.message
+    assert hit.message.startswith("account_user_data (Contact.phone) is logged")
+    assert hit.detail("data") == "account_user_data (Contact.phone) from app/models.py:6"
 
 
 @pytest.mark.parametrize("marker", [
@@ -222,20 +225,22 @@ def test_a_fetched_mails_sender_is_an_email_address_by_the_imap_model(flows: Run
 def test_two_fields_of_one_category_at_one_call_are_one_finding_with_plus_more(flows: Run) -> None:
     hit = flows.one("app/flows.py", line_of(FLOWS, "# L:two_fields"), "PRV601")
     assert hit.message.endswith("(+1 more)"), hit
+    assert len(hit.detail("data").split("; ")) == 2, hit
 
 
 def test_two_categories_at_one_call_are_two_findings(flows: Run) -> None:
     hits = flows.at("app/flows.py", line_of(FLOWS, "# L:two_categories"), "PRV601")
     assert len(hits) == 2, flows.dump()
-    assert any(h.message.startswith(ORIGIN_EMAIL) for h in hits)
-    assert any(h.message.startswith("support_data (Contact.notes) from app/models.py:8") for h in hits)
+    assert any(h.detail("data") == ORIGIN_EMAIL for h in hits)
+    assert any(h.detail("data") == "support_data (Contact.notes) from app/models.py:8" for h in hits)
     assert not any("more)" in h.message for h in hits)
 
 
 def test_hashing_leaves_data_personal_and_says_pseudonymised(flows: Run) -> None:
     hit = flows.one("app/flows.py", line_of(FLOWS, "# L:hashed"), "PRV601")
-    assert ORIGIN_EMAIL in hit.message
-    assert "pseudonymised data is still personal data" in hit.message
+    assert hit.message.startswith("account_user_data (Contact.email, hashed) is logged"), hit
+    assert "from app/models.py:5" in hit.detail("data")
+    assert "pseudonymised data is still personal data" in hit.detail("reason")
 
 
 def test_findings_only_on_sink_lines(flows: Run) -> None:
@@ -438,7 +443,7 @@ ANON = '''
 
 @pytest.fixture(scope="module")
 def modules(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("modules"), {
+    return check(tmp_path_factory.mktemp("modules"), {
         "pyproject.toml": '''
             [tool.lint-privacy]
             anonymisers = ["app.anon.scrub"]
@@ -455,33 +460,34 @@ def modules(tmp_path_factory) -> Run:
 
 def test_parameter_to_sink_is_flagged_in_the_helper_naming_the_caller(modules: Run) -> None:
     hits = [h for h in modules.at("app/helpers.py", line_of(HELPERS, "# L:log_it"), "PRV601")
-            if h.message.startswith(ORIGIN_EMAIL)]
+            if h.detail("data") == ORIGIN_EMAIL]
     assert len(hits) == 1, modules.dump()
-    assert hits[0].message.endswith(
-        "is logged by logging.getLogger().info through personal() in app/services.py:11 -> log_it() in app/helpers.py:6")
+    assert hits[0].message == f"{EMAIL} is logged by logging.getLogger().info"
+    assert hits[0].detail("route") == ("through personal() in app/services.py:11 -> log_it() in "
+                                       "app/helpers.py:6")
 
 
 def test_helper_called_with_personal_and_constant_data_flags_only_the_personal_path(modules: Run) -> None:
     hits = modules.at("app/helpers.py", line_of(HELPERS, "# L:log_it"), "PRV601")
     assert hits, modules.dump()
-    assert not any("constant()" in h.message for h in hits), hits
+    assert not any("constant()" in h.text for h in hits), hits
 
 
 def test_call_through_module_attribute_carries_data(modules: Run) -> None:
     hits = modules.at("app/helpers.py", line_of(HELPERS, "# L:log_it"), "PRV601")
-    assert any(h.message.startswith("support_data (Contact.notes)") and "via_module()" in h.message
+    assert any(h.message.startswith("support_data (Contact.notes)") and "via_module()" in h.detail("route")
                for h in hits), modules.dump()
 
 
 def test_value_returned_by_a_helper_stays_personal_per_call_site(modules: Run) -> None:
     hit = modules.one("app/services.py", line_of(SERVICES, "# L:returned"), "PRV601")
-    assert ORIGIN_EMAIL in hit.message
+    assert hit.detail("data") == ORIGIN_EMAIL
     modules.none("app/services.py", line_of(SERVICES, "# L:returned_constant"))
 
 
 def test_recursion_terminates_and_still_carries_data(modules: Run) -> None:
     hit = modules.one("app/helpers.py", line_of(HELPERS, "# L:countdown"), "PRV601")
-    assert ORIGIN_EMAIL in hit.message
+    assert hit.detail("data") == ORIGIN_EMAIL
 
 
 def test_mutual_recursion_terminates(modules: Run) -> None:
@@ -500,34 +506,35 @@ def test_star_args_and_kwargs_carry_data(modules: Run) -> None:
 
 def test_relative_import_and_decorated_function_carry_data(modules: Run) -> None:
     hit = modules.one("app/services.py", line_of(SERVICES, "# L:decorated"), "PRV601")
-    assert ORIGIN_EMAIL in hit.message
+    assert hit.detail("data") == ORIGIN_EMAIL
 
 
 def test_a_classmethod_called_on_its_class_binds_the_argument_after_cls(modules: Run) -> None:
     hit = modules.one("app/helpers.py", line_of(HELPERS, "# L:classmethod"), "PRV601")
-    assert hit.message.startswith(ORIGIN_EMAIL) and "record_it()" in hit.message, hit
+    assert hit.detail("data") == ORIGIN_EMAIL and "record_it()" in hit.detail("route"), hit
 
 
 def test_celery_delay_carries_data_into_the_task(modules: Run) -> None:
     hits = modules.at("app/tasks.py", line_of(TASKS, "# L:task"), "PRV601")
-    email = [h for h in hits if h.message.startswith(ORIGIN_EMAIL)]
-    assert len(email) == 1 and "through queue() in app/views.py" in email[0].message, modules.dump()
+    email = [h for h in hits if h.detail("data") == ORIGIN_EMAIL]
+    assert len(email) == 1, modules.dump()
+    assert email[0].detail("route").startswith("through queue() in app/views.py"), modules.dump()
 
 
 def test_celery_apply_async_carries_data_into_the_task(modules: Run) -> None:
     hits = modules.at("app/tasks.py", line_of(TASKS, "# L:task"), "PRV601")
-    assert any(h.message.startswith("support_data (Contact.notes)") and "queue_later()" in h.message
+    assert any(h.message.startswith("support_data (Contact.notes)") and "queue_later()" in h.detail("route")
                for h in hits), modules.dump()
 
 
 def test_celery_apply_async_with_args_keyword_carries_data_into_the_task(modules: Run) -> None:
     hit = modules.one("app/tasks.py", line_of(TASKS, "# L:task_kw"), "PRV601")
-    assert hit.message.startswith(ORIGIN_EMAIL)
+    assert hit.detail("data") == ORIGIN_EMAIL
 
 
 def test_celery_apply_async_kwargs_literal_binds_each_key_to_its_parameter(modules: Run) -> None:
     hit = modules.one("app/tasks.py", line_of(TASKS, "# L:task_data"), "PRV601")
-    assert hit.message.startswith(ORIGIN_EMAIL) and "queue_kwargs()" in hit.message, hit
+    assert hit.detail("data") == ORIGIN_EMAIL and "queue_kwargs()" in hit.detail("route"), hit
     modules.none("app/tasks.py", line_of(TASKS, "# L:task_url"))
 
 
@@ -535,13 +542,13 @@ def test_celery_apply_async_kwargs_literal_binds_each_key_to_its_parameter(modul
                                                ("json", "request.json")])
 def test_request_input_under_a_personal_name_is_a_lower_confidence_source(modules: Run, marker: str, label: str) -> None:
     hit = modules.one("app/views.py", line_of(VIEWS, f"# L:{marker}"), "PRV601")
-    assert "found by name: lower confidence" in hit.message, hit
+    assert "found by name: lower confidence" in hit.detail("data"), hit
     assert label in hit.message, hit
 
 
 def test_request_body_read_into_a_variable_is_a_source(modules: Run) -> None:
     hit = modules.one("app/views.py", line_of(VIEWS, "# L:json_body"), "PRV601")
-    assert "found by name: lower confidence" in hit.message
+    assert "found by name: lower confidence" in hit.detail("data")
 
 
 def test_declared_anonymiser_ends_the_flow(modules: Run) -> None:
@@ -555,8 +562,9 @@ def test_default_none_parameter_is_not_personal(modules: Run) -> None:
 def test_unannotated_personal_field_is_a_lower_confidence_source(flows: Run) -> None:
     flows.one("app/leads.py", 9, "PRV103")
     hit = flows.one("app/leads.py", 13, "PRV601")
-    assert hit.message.startswith(
-        "unannotated phone (Lead.mobile_number, found by name: lower confidence) from app/leads.py:9 is logged by"), hit
+    assert hit.message.startswith("unannotated phone (Lead.mobile_number) is logged by"), hit
+    assert hit.detail("data") == ("unannotated phone (Lead.mobile_number, found by name: lower confidence) "
+                                  "from app/leads.py:9")
 
 
 TRACKERS = {
@@ -609,10 +617,10 @@ TRACKERS = {
 def test_a_property_returning_a_library_client_makes_its_calls_sends(tmp_path: Path) -> None:
     """``self.rpc.create_issue``: ``rpc`` is a property of the base class returning what the
     subclass's ``_connection()`` makes (a jira.JIRA, a redminelib.Redmine from either branch)."""
-    run = lint(tmp_path, TRACKERS)
+    run = check(tmp_path, TRACKERS)
     src = TRACKERS["app/trackers.py"]
     jira_hit = run.one("app/trackers.py", line_of(src, "# L:jira"), "PRV003")
-    assert "Jira (Atlassian)" in jira_hit.message, jira_hit
+    assert "Jira (Atlassian)" in jira_hit.detail("reason"), jira_hit
     redmine = run.one("app/trackers.py", line_of(src, "# L:redmine"), "PRV302")
-    assert "redminelib.Redmine().issue.create" in redmine.message, redmine
+    assert "redminelib.Redmine().issue.create" in redmine.detail("reason"), redmine
     run.none("app/trackers.py", line_of(src, "# L:builtin"))

@@ -177,6 +177,7 @@ async def test_hover_on_a_flagged_line_names_the_data_its_path_and_the_promise(c
     text = hover.contents.value
     assert "**PRV601**" in text and "account_user_data (Device.contact_email) from app/models.py:6" in text
     assert "category `account_user_data`" in text and "lint-privacy explain PRV601" in text
+    assert "**Data:** account_user_data (Device.contact_email) from app/models.py:6" in text
     nothing = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(views), t.Position(7, 0)))
     assert nothing is None
 

@@ -92,7 +92,7 @@ def test_commit_is_refused_until_the_staged_file_keeps_the_promise(tmp_path):
     assert refused.returncode != 0, output
     assert "lint-privacy (code against the privacy notice)" in output and "Failed" in output
     # Customer is stored only because its base, in the unstaged models.py, is a Django model:
-    assert "customers.py:7:5: PRV201 Customer.notes stores support_data (Django model) with no retention" in output
+    assert "customers.py:7:5: PRV201 Customer.notes stores support_data with no retention" in output
     assert "models.py:5" not in output  # findings of files that are not staged are not reported
     assert git(app, "log", "--oneline").stdout.count("\n") == 1
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Run, line_of, lint
+from conftest import Run, check, line_of, lint
 
 PYPROJECT = '''
     [tool.lint-privacy]
@@ -296,7 +296,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("purposes"), FILES)
+    return check(tmp_path_factory.mktemp("purposes"), FILES)
 
 
 def _prv5(run: Run, path: str) -> set[tuple[int, str]]:
@@ -307,10 +307,14 @@ def _prv5(run: Run, path: str) -> set[tuple[int, str]]:
 
 def test_traffic_data_sent_from_marketing_code_is_prv501(out: Run) -> None:
     hit = out.one("app/marketing.py", line_of(MARKETING, "# L:blast"), "PRV501")
-    assert hit.message.startswith("traffic_data_enduser (TrafficRecord.msisdn) from app/models.py:5 is used in blast()")
-    assert "under purpose marketing_communications (module default at app/marketing.py:1)" in hit.message
-    assert "policy notice.categories.traffic_data_enduser.purposes, notice 5.1.2" in hit.message
-    assert "traffic_management, network_security" in hit.message
+    assert hit.message == ("traffic_data_enduser (TrafficRecord.msisdn) used for marketing_communications, "
+                           "not among its purposes")
+    assert hit.detail("data") == "traffic_data_enduser (TrafficRecord.msisdn) from app/models.py:5"
+    assert hit.detail("reason").startswith("used in blast() in app/marketing.py")
+    assert ("under purpose marketing_communications (module default at app/marketing.py:1)"
+            in hit.detail("reason"))
+    assert "policy notice.categories.traffic_data_enduser.purposes, notice 5.1.2" in hit.text
+    assert "traffic_management, network_security" in hit.text
 
 
 def test_traffic_data_read_in_marketing_code_is_prv501_without_any_sink(out: Run) -> None:
@@ -324,7 +328,8 @@ def test_purpose_on_the_def_overrides_the_module_default(out: Run) -> None:
 def test_a_class_default_purpose_applies_to_its_definitions(out: Run) -> None:
     line = line_of(MODELS, "# L:def_in_marketing_class")
     hit = out.one("app/models.py", line, "PRV501")
-    assert "is used in its definition under purpose marketing_communications (default of class Campaign" in hit.message
+    assert ("used in its definition under purpose marketing_communications (default of class Campaign"
+            in hit.detail("reason"))
     out.none("app/models.py", line + 1, "PRV501")  # marketing_contact may be used for marketing
 
 
@@ -336,11 +341,14 @@ def test_data_used_for_a_listed_purpose_and_undeclared_purposes_give_no_prv501(o
 
 def test_consent_only_category_without_check_is_prv502(out: Run) -> None:
     hit = out.one("app/jobs.py", line_of(JOBS, "# L:alert"), "PRV502")
-    assert hit.message.startswith("job_alert_subscriber (JobAlert.alert_email) from app/models.py:17 reaches requests.post")
-    assert "under purpose job_alerts (no purpose declared; every purpose the notice gives this category rests on consent)" in hit.message
-    assert "the notice's only legal basis for job_alert_subscriber is consent" in hit.message
-    assert "policy notice.categories.job_alert_subscriber.purposes, notice 5.8" in hit.message
-    assert "configured: app.consent.has_consent, app.consent.consent_required" in hit.message
+    assert hit.message == ("job_alert_subscriber (JobAlert.alert_email) reaches requests.post with no "
+                           "consent check")
+    assert hit.detail("data") == "job_alert_subscriber (JobAlert.alert_email) from app/models.py:17"
+    assert ("under purpose job_alerts (no purpose declared; every purpose the notice gives this category "
+            "rests on consent)") in hit.text
+    assert "the notice's only legal basis for job_alert_subscriber is consent" in hit.text
+    assert "policy notice.categories.job_alert_subscriber.purposes, notice 5.8" in hit.text
+    assert "configured: app.consent.has_consent, app.consent.consent_required" in hit.text
 
 
 @pytest.mark.parametrize("label", ["early_return", "module_spelling", "decorated", "helper"])
@@ -358,11 +366,11 @@ def test_processor_data_is_not_judged_for_consent(out: Run) -> None:
 
 def test_declared_basis_consent_needs_the_check_where_the_notice_offers_consent(out: Run) -> None:
     hit = out.one("app/marketing.py", line_of(MARKETING, "# L:newsletter"), "PRV502")
-    assert "basis=consent on the definition at app/models.py:9" in hit.message
+    assert "basis=consent on the definition at app/models.py:9" in hit.text
     out.none("app/marketing.py", line_of(MARKETING, "# L:newsletter_checked"), "PRV5")
     out.none("app/marketing.py", line_of(MARKETING, "# L:b2b"), "PRV5")  # legitimate interest is available (B2B)
     hit = out.one("app/marketing.py", line_of(MARKETING, "# L:b2b_consent"), "PRV502")
-    assert "basis=consent on def b2b_mailing_on_consent()" in hit.message
+    assert "basis=consent on def b2b_mailing_on_consent()" in hit.text
 
 
 def test_logs_are_left_to_prv6(out: Run) -> None:
@@ -374,9 +382,9 @@ def test_logs_are_left_to_prv6(out: Run) -> None:
 
 def test_undeclared_purpose_is_reported_where_it_decides_the_basis(out: Run) -> None:
     hit = out.one("app/events.py", line_of(EVENTS, "# L:undeclared"), "PRV504")
-    assert "with no declared purpose" in hit.message
-    assert "webinar_delivery, live_event_organisation rest only on consent" in hit.message
-    assert "event_invitations does not" in hit.message
+    assert "with no declared purpose" in hit.text
+    assert "webinar_delivery, live_event_organisation rest only on consent" in hit.text
+    assert "event_invitations does not" in hit.text
     out.none("app/events.py", line_of(EVENTS, "# L:invite"), "PRV5")
     out.one("app/events.py", line_of(EVENTS, "# L:remind"), "PRV502")
     assert _prv5(out, "app/events.py") == {(line_of(EVENTS, "# L:undeclared"), "PRV504"),
@@ -387,29 +395,32 @@ def test_undeclared_purpose_is_reported_where_it_decides_the_basis(out: Run) -> 
 
 def test_saudi_legitimate_interest_only_needs_express_consent(out: Run) -> None:
     hit = out.one("app/saudi.py", line_of(SAUDI, "# L:sa_report"), "PRV503")
-    assert hit.message.startswith("usage_data (LoginEvent.login_ip) from app/saudi.py:11 of Saudi Arabia data subjects "
-                                  "(module default at app/saudi.py:1) reaches requests.post under purpose network_security")
-    assert "policy notice.jurisdictions.SA.express_consent, notice Saudi Arabia supplement" in hit.message
+    assert hit.message == "usage_data (LoginEvent.login_ip) reaches requests.post with no consent check (SA)"
+    assert hit.detail("data") == "usage_data (LoginEvent.login_ip) from app/saudi.py:11"
+    assert ("data of Saudi Arabia data subjects (module default at app/saudi.py:1) under purpose "
+            "network_security"
+            in hit.detail("reason"))
+    assert "policy notice.jurisdictions.SA.express_consent, notice Saudi Arabia supplement" in hit.text
     out.none("app/saudi.py", line_of(SAUDI, "# L:sa_checked"), "PRV5")
     out.none("app/saudi.py", line_of(SAUDI, "# L:sa_alternative"), "PRV5")  # contract is available too
 
 
 def test_uae_without_declared_purpose_when_every_purpose_rests_on_legitimate_interest(out: Run) -> None:
     hit = out.one("app/uae.py", line_of(UAE, "# L:ae_report"), "PRV503")
-    assert "United Arab Emirates" in hit.message and "notice.jurisdictions.AE.express_consent" in hit.message
+    assert "United Arab Emirates" in hit.text and "notice.jurisdictions.AE.express_consent" in hit.text
 
 
 def test_quebec_always_needs_express_consent_except_legal_obligations(out: Run) -> None:
     hit = out.one("app/quebec.py", line_of(QUEBEC, "# L:qc_sync"), "PRV503")
-    assert "Quebec (Canada)" in hit.message and "notice.jurisdictions.CA-QC.express_consent" in hit.message
+    assert "Quebec (Canada)" in hit.text and "notice.jurisdictions.CA-QC.express_consent" in hit.text
     out.none("app/quebec.py", line_of(QUEBEC, "# L:qc_checked"), "PRV5")
     out.none("app/quebec.py", line_of(QUEBEC, "# L:qc_law"), "PRV5")
 
 
 def test_india_financial_data_needs_consent_other_data_does_not(out: Run) -> None:
     hit = out.one("app/india.py", line_of(INDIA, "# L:in_billing"), "PRV503")
-    assert "the India supplement relies on consent for billing_data" in hit.message
-    assert "notice.jurisdictions.IN.consent_categories" in hit.message
+    assert "the India supplement relies on consent for billing_data" in hit.text
+    assert "notice.jurisdictions.IN.consent_categories" in hit.text
     out.none("app/india.py", line_of(INDIA, "# L:in_account"), "PRV5")
 
 
@@ -433,10 +444,10 @@ def test_prv502_and_prv503_are_not_both_reported_for_one_call(tmp_path) -> None:
 def test_without_config_any_check_named_like_consent_counts(tmp_path) -> None:
     files = {k: v for k, v in FILES.items() if k != "pyproject.toml"}
     files = {k: v for k, v in files.items() if k in ("app/__init__.py", "app/consent.py", "app/models.py", "app/jobs.py")}
-    run = lint(tmp_path, files)
+    run = check(tmp_path, files)
     run.none("app/jobs.py", line_of(JOBS, "# L:wrong_check"), "PRV5")  # consent_banner_shown: named like consent
     hit = run.one("app/jobs.py", line_of(JOBS, "# L:alert"), "PRV502")
-    assert "no consent-checks are configured in [tool.lint-privacy]" in hit.message
+    assert "no consent-checks are configured in [tool.lint-privacy]" in hit.text
 
 
 def test_noqa_silences_prv502(tmp_path) -> None:

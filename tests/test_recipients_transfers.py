@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import POLICY, Run, line_of, lint
+from conftest import POLICY, Run, check, line_of
 
 MODELS = '''
     from django.db import models
@@ -148,7 +148,7 @@ NIGERIA_MODELS = '''
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("recipients"), {
+    return check(tmp_path_factory.mktemp("recipients"), {
         "app/__init__.py": "",
         "app/models.py": MODELS,
         "app/settings.py": SETTINGS,
@@ -158,26 +158,27 @@ def out(tmp_path_factory) -> Run:
     })
 
 
-EMAIL = "account_user_data (Contact.email) from app/models.py:5"
+EMAIL = "account_user_data (Contact.email)"
+ORIGIN = f"{EMAIL} from app/models.py:5"
 
 
 @pytest.mark.parametrize("marker", ["literal", "fstring", "constant", "settings"])
 def test_vendor_host_covered_only_by_a_class_is_prv302(out: Run, marker: str) -> None:
     hit = out.one("app/out.py", line_of(OUT, f"# L:{marker}"), "PRV302")
-    assert hit.message == (
-        f"{EMAIL} is sent to HubSpot by requests.post, which the notice covers only vaguely, "
-        "as 'Service and technology providers' (section 6)"
-    )
+    assert hit.message == f"{EMAIL} is sent to HubSpot, a vaguely declared recipient"
+    assert hit.details == (("data", ORIGIN), ("reason", "sent by requests.post"),
+                           ("promise", "the notice covers it only as 'Service and technology providers' "
+                                       "(section 6)")), hit
 
 
 @pytest.mark.parametrize("marker", ["literal", "fstring", "constant", "settings"])
 def test_us_vendor_without_safeguard_is_prv401_saying_notice_and_law(out: Run, marker: str) -> None:
     hit = out.one("app/out.py", line_of(OUT, f"# L:{marker}"), "PRV401")
-    assert hit.message.startswith(f"{EMAIL} is transferred to HubSpot in US")
-    assert "outside the EEA" in hit.message
-    assert "(law: " in hit.message  # the adequacy list of the law part decided ...
-    assert "notice 7" in hit.message  # ... together with the notice's section 7 safeguards
-    assert "safeguard=scc" in hit.message
+    assert hit.message == f"{EMAIL} goes to HubSpot in US without a safeguard"
+    assert hit.detail("reason").startswith("outside the EEA: under EU adequacy decisions")
+    assert "; law: EU adequacy decisions" in hit.detail("promise")  # the law part's list decided ...
+    assert "(notice 7)" in hit.detail("promise")  # ... together with the notice's section 7 safeguards
+    assert "safeguard=scc" in hit.detail("promise")
 
 
 def test_non_personal_data_to_a_vendor_is_not_flagged(out: Run) -> None:
@@ -187,8 +188,10 @@ def test_non_personal_data_to_a_vendor_is_not_flagged(out: Run) -> None:
 def test_named_recipient_not_declared_for_the_category_is_prv303(out: Run) -> None:
     line = line_of(OUT, "# L:zendesk_billing")
     hit = out.one("app/out.py", line, "PRV303")
-    assert hit.message.startswith("billing_data (Contact.bank_account) from app/models.py:6 is sent to Zendesk, Inc.")
-    assert "the policy declares zendesk only for: support_data, account_user_data, customer_individual_data" in hit.message
+    assert hit.message.startswith("billing_data (Contact.bank_account) is sent to Zendesk, Inc.")
+    assert hit.detail("data") == "billing_data (Contact.bank_account) from app/models.py:6"
+    assert hit.detail("promise").startswith(
+        "the policy declares zendesk only for: support_data, account_user_data, customer_individual_data")
     assert [h.code for h in out.at("app/out.py", line)] == ["PRV303"]
 
 
@@ -199,17 +202,18 @@ def test_named_recipient_declared_for_the_category_is_clean(out: Run) -> None:
 def test_named_recipient_with_no_known_location_is_prv003(out: Run) -> None:
     line = line_of(OUT, "# L:zendesk_nowhere")
     hit = out.one("app/out.py", line, "PRV003")
-    assert "where Zendesk processes it is stated neither in the notice nor in the catalog" in hit.message
+    assert ("where Zendesk processes it is stated neither in the notice nor in the catalog"
+            in hit.detail("reason"))
     assert [h.code for h in out.at("app/out.py", line)] == ["PRV003"]
 
 
 def test_unknown_external_host_is_prv304(out: Run) -> None:
     line = line_of(OUT, "# L:unknown")
     hit = out.one("app/out.py", line, "PRV304")
-    assert hit.message == (
-        f"{EMAIL} is sent to api.example-crm.io by requests.post, "
-        "a host no recipient of the policy or vendor of the catalog owns"
-    )
+    assert hit.message == f"{EMAIL} is sent to api.example-crm.io, an unknown host"
+    assert hit.detail("reason") == ("sent by requests.post; no recipient of the policy and no vendor of the "
+                                    "catalog "
+                                    "owns api.example-crm.io")
     assert [h.code for h in out.at("app/out.py", line)] == ["PRV304"]
 
 
@@ -221,17 +225,18 @@ def test_internal_hosts_are_not_recipients(out: Run, marker: str) -> None:
 def test_url_from_the_environment_is_prv003_not_skipped(out: Run) -> None:
     line = line_of(OUT, "# L:environ")
     hit = out.one("app/out.py", line, "PRV003")
-    assert hit.message.startswith(f"{EMAIL} goes to a destination that cannot be resolved here")
-    assert "environment" in hit.message
-    assert "# privacy: recipient=... country=.." in hit.message
+    assert hit.message == f"{EMAIL} goes to a destination that cannot be resolved"
+    assert "environment" in hit.detail("reason")
+    assert "# privacy: recipient=... country=.." in hit.detail("reason")
     assert [h.code for h in out.at("app/out.py", line)] == ["PRV003"]
 
 
 def test_bucket_in_us_region_is_prv401_naming_the_region(out: Run) -> None:
     line = line_of(OUT, "# L:us_bucket")
     hit = out.one("app/out.py", line, "PRV401")
-    assert hit.message.startswith(f"{EMAIL} is transferred to Amazon Web Services, Inc in US (aws region us-east-1)")
-    assert "law: " in hit.message and "notice 7" in hit.message
+    assert hit.message == f"{EMAIL} goes to Amazon Web Services, Inc in US without a safeguard"
+    assert hit.detail("reason").endswith("US from aws region us-east-1")
+    assert "law: " in hit.detail("promise") and "notice 7" in hit.detail("promise")
     assert [h.code for h in out.at("app/out.py", line)] == ["PRV401"]  # aws is a named processor: no PRV3
 
 
@@ -246,7 +251,7 @@ def test_safeguard_declared_on_the_call_covers_the_transfer(out: Run) -> None:
 def test_processor_role_data_is_exempt_from_recipient_and_transfer_checks_but_not_exposure(out: Run) -> None:
     out.none("app/out.py", line_of(OUT, "# L:processor_http"))
     hit = out.one("app/out.py", line_of(OUT, "# L:processor_log"), "PRV601")
-    assert hit.message.startswith("communication_content (Contact.body) from app/models.py:7")
+    assert hit.detail("data") == "communication_content (Contact.body) from app/models.py:7"
 
 
 def test_no_findings_beyond_the_expected_lines(out: Run) -> None:
@@ -261,8 +266,9 @@ def test_no_findings_beyond_the_expected_lines(out: Run) -> None:
 def test_smtp_recipient_is_the_host_of_the_smtp_connection_not_an_address(out: Run, marker: str) -> None:
     line = line_of(OUT, f"# L:{marker}")
     hit = out.one("app/out.py", line, "PRV302")
-    assert hit.message.startswith(f"{EMAIL} is sent to SendGrid (Twilio) by smtplib.SMTP()."), hit
-    assert "is transferred to SendGrid (Twilio) in US" in out.one("app/out.py", line, "PRV401").message
+    assert hit.message.startswith(f"{EMAIL} is sent to SendGrid (Twilio),"), hit
+    assert hit.detail("reason").startswith("sent by smtplib.SMTP()."), hit
+    assert "goes to SendGrid (Twilio) in US" in out.one("app/out.py", line, "PRV401").message
     out.none("app/out.py", line, "PRV304")  # not "sent to example.org" (the sender's address)
 
 
@@ -276,10 +282,12 @@ def test_subjects_jurisdiction_applies_the_country_supplement_prv402(out: Run) -
     run = out
     line = line_of(NIGERIA, "# L:ng")
     hit = run.one("app/export.py", line, "PRV402")
-    assert hit.message.startswith(
-        "account_user_data (NgContact.email) from app/ng_models.py:6 of NG data subjects is transferred to HubSpot in US")
-    assert "the NG supplement allows transfers outside NG only with safeguard=consent" in hit.message
-    assert "Nigeria supplement" in hit.message
+    assert hit.message == "account_user_data (NgContact.email) goes to HubSpot in US, against the NG rule"
+    assert hit.detail("data") == "account_user_data (NgContact.email) from app/ng_models.py:6"
+    assert hit.detail("reason").startswith("data of NG data subjects")
+    assert hit.detail("promise") == ("the NG supplement allows transfers outside NG only with "
+                                     "safeguard=consent "
+                                     "(notice: Nigeria supplement)")
     run.none("app/export.py", line, "PRV401")  # the supplement, not the EU rule, judges NG subjects
     run.one("app/export.py", line, "PRV302")
 
@@ -302,14 +310,15 @@ def test_undeclared_recipient_is_prv301_only_never_prv401_too(tmp_path) -> None:
         def track(r: Rider):
             requests.post("https://api.mixpanel.com/track", json={"email": r.email})  # L:mixpanel
     '''
-    run = lint(tmp_path, {"app/__init__.py": "", "app/models.py": models, "app/track.py": track},
-               setup_cfg=f"[flake8]\nprivacy-policy = {acme}\n")
+    run = check(tmp_path, {"app/__init__.py": "", "app/models.py": models, "app/track.py": track},
+                setup_cfg=f"[flake8]\nprivacy-policy = {acme}\n")
     line = line_of(track, "# L:mixpanel")
     hit = run.one("app/track.py", line, "PRV301")
-    assert hit.message == (
-        "rider_account (Rider.email) from app/models.py:5 is sent to Mixpanel by requests.post: "
-        "the notice declares no such recipient (its recipients are in section 5)"
-    )
+    assert hit.message == ("rider_account (Rider.email) is sent to Mixpanel, a recipient the notice does not "
+                           "declare")
+    assert hit.details == (("data", "rider_account (Rider.email) from app/models.py:5"),
+                           ("reason", "sent by requests.post"), ("promise", "the notice's recipients are in "
+                                                                            "section 5"))
     assert [h.code for h in run.at("app/track.py", line)] == ["PRV301"], run.dump()
 
 
@@ -333,13 +342,14 @@ SENTRY = '''
 
 
 def test_sentry_init_makes_personal_log_calls_a_transfer_to_sentry(project) -> None:
-    run = project({"app/__init__.py": "", "app/models.py": MODELS, "app/app.py": SENTRY})
+    run = project.check({"app/__init__.py": "", "app/models.py": MODELS, "app/app.py": SENTRY})
     line = line_of(SENTRY, "# L:sentry_log")
     assert run.one("app/app.py", line, "PRV601").message.startswith(EMAIL)
     vague = run.one("app/app.py", line, "PRV302")
-    assert "is sent to Sentry by logging.getLogger().info via sentry_sdk.init at app/app.py:7" in vague.message
+    assert vague.message == f"{EMAIL} is sent to Sentry, a vaguely declared recipient"
+    assert vague.detail("reason") == "sent by logging.getLogger().info via sentry_sdk.init at app/app.py:7"
     transfer = run.one("app/app.py", line, "PRV401")
-    assert "is transferred to Sentry in US" in transfer.message
+    assert transfer.message == f"{EMAIL} goes to Sentry in US without a safeguard"
     run.none("app/app.py", line_of(SENTRY, "# L:sentry_plan"))
     # Sentry's logging integration takes INFO and up (catalog: min_level): a debug record stays
     # here; a level the code computes is taken as shipped.
@@ -355,5 +365,6 @@ def test_without_sentry_init_a_log_call_is_exposure_only(out: Run) -> None:
 
 def test_class_recipient_not_declared_for_the_category_is_not_merely_vague(out: Run) -> None:
     hit = out.one("app/out.py", line_of(OUT, "# L:twilio"), "PRV303")
-    assert "is sent to Twilio (as Telecom" in hit.message, hit
+    assert "is sent to Twilio," in hit.message, hit
+    assert "Twilio comes under the class 'Telecom operators" in hit.detail("reason"), hit
     assert not out.at("app/out.py", line_of(OUT, "# L:twilio"), "PRV302"), out.dump()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Run, line_of, lint
+from conftest import Run, check, line_of
 
 STORED = {
     "pyproject.toml": '''
@@ -148,7 +148,7 @@ STORED["app/storage.py"] = STORAGE
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("stored"), STORED)
+    return check(tmp_path_factory.mktemp("stored"), STORED)
 
 
 @pytest.mark.parametrize(
@@ -167,9 +167,11 @@ def stored(tmp_path_factory) -> Run:
 )
 def test_stored_personal_field_without_retention_is_prv201(stored: Run, line: int, owner_field: str, kind: str) -> None:
     hit = stored.one("app/models.py", line, "PRV201")
-    assert hit.message.startswith(f"{owner_field} stores account_user_data ({kind}")
-    assert "with no retention; the notice's retention is 12 months after the end of the business relationship (§5.1.1)" in hit.message
-    assert hit.message.endswith("add retention=12mo")
+    assert hit.message == f"{owner_field} stores account_user_data with no retention: add retention=12mo"
+    assert hit.detail("reason").startswith(f"{owner_field.split('.')[0]} is a {kind}"), hit
+    assert hit.detail("promise") == ("the notice's retention for account_user_data is 12 months after the "
+                                     "end of the "
+                                     "business relationship (§5.1.1)")
 
 
 @pytest.mark.parametrize(
@@ -193,17 +195,19 @@ def test_a_base_not_named_in_config_is_not_persistent(stored: Run) -> None:
     stored.none("app/plain_base.py", 5)
 
 
-KEPT = f"account_user_data (Kept.email) from app/models.py:{line_of(STORED['app/models.py'], 'retention=12mo')}"
+KEPT = "account_user_data (Kept.email)"
+KEPT_ORIGIN = f"{KEPT} from app/models.py:{line_of(STORED['app/models.py'], 'retention=12mo')}"
 
 
 @pytest.mark.parametrize(("marker", "call"), [("no_ttl", "django.core.cache.cache.set"), ("file", "open().write"),
                                               ("sql", "django.db.connection.cursor().execute")])
 def test_storage_call_without_ttl_or_retention_is_prv203(stored: Run, marker: str, call: str) -> None:
     hit = stored.one("app/storage.py", line_of(STORAGE, f"# L:{marker}"), "PRV203")
-    assert hit.message == (
-        f"{KEPT} is stored by {call} with no retention (no TTL, no retention= on the call); "
-        "the notice's retention is 12 months after the end of the business relationship (§5.1.1)"
-    )
+    assert hit.message == f"{KEPT} is stored by {call} with no TTL or retention"
+    assert hit.details == (
+        ("data", KEPT_ORIGIN), ("reason", "neither a time-to-live nor a retention= on the call"),
+        ("promise", "the notice's retention for account_user_data is 12 months after the end of the business "
+                    "relationship (§5.1.1)"))
 
 
 @pytest.mark.parametrize("marker", ["ttl_kw", "ttl_pos", "declared", "not_personal"])
@@ -217,8 +221,10 @@ def test_cache_timeout_none_keeps_forever_and_is_prv203(stored: Run) -> None:
 
 def test_declared_retention_on_a_storage_call_longer_than_the_notice_is_prv202(stored: Run) -> None:
     hit = stored.one("app/storage.py", line_of(STORAGE, "# L:declared_long"), "PRV202")
-    assert "keeps account_user_data for 2 years, longer than the notice's 12 months after the end of the " \
-           "business relationship (§5.1.1) (policy account_user_data.after_relationship, notice 5.1.1)" in hit.message
+    assert hit.message.endswith("keeps account_user_data for 2 years, longer than the notice's 12 months"), \
+        hit
+    assert hit.detail("promise") == ("12 months after the end of the business relationship (§5.1.1) "
+                                     "(policy account_user_data.after_relationship, notice 5.1.1)")
 
 
 # --- the notice's maximum ------------------------------------------------------------------
@@ -251,7 +257,7 @@ BOUNDARIES = {
 
 @pytest.fixture(scope="module")
 def boundaries(tmp_path_factory) -> Run:
-    return lint(tmp_path_factory.mktemp("boundaries"), BOUNDARIES)
+    return check(tmp_path_factory.mktemp("boundaries"), BOUNDARIES)
 
 
 @pytest.mark.parametrize(
@@ -294,9 +300,10 @@ def test_retention_longer_than_the_notice_is_prv202_quoting_period_trigger_and_s
 ) -> None:
     hit = boundaries.one("app/models.py", line, "PRV202")
     assert hit.message.startswith(f"Row.{field} keeps {category} for {code_says}")
-    assert f"longer than the notice's {notice_says}" in hit.message
-    assert f"(policy {term}" in hit.message
-    assert hit.message.endswith(f"notice {section})")
+    assert f"longer than the notice's {notice_says.split(' after ')[0]}" in hit.message
+    assert hit.detail("promise").startswith(notice_says), hit
+    assert f"(policy {term}" in hit.detail("promise")
+    assert hit.detail("promise").endswith(f"notice {section})")
 
 
 def test_exactly_the_expected_boundary_findings(boundaries: Run) -> None:

@@ -35,10 +35,8 @@ def _file_by_file(family: Any, ctx: Context, error: Exception) -> list[Finding]:
     alone too is reported (PRV002: its findings are unknown), the others keep what they find on
     their own. When no file fails alone, the failure came from files together: every file is
     reported, as its findings through other files are unknown. Either way the run exits 2."""
-    from ..errors import internal_error
+    from ..errors import internal_error, not_analysed
     from ..lineage.symbols import Symbols
-    from .base import finding
-    from .tool import PRV002
 
     name = family.__name__.rpartition(".")[2]
     found: list[Finding] = []
@@ -52,10 +50,10 @@ def _file_by_file(family: Any, ctx: Context, error: Exception) -> list[Finding]:
             found.extend(_run(family, alone))
         except Exception as e:
             failed.append(path)
-            found.append(finding(PRV002, path, 1, 0, reason=f"its {name} checks failed: "
-                                 + internal_error(e)))
+            found.append(not_analysed(path, internal_error(e, f"its {name} checks")))
     if not failed:
-        reason = (f"the {name} checks failed on the project as a whole, not on any file alone: this file's "
-                  f"findings through other files are unknown; " + internal_error(error))
-        found.extend(finding(PRV002, path, 1, 0, reason=reason) for path in ctx.files if ctx.wanted(path))
+        reason = internal_error(error, f"the {name} checks on the whole project")
+        found.extend(not_analysed(path, reason + "; they fail on no file alone: this file's findings "
+                                  "through other files are unknown")
+                     for path in ctx.files if ctx.wanted(path))
     return found

@@ -9,7 +9,7 @@ from ..catalog import Catalog
 from ..config import Config
 from ..errors import closest
 from ..facts import FileFacts
-from ..findings import Finding, Rule
+from ..findings import Finding, Rule, clauses, first_line
 from ..lineage.destinations import Destination
 from ..lineage.graph import Lineage, Reach, Sink
 from ..lineage.symbols import Symbols
@@ -26,10 +26,14 @@ def register(*rules: Rule) -> None:
 
 
 def finding(rule: Rule, path: str, line: int, col: int, **fields: object) -> Finding:
-    """A finding of ``rule``; ``fields`` fill its template and the Finding's own fields."""
-    own = {k: fields[k] for k in ("category", "recipient", "origins", "steps", "decided_by") if k in fields}
-    message = rule.template.format(**fields)
-    return Finding(code=rule.code, path=path, line=line, col=col, message=message, **own)  # type: ignore[arg-type]
+    """A finding of ``rule``; ``fields`` fill its templates (first line, reason, promise) and the
+    Finding's own fields. A ``note`` field is one more clause of the reason (pseudonymised data)."""
+    own = {k: fields[k] for k in ("category", "recipient", "origins", "steps", "decided_by", "route")
+           if k in fields}
+    reason = "; ".join((rule.reason.format(**fields), str(fields.get("note", ""))))
+    return Finding(code=rule.code, path=path, line=line, col=col, message=first_line(rule.template, fields),
+                   reason=clauses(reason), promise=clauses(rule.promise.format(**fields)),
+                   **own)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

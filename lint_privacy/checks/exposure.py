@@ -15,7 +15,7 @@ PRV601 = Rule(
     code="PRV601",
     name="personal-data-in-log",
     summary="Personal data reaches a log call.",
-    template="{data} is logged by {call}{through}",
+    template="{data} is logged by {call}",
     what="""Personal data (annotated, or found by name at lower confidence) that reaches a `logging`
 call — module functions or logger objects — directly or through variables, containers,
 f-strings and calls across modules.""",
@@ -29,7 +29,7 @@ PRV602 = Rule(
     code="PRV602",
     name="personal-data-in-output",
     summary="Personal data is printed or written to stdout/stderr.",
-    template="{data} is written to the console by {call}{through}",
+    template="{data} is written to the console by {call}",
     what="""Personal data that reaches `print`, `sys.stdout`/`sys.stderr` writes, or a Django
 command's `self.stdout`/`self.stderr`.""",
     why="""Console output ends up in container logs, CI logs and terminals, with no retention the
@@ -41,7 +41,8 @@ PRV603 = Rule(
     code="PRV603",
     name="personal-data-in-exception",
     summary="Personal data is put into an exception or warning message.",
-    template="{data} goes into {what} raised by {call}{through}",
+    template="{data} goes into {what} raised by {raised}",
+    reason="{raised_by}",
     what="""Personal data that reaches the message of a raised exception or `warnings.warn`.""",
     why="""Exception messages travel to error trackers, logs and HTTP error pages.""",
     example="""raise ValueError(f"no account for {email}")""",
@@ -59,6 +60,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         call = flows.sink.call
         for category, reach in per_category(ctx, flows):
+            label = sink_label(flows.sink)
+            # An exception is named by its class (ValidationError); its module is a detail.
+            raised = label if flows.sink.spec.kind == "warning" else label.rpartition(".")[2]
             what = "a warning" if flows.sink.spec.kind == "warning" else "an exception message"
-            yield finding(rule, flows.sink.path, call.span.line, call.span.col,
-                          call=sink_label(flows.sink), what=what, **flow_fields(ctx, reach, category))
+            yield finding(rule, flows.sink.path, call.span.line, call.span.col, call=label, what=what,
+                          raised=raised, raised_by=f"raised by {label}" if raised != label else "",
+                          **flow_fields(ctx, reach, category))

@@ -1,7 +1,7 @@
 """What the flow checks share: the lineage built once per run, each sink's destination and who
 it is in the policy's terms (a named recipient, a class, neither), the sources reaching it, and
-how a finding names its data ("account_user_data (Contact.email) from app/models.py:10") and its
-path ("through sync() in app/services.py:12").
+how a finding names its data ("account_user_data (Contact.email)", from app/models.py:10) and
+its route ("through sync() in app/services.py:12").
 """
 
 from __future__ import annotations
@@ -55,29 +55,29 @@ def _strongest(reaches: list[Reach]) -> tuple[Reach, ...]:
     return known or tuple(sorted(reaches, key=lambda r: _LOCAL_RANK.get(r.source.local, 1)))
 
 
+def _what(source: Source, category: str) -> str:
+    return category or (f"unannotated {source.data_kind}" if source.data_kind else "personal data")
+
+
 def origin(s: Source, category: str = "") -> Origin:
-    what = category or (f"unannotated {s.data_kind}" if s.data_kind else "personal data")
-    label = f"{what} ({s.label}"
+    label = f"{_what(s, category)} ({s.label}"
     if s.confidence == "low":
         label += ", found by name: lower confidence"
     label += ")"
-    return Origin(label=label, path=s.path, line=s.line, category=category)
+    return Origin(label=label, path=s.path, line=s.line, category=category, name=s.label)
 
 
-def data_phrase(reach: Reach, category: str = "") -> str:
-    """How a message names the data: origin, pseudonymisation, and the functions it crossed."""
-    o = origin(reach.source, category)
-    text = o.describe()
-    if reach.pseudonymised:
-        text += " (hashed or encrypted on the way: pseudonymised data is still personal data)"
-    return text
+def data_name(source: Source, category: str = "", hashed: bool = False) -> str:
+    """How a first line names the data: ``account_user_data (Contact.email)``; where it comes
+    from and how sure that is are the finding's origin (its details)."""
+    return f"{_what(source, category)} ({source.label}{', hashed' if hashed else ''})"
 
 
 # A message names at most this many functions of a path: a chain of 10,000 calls is said in one line.
 _THROUGH_SHOWN = 8
 
 
-def through(ctx: Context, reach: Reach) -> str:
+def route(ctx: Context, reach: Reach) -> str:
     """The functions the data went through. Where it was stored in a field and read back
     elsewhere, that is said (``stored in Contact.email, read in send() in tasks.py:9``): the
     chain is not a call path there."""
@@ -93,12 +93,12 @@ def through(ctx: Context, reach: Reach) -> str:
     if not stored:
         steps = lin.functions_through(reach)
         inner = [s for s in steps if not s.startswith(reach.sink.function + "()")] if len(steps) > 1 else []
-        return f" through {' -> '.join(_shown(steps))}" if inner else ""
+        return f"through {' -> '.join(_shown(steps))}" if inner else ""
     shown = [_shown(lin.functions_through(replace(reach, path=tuple(leg)))) for leg in legs]
-    text = f" through {' -> '.join(shown[0])}," if shown[0] else ""
-    for field, leg in zip(stored, shown[1:]):
-        text += f" stored in {field}, read in {' -> '.join(leg) or 'module code'},"
-    return text.rstrip(",")
+    parts = [f"through {' -> '.join(shown[0])}"] if shown[0] else []
+    parts += [f"stored in {field}, read in {' -> '.join(leg) or 'module code'}"
+              for field, leg in zip(stored, shown[1:])]
+    return ", ".join(parts)
 
 
 def _shown(steps: list[str]) -> list[str]:
@@ -124,11 +124,15 @@ def steps(ctx: Context, reach: Reach) -> tuple[Step, ...]:
     return tuple(out)
 
 
+_PSEUDONYMISED = "hashed or encrypted on the way: pseudonymised data is still personal data"
+
+
 def flow_fields(ctx: Context, reach: Reach, category: str) -> dict[str, object]:
     """The template fields and Finding fields every flow finding carries."""
     return {
-        "data": data_phrase(reach, category),
-        "through": through(ctx, reach),
+        "data": data_name(reach.source, category, reach.pseudonymised),
+        "route": route(ctx, reach),
+        "note": _PSEUDONYMISED if reach.pseudonymised else "",
         "origins": (origin(reach.source, category),),
         "steps": steps(ctx, reach),
         "category": category,  # unannotated data of every kind: one finding per statement, "+N more"

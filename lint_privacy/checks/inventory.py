@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..annotations import Annotation
 from ..catalog.names import Kind
 from ..facts import AnnotationSite, FieldFact
-from ..findings import Finding, Rule
+from ..findings import Finding, Rule, split_problem
 from ..lineage.symbols import ClassInfo
 from ..policy.model import Policy
 from .base import Context, describe_term, did_you_mean, finding, join, register
@@ -20,6 +20,7 @@ PRV101 = Rule(
     name="malformed-annotation",
     summary="A `# privacy:` annotation or PersonalData marker does not follow the grammar.",
     template="malformed privacy annotation: {problem}",
+    reason="{detail}",
     what="""A `# privacy:` comment, a `# privacy-defaults:` comment or a `PersonalData(...)` marker
 that breaks the grammar: a repeated or unknown key, a key used where it does not belong (a
 `recipient` on a field), a value outside its set (`basis=consnt`, `country=UK`), a duration that
@@ -38,6 +39,7 @@ PRV102 = Rule(
     name="unknown-policy-id",
     summary="An annotation names a category, purpose, subject, recipient, safeguard or retention rule the policy does not have.",
     template="{problem}{hint}",
+    reason="{detail}",
     what="""An id in an annotation that the policy does not define: a category, a purpose, a data
 subject, a recipient, a safeguard, a jurisdiction, or a retention rule that the category does not
 name. A retention rule the policy has but for other categories is said to be so, with the rules
@@ -52,7 +54,8 @@ PRV103 = Rule(
     code="PRV103",
     name="unannotated-personal-data",
     summary="A field looks like personal data by its name but carries no annotation.",
-    template="{owner}.{field} looks like personal data ({kind}) but has no privacy annotation; likely categories: {suggest}",
+    template="{owner}.{field} looks like personal data ({kind}) but has no privacy annotation",
+    reason="likely categories: {suggest}",
     what="""A field of a model, dataclass, attrs class, pydantic model, TypedDict or plain class whose
 name says it holds personal data (e-mail, phone, name, address, date of birth, IP address, ids,
 bank and card numbers, ...) and that has neither a `# privacy:` comment nor a `PersonalData`
@@ -70,7 +73,8 @@ PRV104 = Rule(
     code="PRV104",
     name="unconfirmed-suggestion",
     summary="An annotation holds a suggested category (`id?`) that nobody confirmed.",
-    template="unconfirmed privacy category '{value}?': confirm it by removing the '?', or write the right category",
+    template="unconfirmed privacy category '{value}?': confirm it by removing the '?'",
+    reason="or write the right category",
     what="""A category id written with a trailing `?`, as `lint-privacy fix` writes them.""",
     why="""A suggestion is a guess from a field's name. Until a person confirms it, the data's
 category, and so its retention and recipients, is unknown.""",
@@ -82,7 +86,8 @@ PRV105 = Rule(
     code="PRV105",
     name="element-not-in-category",
     summary="An annotated field names a kind of data its category does not include.",
-    template="{owner}.{field} holds {kind}, which {category} does not include (notice {section} lists: {elements})",
+    template="{owner}.{field} holds {kind}, which {category} does not include",
+    promise="notice {section} lists for {category}: {elements}",
     what="""A field whose name clearly names a kind of data (a `date_of_birth`) annotated with a
 category whose elements, as the notice lists them, do not include that kind.""",
     why="""The notice promises which data each category holds. Data of another kind under that
@@ -96,7 +101,8 @@ PRV106 = Rule(
     code="PRV106",
     name="not-covered-by-notice",
     summary="Personal data of a kind that no category of the notice covers.",
-    template="{owner}.{field} looks like {kind} data, which no category of the notice covers: the notice never says it is collected",
+    template="{owner}.{field} looks like {kind} data, which no category of the notice covers",
+    reason="the notice never says it is collected",
     what="""A field whose name says it holds a kind of personal data (health, religion, biometrics,
 ...) that appears in the elements of no category of the policy.""",
     why="""Collecting data the notice never mentions breaks transparency outright, and special
@@ -111,6 +117,7 @@ PRV107 = Rule(
     name="misplaced-annotation",
     summary="An annotation is attached to nothing, or a definition is annotated twice.",
     template="{problem}",
+    reason="{detail}",
     what="""A `# privacy:` comment that belongs to no statement (a blank line follows it), a
 `# privacy-defaults:` comment that is neither at the top of a module nor on a class line, or a
 definition annotated both inline and on the line above (or by comment and marker).""",
@@ -137,7 +144,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not ctx.wanted(path):
             continue
         for line, col, problem in facts.problems:
-            yield finding(PRV107, path, line, col, problem=problem)
+            head, detail = split_problem(problem, 0)
+            yield finding(PRV107, path, line, col, problem=head, detail=detail)
         for site in facts.annotations:
             yield from _annotation(ctx, path, site)
     covering: dict[str, list[str]] = {}  # name kind -> the categories covering it (asked per field)
@@ -197,13 +205,14 @@ def _unjudged_name(name: str) -> bool:
 def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Finding]:
     ann = site.annotation
     for problem in ann.problems:
-        yield finding(PRV101, path, site.line, site.col, problem=problem.message)
+        head, detail = split_problem(problem.message, len("malformed privacy annotation: "))
+        yield finding(PRV101, path, site.line, site.col, problem=head, detail=detail)
     policy = ctx.policy
     where = ctx.config.policy.name if ctx.config.policy else "file"
     for cid in ann.categories:
         if cid not in policy.categories:
             yield finding(PRV102, path, site.line, site.col, problem=_unknown("category", cid, where),
-                          hint=did_you_mean(cid, policy.categories), category=cid)
+                          hint=did_you_mean(cid, policy.categories), category=cid, detail="")
     for cid in ann.suggested:
         if cid in policy.categories:
             yield finding(PRV104, path, site.line, site.col, value=cid, category=cid)
@@ -213,12 +222,13 @@ def _annotation(ctx: Context, path: str, site: AnnotationSite) -> Iterator[Findi
             table = getattr(policy, table_name)
             if value not in table:
                 yield finding(PRV102, path, site.line, site.col, problem=_unknown(key, value, where),
-                              hint=did_you_mean(value, table))
+                              hint=did_you_mean(value, table), detail="")
         elif key == "jurisdiction" and not (len(value) == 2 and value.isupper()) and value not in policy.jurisdictions:
             upper = value.upper()
             hint = (f"; write country codes in upper case: {upper}" if upper in policy.jurisdictions or len(value) == 2
                     else did_you_mean(value, policy.jurisdictions))
-            yield finding(PRV102, path, site.line, site.col, problem=_unknown(key, value, where), hint=hint)
+            yield finding(PRV102, path, site.line, site.col, problem=_unknown(key, value, where), hint=hint,
+                          detail="")
         elif key == "retention" and value[:1].isalpha() and not value.startswith("P"):
             yield from _retention_rule(policy, path, site, ann, value, where)
 
@@ -243,7 +253,7 @@ def _retention_rule(policy: Policy, path: str, site: AnnotationSite, ann: Annota
         f"retention={t.rule} ({describe_term(policy, t)})" if t.rule else describe_term(policy, t) for t in c.retention)
         for c in categories]
     hint = did_you_mean(value, rules) if value not in policy.retention_rules else ""
-    yield finding(PRV102, path, site.line, site.col, problem=problem, hint=f"{hint}; " + "; ".join(has))
+    yield finding(PRV102, path, site.line, site.col, problem=problem, hint=hint, detail="; ".join(has))
 
 
 def _field(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Iterator[Finding]:

@@ -16,14 +16,16 @@ from ..facts import AgeCheck, FileFacts
 from ..findings import Finding, Rule
 from ..policy.model import Jurisdiction, Policy
 from .base import Context, finding, register
-from .flows import flow_fields, lineage, origin, per_category, sink_flows, sink_label
+from .flows import data_name, flow_fields, lineage, origin, per_category, sink_flows, sink_label
 from .scopes import code_jurisdiction, or_default, reach_jurisdiction, source_jurisdiction
 
 PRV701 = Rule(
     code="PRV701",
     name="age-gate-below-minimum",
     summary="An age gate admits people younger than the jurisdiction's minimum customer age.",
-    template="{gate} admits customers from age {threshold}, below the minimum customer age of {minimum} for {jurisdiction_name} ({jurisdiction_from}; policy {key}, notice {section}){exception}",
+    template="{gate} admits customers from age {threshold}, below {whose} minimum of {minimum}",
+    reason="{place}; judged for {jurisdiction_name} ({jurisdiction_from}); {exception}",
+    promise="minimum customer age {minimum} (policy {key}, notice {section})",
     what="""Age gates in code: a comparison of an age or date-of-birth value with a whole number
 (`user.age < 13`, `age >= 16`, `age_in_years(dob) < 18`; not a cache's `max_age` or an age in
 days) and module constants named like `MIN_AGE`, `MINIMUM_AGE`, `AGE_LIMIT`,
@@ -51,7 +53,10 @@ PRV702 = Rule(
     code="PRV702",
     name="forbidden-category",
     summary="A category the jurisdiction's supplement says is not used is defined or used for its data subjects.",
-    template="{data} {action}: the {jurisdiction_name} supplement says this data is not used ({jurisdiction_from}; policy notice.jurisdictions.{jurisdiction}.forbidden_categories, notice {section}){through}",
+    template="{data} {action}, forbidden in {jurisdiction_name}",
+    reason=("the {jurisdiction_name} supplement says this data is not used; judged for {jurisdiction_name} "
+            "data subjects ({jurisdiction_from})"),
+    promise="policy notice.jurisdictions.{jurisdiction}.forbidden_categories, notice {section}",
     what="""Personal data of a category the jurisdiction lists in `forbidden_categories` (Malaysia:
 billing and financial details, `billing_data`) defined for that jurisdiction's data subjects (a
 field, variable or parameter in a module, class or package of that jurisdiction, or with
@@ -125,7 +130,12 @@ def _exception_note(j: Jurisdiction | None, threshold: int, shown: dict[str, boo
                 return True, ""
             notes.append(f"the marriage exception ({e.description}) is not shown: the gate's function calls "
                          "nothing named like is_married/marriage")
-    return False, ("; " + "; ".join(notes)) if notes else ""
+    return False, "; ".join(notes)
+
+
+def _whose(key: str, name: str) -> str:
+    """Whose minimum a gate is below: the notice's main body, or a supplement's."""
+    return "the notice's" if key == "notice.min_customer_age" else f"{name}'s"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -155,10 +165,11 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
             if covered:
                 continue
             place = f"in {chk.function}()" if chk.function != "<module>" else "at module level"
-            gate = f"the age gate `{chk.subject} {_OPS.get(chk.op, chk.op)} {chk.value}` {place}"
+            gate = f"the age gate `{chk.subject} {_OPS.get(chk.op, chk.op)} {chk.value}`"
             yield finding(PRV701, path, chk.span.line, chk.span.col, gate=gate, threshold=threshold,
                           minimum=minimum, jurisdiction_name=name, jurisdiction_from=where, key=key,
-                          section=section, exception=note, decided_by=f"notice {section}")
+                          section=section, exception=note, decided_by=f"notice {section}", place=place,
+                          whose=_whose(key, name))
         for cname, value, line in facts.constants:
             if not is_age_constant(cname) or not value.isdigit():
                 continue
@@ -176,7 +187,7 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
                     continue
                 if floors and floors[0].from_age is not None:
                     minimum, key = floors[0].from_age, f"notice.jurisdictions.{jid}.age_exceptions (parental_consent from_age)"
-                note = "" if floors else "; the policy encodes no parental-consent exception here"
+                note = "" if floors else "the policy encodes no parental-consent exception here"
             elif "MARRI" in upper and j is not None and any(e.kind == "marriage" for e in j.age_exceptions):
                 continue
             else:
@@ -186,7 +197,8 @@ def _age_gates(ctx: Context) -> Iterator[Finding]:
             gate = f"the age constant `{cname} = {threshold}`"
             yield finding(PRV701, path, line, 0, gate=gate, threshold=threshold, minimum=minimum,
                           jurisdiction_name=name, jurisdiction_from=where, key=key, section=section,
-                          exception=note, decided_by=f"notice {section}")
+                          exception=note, decided_by=f"notice {section}", place="",
+                          whose=_whose(key, name))
 
 
 def _forbidden(ctx: Context) -> Iterator[Finding]:
@@ -202,10 +214,10 @@ def _forbidden(ctx: Context) -> Iterator[Finding]:
         for cid in source.categories:
             if cid in j.forbidden_categories:
                 o = origin(source, cid)
-                yield finding(PRV702, source.path, source.line, 0, data=o.describe(), origins=(o,), category=cid,
-                              action=f"is defined for {j.name} data subjects", jurisdiction=j.id,
+                yield finding(PRV702, source.path, source.line, 0, data=data_name(source, cid), origins=(o,),
+                              category=cid, action="is defined here", jurisdiction=j.id,
                               jurisdiction_name=j.name, jurisdiction_from=declared.where, section=j.section,
-                              through="", decided_by=f"notice {j.section}")
+                              decided_by=f"notice {j.section}")
     for flows in sink_flows(ctx):
         call = flows.sink.call
         for cid, reach in per_category(ctx, flows):

@@ -24,14 +24,17 @@ from ..findings import Finding, Rule
 from ..lineage.graph import Edge, Lineage, Reach, _Fn
 from ..policy.model import Category, Jurisdiction, Policy
 from .base import Context, Declared, SinkFlows, finding, join, register
-from .flows import flow_fields, lineage, origin, per_category, sink_flows, sink_label
+from .flows import data_name, flow_fields, lineage, origin, per_category, sink_flows, sink_label
 from .scopes import definition_annotation, reach_jurisdiction, scope_value, source_value
 
 PRV501 = Rule(
     code="PRV501",
     name="undeclared-purpose",
     summary="Personal data is used under a purpose the notice does not give its category.",
-    template="{data} is used in {place} under purpose {purpose} ({declared}), which the notice does not give {category}: its purposes are {allowed} (policy notice.categories.{category}.purposes, notice {section}){through}",
+    template="{data} used for {purpose}, not among its purposes",
+    reason="used in {place} under purpose {purpose} ({declared})",
+    promise=("the notice gives {category} the purposes {allowed} "
+             "(policy notice.categories.{category}.purposes, notice {section})"),
     what="""Annotated personal data of a category read, passed or sent inside a function, class or
 module whose declared purpose (`# privacy: purpose=...` on the `def`, `# privacy-defaults:
 purpose=...` on the class or module) is not one of the purposes the policy lists for that
@@ -52,7 +55,10 @@ PRV502 = Rule(
     code="PRV502",
     name="consent-not-checked",
     summary="Processing the notice bases only on consent does not depend on a consent check.",
-    template="{data} reaches {call} under purpose {purpose} ({declared}), {basis_reason} (policy notice.categories.{category}.purposes, notice {section}), but the call does not depend on a consent check ({checks}){through}",
+    template="{data} reaches {call} with no consent check",
+    reason=("under purpose {purpose} ({declared}), {basis_reason}; "
+            "the call does not depend on a consent check ({checks})"),
+    promise="policy notice.categories.{category}.purposes, notice {section}",
     what="""A call (storage, an HTTP request, an SDK) that personal data reaches, where the policy's only
 legal basis for the category under the purpose of the processing is consent — or the code
 declares `basis=consent` and the notice allows it — and the call depends on none of the
@@ -74,7 +80,10 @@ PRV503 = Rule(
     code="PRV503",
     name="express-consent-not-checked",
     summary="Processing of a jurisdiction that requires express consent does not depend on a consent check.",
-    template="{data} of {jurisdiction_name} data subjects ({jurisdiction_from}) reaches {call}{purpose_phrase}: {reason} (policy notice.jurisdictions.{jurisdiction}.{key}, notice {section}), but the call does not depend on a consent check ({checks}){through}",
+    template="{data} reaches {call} with no consent check ({jurisdiction})",
+    reason=("{why}; data of {jurisdiction_name} data subjects ({jurisdiction_from}){purpose_phrase}; "
+            "the call does not depend on a consent check ({checks})"),
+    promise="policy notice.jurisdictions.{jurisdiction}.{key}, notice {section}",
     what="""Personal data whose data subjects' jurisdiction (declared with `jurisdiction=` on the data, in
 `# privacy-defaults:` of its module or class, or per package in config; failing that, the
 jurisdiction of the code that sends it) requires express consent for this processing, reaching a
@@ -98,7 +107,11 @@ PRV504 = Rule(
     code="PRV504",
     name="purpose-not-declared",
     summary="The legal basis of a flow depends on its purpose, and no purpose is declared.",
-    template="{data} reaches {call} with no declared purpose, and the purpose decides whether consent is needed: for {category} {consent_purposes} rest{s} only on {basis_word} ({why}) while {other_purposes} do{es} not (policy notice.categories.{category}.purposes, notice {section}){through}",
+    template="{data} reaches {call} with no declared purpose",
+    reason=("the purpose decides whether consent is needed: for {category} {consent_purposes} rest{s} "
+            "only on {basis_word} ({why}) while {other_purposes} do{es} not; "
+            "the call does not depend on a consent check ({checks})"),
+    promise="policy notice.categories.{category}.purposes, notice {section}",
     what="""Personal data reaching a call (not a log or exception) where neither any function on the
 data's path, nor its class or module, nor the data's definition declares a purpose, and the
 answer matters: some purposes the policy lists for the category rest only on consent (or, for a
@@ -366,7 +379,7 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
             for cid, cat in cats:
                 if own.value not in purpose_bases(cat):
                     o = origin(source, cid)
-                    yield finding(PRV501, source.path, source.line, 0, data=o.describe(), through="",
+                    yield finding(PRV501, source.path, source.line, 0, data=data_name(source, cid),
                                   origins=(o,), category=cid, place="its definition", purpose=own.value,
                                   declared=own.where, allowed=_allowed(cat), section=cat.section,
                                   decided_by=f"notice {cat.section}")
@@ -392,7 +405,7 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
             place += f" in {fn.path}"
             for cid, cat in bad:
                 o = origin(source, cid)
-                yield finding(PRV501, fn.path, at[0], at[1], data=o.describe(), through="", origins=(o,),
+                yield finding(PRV501, fn.path, at[0], at[1], data=data_name(source, cid), origins=(o,),
                               category=cid, place=place, purpose=declared.value, declared=declared.where,
                               allowed=_allowed(cat), section=cat.section, decided_by=f"notice {cat.section}")
 
@@ -516,7 +529,7 @@ def _express(ctx: Context, policy: Policy, flows: SinkFlows, reach: Reach, cid: 
     fields["section"] = j.section
     yield finding(PRV503, flows.sink.path, call.span.line, call.span.col, jurisdiction=j.id,
                   jurisdiction_name=j.name, jurisdiction_from=jd.where, purpose_phrase=purpose_phrase,
-                  reason=reason, key=key, decided_by=f"notice {j.section}", **fields)
+                  why=reason, key=key, decided_by=f"notice {j.section}", **fields)
 
 
 __all__ = [

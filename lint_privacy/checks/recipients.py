@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding, Rule
+from ..policy.model import Policy
 from .base import Context, finding, join, register
 from .flows import destinations, flow_fields, match_recipient, per_category, sink_flows, sink_label
 
@@ -16,7 +17,8 @@ PRV003 = Rule(
     code="PRV003",
     name="unresolved-destination",
     summary="Personal data goes to a destination (URL, host, region) the analysis could not resolve.",
-    template="{data} goes to a destination that cannot be resolved here ({why}); say where it goes: # privacy: recipient=... country=..",
+    template="{data} goes to a destination that cannot be resolved",
+    reason="{why}; say where it goes: # privacy: recipient=... country=..",
     what="""A call that sends personal data somewhere whose address is only known at run time: a URL
 read from the environment, a cloud client whose region comes from configuration, a mail host
 from an unknown setting.""",
@@ -30,7 +32,9 @@ PRV301 = Rule(
     code="PRV301",
     name="undeclared-recipient",
     summary="Personal data reaches a recipient the notice does not declare.",
-    template="{data} is sent to {vendor} by {call}{via}: the notice declares no such recipient (its recipients are in {sections}){through}",
+    template="{data} is sent to {vendor}, a recipient the notice does not declare",
+    reason="sent by {call}{via}",
+    promise="the notice's recipients are in {sections}",
     what="""Personal data that reaches a vendor (an SDK call, an HTTP host the catalog knows, a log
 shipper) that no recipient of the policy names and no class of recipients covers.""",
     why="""The notice lists who receives personal data. A vendor outside that list is a disclosure
@@ -48,7 +52,9 @@ PRV302 = Rule(
     code="PRV302",
     name="vaguely-declared-recipient",
     summary="Personal data reaches a vendor the notice covers only by a class of recipients.",
-    template="{data} is sent to {vendor} by {call}{via}, which the notice covers only vaguely, as '{classes}' (section {section}){through}",
+    template="{data} is sent to {vendor}, a vaguely declared recipient",
+    reason="sent by {call}{via}",
+    promise="the notice covers it only as '{classes}' (section {section})",
     what="""A vendor the notice does not name but that falls under a class of recipients it describes
 (a new SaaS tool under "service and technology providers"). A class that names the vendor as an
 example ("analytics providers such as Mixpanel": the class's `vendors:` in the policy) declares
@@ -64,7 +70,9 @@ PRV303 = Rule(
     code="PRV303",
     name="recipient-not-declared-for-category",
     summary="A declared recipient receives a category of data the notice does not give it.",
-    template="{data} is sent to {recipient_name} by {call}{via}, but the policy declares {recipient_id} only for: {allowed} (notice {section}){through}",
+    template="{data} is sent to {recipient_name}, not declared for this category",
+    reason="sent by {call}{via}; {as_class}",
+    promise="the policy declares {recipient_id} only for: {allowed} (notice {section})",
     what="""Personal data of a category that reaches a named recipient whose policy entry lists the
 categories it may receive, without that category.""",
     why="""Declaring a processor for CRM data does not declare it for message traffic records. The
@@ -76,7 +84,9 @@ PRV304 = Rule(
     code="PRV304",
     name="unknown-external-host",
     summary="Personal data is sent to an external host no known recipient owns.",
-    template="{data} is sent to {host} by {call}, a host no recipient of the policy or vendor of the catalog owns{through}",
+    template="{data} is sent to {host}, an unknown host",
+    reason="sent by {call}; no recipient of the policy and no vendor of the catalog owns {host}",
+    promise="the notice's recipients are in {sections}",
     what="""An HTTP or mail call carrying personal data to a host that is not internal (see
 `internal-hosts`) and that no catalog vendor's domain covers.""",
     why="""An unknown destination is an undeclared recipient until someone proves otherwise.""",
@@ -85,6 +95,12 @@ PRV304 = Rule(
 the policy, or mark the host internal.""",
 )
 register(PRV003, PRV301, PRV302, PRV303, PRV304)
+
+
+def _sections(policy: Policy) -> str:
+    """Where the notice lists its recipients: "sections 6, 7"."""
+    listed = sorted({r.section for r in policy.recipients.values()})
+    return f"section{'s' if len(listed) > 1 else ''} {join(listed, 6)}" if listed else "no section"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -115,12 +131,11 @@ def check(ctx: Context) -> Iterator[Finding]:
                 fields = flow_fields(ctx, reach, category)
                 common = dict(call=sink_label(flows.sink), via=via, recipient=match.recipient.id if match.recipient else dest.vendor or dest.host)
                 if match.status == "unknown_host":
-                    yield finding(PRV304, flows.sink.path, line, col, host=dest.host, **common, **fields)
+                    yield finding(PRV304, flows.sink.path, line, col, host=dest.host,
+                                  sections=_sections(ctx.policy), **common, **fields)
                 elif match.status == "undeclared":
-                    listed = sorted({r.section for r in ctx.policy.recipients.values()})
-                    sections = f"section{'s' if len(listed) > 1 else ''} {join(listed, 6)}" if listed else "no section"
-                    yield finding(PRV301, flows.sink.path, line, col, vendor=match.vendor_name, sections=sections,
-                                  **common, **fields)
+                    yield finding(PRV301, flows.sink.path, line, col, vendor=match.vendor_name,
+                                  sections=_sections(ctx.policy), **common, **fields)
                 elif match.status == "class":
                     fitting = [c for c in match.classes if c.categories is None or not category or category in c.categories]
                     if fitting:
@@ -131,10 +146,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                         first = match.classes[0]
                         yield finding(PRV303, flows.sink.path, line, col, recipient_id=first.id,
                                       allowed=join(first.categories or (), 6) or "(none)", section=first.section,
-                                      recipient_name=f"{match.vendor_name} (as {first.name})", **common, **fields)
+                                      recipient_name=match.vendor_name,
+                                      as_class=f"{match.vendor_name} comes under the class '{first.name}'",
+                                      **common, **fields)
                 elif match.recipient is not None and category and match.recipient.categories is not None \
                         and category not in match.recipient.categories:
                     r = match.recipient
                     yield finding(PRV303, flows.sink.path, line, col, recipient_id=r.id, recipient_name=r.name,
                                   allowed=join(r.categories or (), 6) or "(none)", section=r.section,
+                                  as_class="",
                                   **common, **fields)

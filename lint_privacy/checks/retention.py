@@ -22,7 +22,9 @@ PRV201 = Rule(
     code="PRV201",
     name="stored-without-retention",
     summary="Stored personal data has no retention.",
-    template="{owner}.{field} stores {category} ({kind}) with no retention; the notice's retention is {notice_says}: add retention={suggest}",
+    template="{owner}.{field} stores {category} with no retention: add retention={suggest}",
+    reason="{owner} is a {kind}, so its fields are stored",
+    promise="the notice's retention for {category} is {notice_says}",
     what="""A field of a persistence model — a Django model (abstract and proxy models included), a
 SQLAlchemy declarative class, a SQLModel table, or a subclass of a base named in
 `persistence-bases` — annotated as personal data but with no `retention=`.""",
@@ -38,7 +40,9 @@ PRV202 = Rule(
     code="PRV202",
     name="retention-exceeds-notice",
     summary="A retention in code is longer than the notice allows for the category.",
-    template="{subject} keeps {category} for {code_says}, longer than the notice's {notice_says} (policy {term}, notice {section}){others}",
+    template="{subject} keeps {category} for {code_says}, longer than the notice's {limit}",
+    reason="{others}",
+    promise="{notice_says} (policy {term}, notice {section})",
     what="""A `retention=` duration in code that is strictly longer than the longest the policy allows
 for that category and data subject: on a stored field, on a storage call, and on any other
 definition where it is written (a dataclass field, a variable, a parameter; a retention written
@@ -64,7 +68,9 @@ PRV203 = Rule(
     code="PRV203",
     name="storage-call-without-retention",
     summary="Personal data is written to a file, cache, database or object store with no retention.",
-    template="{data} is stored by {call} with no retention (no TTL, no retention= on the call); {notice_says}{through}",
+    template="{data} is stored by {call} with no TTL or retention",
+    reason="neither a time-to-live nor a retention= on the call",
+    promise="{notice_says}",
     what="""A call that stores personal data outside the models — a file write, a cache `set`, raw
 SQL, an object-store upload — with neither a time-to-live argument (a cache TTL counts) nor a
 `# privacy: retention=...` on the call.""",
@@ -189,9 +195,11 @@ def _exceeds(ctx: Context, path: str, line: int, col: int, label: str, cid: str,
     if verdict.ok or verdict.limit is None:
         return
     limit = verdict.limit
-    others = (f"; if it is kept under another rule of the notice, name it: "
+    others = (f"if it is kept under another rule of the notice, name it: "
               f"{' or '.join(f'retention={r}' for r in verdict.others)}" if verdict.others else "")
+    longest = limit.limit.describe() if limit.limit is not None else describe_term(ctx.policy, limit)
     yield finding(PRV202, path, line, col, subject=label, category=cid, code_says=retention.describe(),
+                  limit=longest,
                   notice_says=describe_term(ctx.policy, limit), term=f"{cid}.{limit.id}",
                   section=(limit.cap.section if limit.cap and limit.cap.section else limit.section), others=others,
                   **fields)
@@ -211,6 +219,9 @@ def _ttl(call: CallFact, spec: SinkSpec) -> tuple[bool, Duration | None]:
                 seconds = int(a.const) / (1000 if a.keyword == "px" else 1)
                 return True, Duration(f"{a.const}s", seconds / 86400) if seconds > 0 else None
     return False, None
+
+
+_ANNOTATE_THE_SOURCE = "annotate where the data comes from so its category's retention applies"
 
 
 def _storage_calls(ctx: Context) -> Iterator[Finding]:
@@ -233,12 +244,16 @@ def _storage_calls(ctx: Context) -> Iterator[Finding]:
             fields = flow_fields(ctx, reach, category)
             policy_category = ctx.policy.categories.get(category)
             if not written and not has_ttl:
-                says = (f"the notice's retention is {notice_says(ctx.policy, policy_category, reach.source.subject or None)[0]}"
-                        if policy_category else "annotate where the data comes from so its category's retention applies")
+                if policy_category is not None:
+                    says = notice_says(ctx.policy, policy_category, reach.source.subject or None)[0]
+                    fields["notice_says"] = f"the notice's retention for {category} is {says}"
+                else:
+                    fields["notice_says"] = ""
+                    fields["note"] = "; ".join(filter(None, (str(fields["note"]), _ANNOTATE_THE_SOURCE)))
                 yield finding(PRV203, flows.sink.path, call.span.line, call.span.col, call=sink_label(flows.sink),
-                              notice_says=says, **fields)
+                              **fields)
             elif policy_category is not None:
                 fields.pop("category", None)
                 yield from _exceeds(ctx, flows.sink.path, call.span.line, call.span.col,
-                                    f"the copy stored by {sink_label(flows.sink)}", category, length,
+                                    sink_label(flows.sink), category, length,
                                     reach.source.subject or None, **fields)

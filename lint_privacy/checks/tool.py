@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..annotations import parse_comment
-from ..errors import NOT_ANALYSED
+from ..errors import NOT_ANALYSED, NOT_ANALYSED_REASON
 from ..findings import Finding, Rule
 from .base import Context, finding, register
 
@@ -27,6 +27,7 @@ PRV002 = Rule(
     name="file-not-analysed",
     summary="A file of the project could not be analysed.",
     template=NOT_ANALYSED,
+    reason=NOT_ANALYSED_REASON,
     what="""A Python file of the project that could not be read or parsed: a syntax error, bytes that
 are not valid in its encoding (as Python itself refuses them: `python FILE` fails), nesting deeper
 than the analysis can follow, or a file that disappeared during the run. Also a file that is not
@@ -45,7 +46,8 @@ PRV004 = Rule(
     code="PRV004",
     name="setting-matches-nothing",
     summary="A setting that annotates code (a model the project does not own) matches nothing, or cannot be read.",
-    template="[tool.lint-privacy.models] \"{field}\": {problem}",
+    template="models entry \"{field}\": {problem}",
+    reason="an entry of [tool.lint-privacy.models]; {detail}",
     what="""An entry of `[tool.lint-privacy.models]` (the annotation of a field of a model the
 project does not own, such as Django's `User`) whose field is never read in the project, whose
 model the catalog does not know, or whose annotation breaks the grammar.""",
@@ -72,14 +74,17 @@ def check(ctx: Context) -> Iterator[Finding]:
     lines = text.splitlines()
     for qualified, written in ctx.config.models:
         line = next((i for i, t in enumerate(lines, 1) if t.lstrip().startswith(f'"{qualified}"')), 1)
+        detail = ""
         model = qualified.rpartition(".")[0]
         ann = parse_comment(f"# privacy: {written}", line, 0, "definition")
         if ann.problems:
-            problem = "the annotation cannot be read: " + "; ".join(p.message for p in ann.problems)
+            problem, detail = "the annotation cannot be read", "; ".join(p.message for p in ann.problems)
         elif model not in ctx.catalog.names.models:
-            problem = f"the catalog knows no model {model} (its models: {', '.join(sorted(ctx.catalog.names.models))})"
+            problem = f"the catalog knows no model {model}"
+            detail = f"its models: {', '.join(sorted(ctx.catalog.names.models))}"
         elif f"field|{qualified}" not in used:
-            problem = "no code of the project reads this field, so the annotation applies to nothing"
+            problem, detail = ("no code of the project reads this field",
+                               "so the annotation applies to nothing")
         else:
             continue
-        yield finding(PRV004, "pyproject.toml", line, 0, field=qualified, problem=problem)
+        yield finding(PRV004, "pyproject.toml", line, 0, field=qualified, problem=problem, detail=detail)

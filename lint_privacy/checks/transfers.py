@@ -24,7 +24,10 @@ PRV401 = Rule(
     code="PRV401",
     name="transfer-without-safeguard",
     summary="Personal data leaves the home region for a country with no adequacy decision and no accepted safeguard.",
-    template="{data} is transferred to {recipient_name} in {countries} ({country_from}) by {call}{via}: outside {home}, {adequacy}; no safeguard the notice relies on ({accepted}, notice {section}) is declared{through}",
+    template="{data} goes to {recipient_name} in {countries} without a safeguard",
+    reason="outside {home}: {adequacy}; sent by {call}{via}; {countries} from {country_from}",
+    promise=("transfers outside {home} need a safeguard the notice relies on: {accepted} (notice {section})"
+             "{law}"),
     what="""A call that sends personal data to a country outside the home region the policy's
 `notice.transfer.inside` states (the EEA for Infobip, GB for a UK company), where the adequacy
 list the rule names (`notice.transfer.adequacy`: the EU's, the UK's...) does not cover that
@@ -36,8 +39,8 @@ Where the data goes is read from the code first: a cloud region (`region_name=`,
 also through the resource, table, bucket or session the client made), a host, or the call's
 `# privacy: country=`. The locations the notice declares for the recipient count only where the
 code says nothing: a bucket created in `us-east-1` for a provider the notice places in GB is a
-transfer to the US. Every message speaks the policy's own terms: its home region, the name of
-its adequacy list with source and as-of date, and its safeguard ids.""",
+transfer to the US. Every finding speaks the policy's own terms: its home region, and in its
+details the name of its adequacy list with source and as-of date, and its safeguard ids.""",
     why="""The notice promises that transfers outside its home region happen only with the
 safeguards it names (Infobip: section 7, GDPR Chapter V; a UK notice: UK GDPR Chapter V). A
 bucket in another region or a US SaaS SDK added without the contract in place breaks it.""",
@@ -50,7 +53,11 @@ PRV402 = Rule(
     code="PRV402",
     name="jurisdiction-transfer-rule",
     summary="A transfer breaks the transfer rule of the data subjects' jurisdiction (a country supplement).",
-    template="{data} of {jurisdiction} data subjects is transferred to {recipient_name} in {countries} ({country_from}) by {call}{via}: the {jurisdiction} supplement allows transfers outside {inside} only {accepted_phrase} (notice: {section}){adequacy_note}{through}",
+    template="{data} goes to {recipient_name} in {countries}, against the {jurisdiction} rule",
+    reason=("data of {jurisdiction} data subjects; {adequacy_note}; sent by {call}{via}; {countries} from "
+            "{country_from}"),
+    promise=("the {jurisdiction} supplement allows transfers outside {inside} only {accepted_phrase} "
+             "(notice: {section}){law}"),
     what="""Data whose subjects' jurisdiction is declared (`jurisdiction=NG` on the field, in
 `# privacy-defaults:`, or per package in config) that leaves that jurisdiction contrary to the
 notice's country supplement: Nigeria (consent, adequacy judged by Nigerian law), South Africa
@@ -71,7 +78,8 @@ register(PRV401, PRV402)
 @dataclass(frozen=True)
 class Verdict:
     uncovered: tuple[str, ...]  # countries the transfer reaches without cover
-    adequacy: str  # what the law part said, for the message
+    adequacy: str  # what the law part said of them ("US is covered for ... only and no safeguard=dpf ...")
+    law: str  # the law entry that said it: "EU adequacy decisions (GDPR Art. 45), commission.europa.eu, ..."
     decided_by: str
 
 
@@ -100,14 +108,15 @@ def judge(policy: Policy, rule: TransferRule, countries: tuple[str, ...], recipi
             else:
                 notes.append(f"{country} is not covered")
         uncovered.append(country)
-    source = adequacy = ""
+    source = law = adequacy = ""
     if adequacy_list is not None:
         host = adequacy_list.source.split('//')[-1].split('/')[0]
         source = f"law: {host or adequacy_list.title}, as of {adequacy_list.as_of}"
         if notes:  # only an adequacy list writes notes
-            adequacy = f"under {adequacy_list.title} ({source}) " + "; ".join(dict.fromkeys(notes))
+            adequacy = f"under {adequacy_list.title}, " + "; ".join(dict.fromkeys(notes))
+            law = f"{adequacy_list.title}, {host or 'its source'}, as of {adequacy_list.as_of}"
     decided = f"notice {rule.section}" + (f" + {source}" if source and notes else "")
-    return Verdict(tuple(uncovered), adequacy or "no adequacy list applies", decided)
+    return Verdict(tuple(uncovered), adequacy or "no adequacy list applies", law, decided)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -147,6 +156,9 @@ def _countries(policy: Policy, dest: Destination, recipient: Recipient | None) -
     return tuple(expanded)
 
 
+_OWN_ADEQUACY = "adequacy is judged by that country's law, which the policy does not list"
+
+
 def _finding(ctx: Context, flows: SinkFlows, dest: Destination, match: RecipientMatch,
              recipient: Recipient | None, rule: TransferRule, verdict: Verdict, jurisdiction: str,
              category: str, reach: Reach, call: CallFact) -> Iterator[Finding]:
@@ -157,6 +169,7 @@ def _finding(ctx: Context, flows: SinkFlows, dest: Destination, match: Recipient
         country_from=dest.country_from or "destination",
         call=sink_label(flows.sink),
         via=f" via {dest.via}" if dest.via else "",
+        law=f"; law: {verdict.law}" if verdict.law else "",
         recipient=recipient.id if recipient else dest.vendor,
         decided_by=verdict.decided_by,
         section=rule.section,
@@ -169,7 +182,7 @@ def _finding(ctx: Context, flows: SinkFlows, dest: Destination, match: Recipient
                       adequacy=verdict.adequacy, accepted=accepted, **common, **fields)
     else:
         phrase = f"with {accepted}" if rule.accepted_safeguards else "to the recipients it lists"
-        note = f"; {verdict.adequacy}" if rule.adequacy else "; adequacy is judged by that country's law, which the policy does not list"
+        note = verdict.adequacy if rule.adequacy else _OWN_ADEQUACY
         yield finding(PRV402, flows.sink.path, call.span.line, call.span.col, jurisdiction=jurisdiction,
                       inside=", ".join(rule.inside_as_written or rule.inside), accepted_phrase=phrase,
                       adequacy_note=note, **common, **fields)

@@ -18,6 +18,9 @@ def finding_dict(f: Finding) -> dict[str, object]:
         "category": f.category or None,
         "recipient": f.recipient or None,
         "decided_by": f.decided_by or None,
+        "reason": f.reason or None,
+        "route": f.route or None,
+        "promise": f.promise or None,
         "origins": [{"label": o.label, "path": o.path, "line": o.line, "category": o.category or None} for o in f.origins],
         "path_steps": [{"path": s.path, "line": s.line, "note": s.note} for s in f.steps],
     }

@@ -211,7 +211,8 @@ def build(
     ))
 
     drift_code = [
-        [f.code, f"{f.path}:{f.line}", f.category, f.recipient, f.message]
+        [f.code, f"{f.path}:{f.line}", f.category, f.recipient,
+         f.message + (f" (promise: {f.promise})" if f.promise else "")]
         for f in sorted(findings, key=Finding.sort_key) if f.code.startswith(DRIFT_CODES)
     ]
     report.tables.append(Table(

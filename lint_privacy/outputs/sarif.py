@@ -9,6 +9,8 @@ stable partial fingerprints, and code flows for lineage paths.
   its line, never from its line number, so alerts survive unrelated edits that move lines.
 * ``codeFlows``: where the data comes from (the finding's first origin), each step of its
   lineage path, and the statement where it is reported.
+* ``message``: the finding's first line, then its details (data, route, reason, promise) one a
+  line, in ``text`` and ``markdown``; the details are also the result's ``properties``.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def sarif_document(findings: Sequence[Finding], config: Config) -> dict[str, obj
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": level(f.code),
-            "message": {"text": f.message},
+            "message": _message(f),
             "locations": [_location(prefix, f.path, f.line, f.col)],
             "partialFingerprints": {"lintPrivacy/v1": fp, "primaryLocationLineHash": fp},
         }
@@ -86,6 +88,8 @@ def sarif_document(findings: Sequence[Finding], config: Config) -> dict[str, obj
             props["recipient"] = f.recipient
         if f.decided_by:
             props["decidedBy"] = f.decided_by
+        details = (("reason", f.reason), ("route", f.route), ("promise", f.promise))
+        props.update((key, value) for key, value in details if value)
         if props:
             result["properties"] = props
         results.append(result)
@@ -104,6 +108,21 @@ def sarif_document(findings: Sequence[Finding], config: Config) -> dict[str, obj
     if config.policy is not None:
         run["properties"] = {"policy": _policy_name(config)}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _message(f: Finding) -> dict[str, str]:
+    """The first line first (a viewer short of room shows only it), then the details, one a line."""
+    details = f.details()
+    if not details:
+        return {"text": f.message}
+    return {"text": "\n".join([f.message, *(f"{label}: {text}" for label, text in details)]),
+            "markdown": "\n".join([_md(f.message), "",
+                                   *(f"- **{label}:** {_md(text)}" for label, text in details)])}
+
+
+def _md(text: str) -> str:
+    """Plain text as markdown that shows it as it is (names hold _ and *)."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
 
 
 def _policy_name(config: Config) -> str:

@@ -1,4 +1,5 @@
-"""Text output: findings grouped by file, ``path:line:col: CODE message``, then a summary.
+"""Text output: findings grouped by file, ``path:line:col: CODE message`` with the finding's
+details indented under it (``data:``, ``route:``, ``reason:``, ``promise:``), then a summary.
 
 Colour only when asked (the CLI asks when stdout is a terminal and ``NO_COLOR`` is unset), so
 pipes, files and CI logs get plain text.
@@ -68,6 +69,8 @@ def render_text(
             code = paint(f.code, _YELLOW if f.code == "PRV104" else _RED)
             where = paint(f"{path}:{f.line}:{f.col + 1}:", _DIM)
             out.append(f"  {where} {code} {_wrapped(printable(f.message), len(where) + len(f.code) + 4, width)}")
+            out.extend(f"      {paint(label + ':', _DIM)} {_wrapped(printable(text), len(label) + 8, width)}"
+                       for label, text in f.details())
         out.append("")
     files = len({f.path for f in findings})
     if findings:
