@@ -242,7 +242,7 @@ def _exit_code(findings: Sequence[Finding]) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .outputs import suppressions as noqa
-    from .outputs.baseline import BaselineError, new_findings, read_baseline, write_baseline
+    from .outputs.baseline import BaselineError, is_legacy, new_findings, read_baseline, write_baseline
     from .project import relative_path
 
     setup = _setup(args, args.paths)
@@ -256,6 +256,11 @@ def _check(args: argparse.Namespace) -> int:
         except BaselineError as e:
             sys.stderr.write(f"lint-privacy: cannot run: {e}\n")
             return EXIT_UNTRUSTED
+        if is_legacy(known):
+            sys.stderr.write(f"lint-privacy: {args.baseline} is a baseline of version 1: its findings are "
+                             f"matched by code, file and line, so a finding that moved is reported again. "
+                             f"Write it again (--write-baseline {args.baseline}) to match them whatever "
+                             f"their line\n")
     result = _analyse(args, setup)
     wanted = [relative_path(config, p) for p in args.paths]
 

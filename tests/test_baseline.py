@@ -45,7 +45,7 @@ def test_write_then_check_reports_nothing_old(tmp_path, capsys):
     assert code == 0
     assert "wrote 2 findings to" in err
     doc = json.loads(base.read_text())
-    assert doc["tool"] == "lint-privacy" and doc["version"] == 1
+    assert doc["tool"] == "lint-privacy" and doc["version"] == 2
     assert sorted((e["code"], e["line"]) for e in doc["findings"]) == [("PRV103", 6), ("PRV201", 7)]
 
     code, doc, _ = check(capsys, root, "--baseline", str(base))
@@ -123,3 +123,50 @@ def test_unusable_baseline_stops_the_run(tmp_path, capsys):
     other.write_text('{"results": []}')
     code, _, err = check(capsys, root, "--baseline", str(other))
     assert code == 2 and "not a lint-privacy baseline" in err
+
+
+FLOWS = '''\
+import logging
+
+from models import Contact
+
+log = logging.getLogger(__name__)
+
+
+def show(c: Contact):
+    log.info("contact %s", c.email)
+'''
+
+
+def test_a_flows_fingerprint_is_its_data_not_the_wording_of_its_message(tmp_path, capsys, monkeypatch):
+    """A later release that words a message otherwise keeps the baseline of a flow: what it hashes
+    is the data (category, file, name), not the text."""
+    root = make_project(tmp_path / "p")
+    (root / "views.py").write_text(FLOWS)
+    base = tmp_path / "b.json"
+    assert main(["check", "--no-cache", "--root", str(root), "--write-baseline", str(base)]) == 0
+    capsys.readouterr()
+    from lint_privacy.checks import base as checks_base
+
+    worded = checks_base.first_line
+    monkeypatch.setattr(checks_base, "first_line",
+                        lambda template, fields: "said otherwise: " + worded(template, fields))
+    code, doc, _ = check(capsys, root, "--baseline", str(base))
+    assert doc["findings"] and all(f["message"].startswith("said otherwise: ") for f in doc["findings"]), doc
+    assert [f["code"] for f in doc["findings"]] == ["PRV103", "PRV201"], doc  # reworded, not a flow: new
+    assert doc["baseline"]["hidden"] == 1  # the PRV601 of views.py
+
+
+def test_a_baseline_of_version_1_is_matched_by_code_file_and_line_and_said_to_be_old(tmp_path, capsys):
+    root = make_project(tmp_path / "p")
+    base = tmp_path / "old.json"
+    base.write_text(json.dumps({"tool": "lint-privacy", "version": 1, "findings": [
+        {"fingerprint": "0" * 32, "code": "PRV103", "path": "models.py", "line": 6,
+         "message": "(an older wording)"},
+        {"fingerprint": "1" * 32, "code": "PRV201", "path": "models.py", "line": 99,
+         "message": "(a line since moved)"},
+    ]}))
+    code, doc, err = check(capsys, root, "--baseline", str(base))
+    assert code == 1 and [(f["code"], f["line"]) for f in doc["findings"]] == [("PRV201", 7)], doc
+    assert "is a baseline of version 1: its findings are matched by code, file and line" in err, err
+    assert f"--write-baseline {base}" in err

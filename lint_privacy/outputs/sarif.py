@@ -4,7 +4,7 @@ stable partial fingerprints, and code flows for lineage paths.
 * URIs are relative to the repository (the nearest folder above the project root holding
   ``.git``; the project root when there is none), so a project in a subfolder of a monorepo
   still points at the right file in the GitHub UI.
-* ``partialFingerprints`` hold the baseline fingerprint (``lintPrivacy/v1``) and, for GitHub,
+* ``partialFingerprints`` hold the baseline fingerprint (``lintPrivacy/v2``) and, for GitHub,
   ``primaryLocationLineHash``: both are computed from what a finding is about and the text of
   its line, never from its line number, so alerts survive unrelated edits that move lines.
 * ``codeFlows``: where the data comes from (the finding's first origin), each step of its
@@ -69,7 +69,7 @@ def sarif_document(findings: Sequence[Finding], config: Config) -> dict[str, obj
             "level": level(f.code),
             "message": _message(f),
             "locations": [_location(prefix, f.path, f.line, f.col)],
-            "partialFingerprints": {"lintPrivacy/v1": fp, "primaryLocationLineHash": fp},
+            "partialFingerprints": {"lintPrivacy/v2": fp, "primaryLocationLineHash": fp},
         }
         related = [
             {"id": i, **_location(prefix, o.path, o.line, None, f"{o.label}")}
