@@ -136,6 +136,14 @@ class Finding:
                    (("route", self.route), ("reason", self.reason), ("promise", self.promise)) if text)
         return out
 
+    def cites(self) -> str:
+        """Where the data comes from and what decided the finding, as flake8 prints them after the
+        first line (the SPEC: every message names the data's origin, file:line, and the promise):
+        ``[from app/models.py:25; notice 7]``; empty when the finding has neither."""
+        parts = [f"from {self.origins[0].path}:{self.origins[0].line}"] if self.origins else []
+        parts += [self.decided_by] if self.decided_by else []
+        return f"[{'; '.join(parts)}]" if parts else ""
+
     @property
     def key(self) -> tuple[str, str, int, str, str]:
         """One finding per (code, statement, category, recipient) — the SPEC's rule."""

@@ -106,7 +106,8 @@ class Plugin:
         from .findings import printable
 
         for f in found:  # a message naming another file holds its name escaped: one line each
-            yield f.line, f.col, f"{f.code} {printable(f.message)}", type(self)
+            text = " ".join(t for t in (f.message, f.cites()) if t)
+            yield f.line, f.col, f"{f.code} {printable(text)}", type(self)
 
 
 def _note_left_out(session: Any, options: Any) -> None:

@@ -37,7 +37,11 @@ CLI = str(BIN / "lint-privacy") if (BIN / "lint-privacy").exists() else "lint-pr
 
 SETUP_CFG = f"[flake8]\nprivacy-policy = {POLICY}\n"
 
-_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<msg>.*)$")
+# flake8's line ends with what the first line leaves out but the SPEC wants on every message: the
+# data's origin and the promise ("[from app/models.py:5; notice 5.4]"); the CLI's text prints them
+# as detail lines instead.
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<msg>.*?)"
+                   r"(?: \[(?P<cites>(?:from |notice |law).*)\])?$")
 _DETAIL = re.compile(r"^ {6}(?P<label>data|route|reason|promise): (?P<text>.*)$")
 
 
@@ -49,6 +53,7 @@ class Hit:
     code: str
     message: str  # the first line
     details: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    cites: str = field(default="", compare=False)  # flake8's "[from x.py:3; notice 5.4]", without brackets
 
     def detail(self, label: str) -> str:
         """A detail line's text ("" when the finding has none, or flake8 printed it)."""
@@ -106,7 +111,7 @@ def parse_hits(text: str) -> list[Hit]:
             # Every finding of every project the tests write: its first line (what flake8 and an
             # editor show) says the thing in a few words, the rest is in its details.
             assert len(m["msg"]) <= FIRST_LINE, f"a first line of {len(m['msg'])} characters: {raw}"
-            hits.append(Hit(path, int(m["line"]), int(m["col"]), m["code"], m["msg"]))
+            hits.append(Hit(path, int(m["line"]), int(m["col"]), m["code"], m["msg"], cites=m["cites"] or ""))
     return hits
 
 

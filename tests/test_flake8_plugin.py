@@ -70,6 +70,8 @@ def test_extend_select_reports_prv_with_path_line_col_and_message(base) -> None:
     hit = run.one("app/services.py", L("# L:email"), "PRV601")
     assert hit.col == 5
     assert hit.message == f"{EMAIL} is logged by logging.getLogger().info"
+    # after the short first line, what the SPEC wants on every message: the data's origin
+    assert hit.cites == "from app/models.py:5", run.dump()
     assert run.one("app/models.py", 6, "PRV103").message.startswith("Contact.phone looks like personal data")
     assert run.returncode == 1
 
@@ -90,6 +92,9 @@ def test_noqa_prv3_prefix_suppresses_recipient_findings(base) -> None:
     _, run = base
     codes = [h.code for h in run.at("app/out.py", 7, "PRV")]
     assert codes == ["PRV401"], run.dump()  # PRV302 suppressed by prefix, PRV401 not
+    # and the promise it breaks: the notice's section and the law entry that decided it
+    cites = run.one("app/out.py", 7, "PRV401").cites
+    assert cites.startswith("from app/models.py:5; notice 7 + law: "), run.dump()
 
 
 def test_extend_select_keeps_the_default_codes(base) -> None:

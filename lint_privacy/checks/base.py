@@ -30,6 +30,8 @@ def finding(rule: Rule, path: str, line: int, col: int, **fields: object) -> Fin
     Finding's own fields. A ``note`` field is one more clause of the reason (pseudonymised data)."""
     own = {k: fields[k] for k in ("category", "recipient", "origins", "steps", "decided_by", "route")
            if k in fields}
+    if "decided_by" not in own and fields.get("section"):  # the notice's section the promise is in
+        own["decided_by"] = f"notice {fields['section']}"
     reason = "; ".join((rule.reason.format(**fields), str(fields.get("note", ""))))
     return Finding(code=rule.code, path=path, line=line, col=col, message=first_line(rule.template, fields),
                    reason=clauses(reason), promise=clauses(rule.promise.format(**fields)),
