@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from ..annotations import Annotation
 from ..facts import AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span
@@ -248,6 +249,26 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
     return local - declared, declared, candidates, nested
 
 
+class _Here:
+    """The statement being walked, with the annotation and guards its expressions are read with."""
+
+    __slots__ = ("walker", "stmt", "annotation", "guards")
+
+    def __init__(self, walker: FunctionWalker, stmt: ast.stmt, annotation: Annotation | None,
+                 guards: list[str]) -> None:
+        self.walker = walker
+        self.stmt = stmt
+        self.annotation = annotation
+        self.guards = guards
+
+    def ev(self, expr: ast.expr | None) -> tuple[str, ...]:
+        """The local nodes whose data an expression of the statement carries."""
+        return self.walker.eval(expr, self.stmt, self.annotation, self.guards) if expr is not None else ()
+
+    def assign(self, target: ast.expr, value: tuple[str, ...]) -> None:
+        self.walker.assign(target, value, self.stmt, self.annotation, self.guards)
+
+
 class FunctionWalker:
     """Builds the :class:`FunctionFact` of one scope."""
 
@@ -451,98 +472,130 @@ class FunctionWalker:
                 break
 
     def _statement(self, stmt: ast.stmt, guards: list[str]) -> list[_Block]:
-        annotation = self.annotation_of(stmt, "call")
-        children: list[_Block] = []  # blocks inside the statement, in the order they run
+        """Walk one statement's expressions; the blocks inside it, last to run first (they run
+        before the statements after this one, and the caller pushes them)."""
+        annotation = self.annotation_of(stmt, "call")  # every statement's: this attaches its comment
+        handler = _STATEMENTS.get(type(stmt))
+        if handler is None:  # Import, Global, Nonlocal, Delete, Pass, Break, Continue, type aliases
+            return []
+        children = handler(self, stmt, _Here(self, stmt, annotation, guards))
+        children.reverse()
+        return children
 
-        def ev(expr: ast.expr | None) -> tuple[str, ...]:
-            return self.eval(expr, stmt, annotation, guards) if expr is not None else ()
+    # One handler per kind of statement: (statement, where it is) -> the blocks inside it, in the
+    # order they run. ``_STATEMENTS`` after the class maps each kind to its handler.
 
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for d in stmt.decorator_list:
-                ev(d)
-            return children
-        if isinstance(stmt, ast.Assign) and (pairs := _pairs(stmt.targets, stmt.value)) is not None:
+    def _definition(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, here: _Here) -> list[_Block]:
+        for d in stmt.decorator_list:
+            here.ev(d)
+        return []
+
+    def _assign(self, stmt: ast.Assign, here: _Here) -> list[_Block]:
+        pairs = _pairs(stmt.targets, stmt.value)
+        if pairs is not None:
             # a, b = x, y: each target gets its own element, not the whole tuple.
             for t, v in pairs:
-                self.assign(t, ev(v), stmt, annotation, guards)
-        elif isinstance(stmt, ast.Assign):
-            value = ev(stmt.value)
+                here.assign(t, here.ev(v))
+        else:
+            value = here.ev(stmt.value)
             for t in stmt.targets:
-                self.assign(t, value, stmt, annotation, guards)
-                if isinstance(t, ast.Name) and self._last_dict[0] == id(stmt.value):
-                    self._dict_keys[self.read(t.id)] = dict(self._last_dict[1])
-                if isinstance(t, ast.Name) and isinstance(stmt.value, (ast.List, ast.Tuple)) \
-                        and not any(isinstance(e, ast.Starred) for e in stmt.value.elts):
-                    self._elements[self.read(t.id)] = tuple(self._element_nodes[id(e)] for e in stmt.value.elts)
+                here.assign(t, value)
+                if isinstance(t, ast.Name):
+                    self._literal_held(t.id, stmt.value)
             self._annotated_variable(stmt, stmt.targets)
-        elif isinstance(stmt, ast.AugAssign):
-            value = ev(stmt.value)
-            if isinstance(stmt.target, ast.Name):  # x += y: the new x holds the old one too
-                value = (*value, self.read(stmt.target.id))
-            self.assign(stmt.target, value, stmt, annotation, guards)
-        elif isinstance(stmt, ast.AnnAssign):
-            value = ev(stmt.value)
-            if stmt.value is not None:
-                self.assign(stmt.target, value, stmt, annotation, guards)
-            self._annotated_variable(stmt, [stmt.target])
-        elif isinstance(stmt, ast.Return):
-            for n in ev(stmt.value):
+        return []
+
+    def _literal_held(self, name: str, value: ast.expr) -> None:
+        """What each key of a dict literal, or each element of a list or tuple literal, just
+        assigned to ``name`` holds."""
+        if self._last_dict[0] == id(value):
+            self._dict_keys[self.read(name)] = dict(self._last_dict[1])
+        if isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+            self._elements[self.read(name)] = tuple(self._element_nodes[id(e)] for e in value.elts)
+
+    def _aug_assign(self, stmt: ast.AugAssign, here: _Here) -> list[_Block]:
+        value = here.ev(stmt.value)
+        if isinstance(stmt.target, ast.Name):  # x += y: the new x holds the old one too
+            value = (*value, self.read(stmt.target.id))
+        here.assign(stmt.target, value)
+        return []
+
+    def _ann_assign(self, stmt: ast.AnnAssign, here: _Here) -> list[_Block]:
+        value = here.ev(stmt.value)
+        if stmt.value is not None:
+            here.assign(stmt.target, value)
+        self._annotated_variable(stmt, [stmt.target])
+        return []
+
+    def _return(self, stmt: ast.Return, here: _Here) -> list[_Block]:
+        for n in here.ev(stmt.value):
+            self.edges.add((n, "r"))
+        return []
+
+    def _expression(self, stmt: ast.Expr, here: _Here) -> list[_Block]:
+        value = here.ev(stmt.value)
+        if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            for n in value:
                 self.edges.add((n, "r"))
-        elif isinstance(stmt, ast.Expr):
-            value = ev(stmt.value)
-            if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
-                for n in value:
-                    self.edges.add((n, "r"))
-        elif isinstance(stmt, ast.Raise):
-            if stmt.exc is not None:
-                self.eval(stmt.exc, stmt, annotation, guards, raised=True)
-            ev(stmt.cause)
-        elif isinstance(stmt, ast.If):
-            ev(stmt.test)
-            positive, negative = self._guards_of(stmt.test)
-            children.extend(self._branches([(stmt.body, guards + positive, None), (stmt.orelse, guards + negative, None)]))
-            if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
-                guards.extend(negative)  # `if not check(): return` guards what follows
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            heads = self._loop_heads(assigned_names([stmt]))
-            if isinstance(stmt, ast.While):
-                ev(stmt.test)
-            else:  # the iterable is evaluated once, before the first iteration
-                self.assign(stmt.target, ev(stmt.iter), stmt, annotation, guards)
-            children.append(_Block(stmt.body, list(guards), ended=lambda _: self._loop_back(heads)))
-            children.append(_Block(stmt.orelse, list(guards)))
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                value = ev(item.context_expr)
-                if item.optional_vars is not None:
-                    self.assign(item.optional_vars, value, stmt, annotation, guards)
-            children.append(_Block(stmt.body, list(guards)))
-        elif isinstance(stmt, (ast.Try, ast.TryStar)):
-            for handler in stmt.handlers:
-                ev(handler.type)
-            children.extend(self._try(stmt, guards))
-        elif isinstance(stmt, ast.Match):
-            subject = ev(stmt.subject)
+        return []
 
-            def bind(case: ast.match_case) -> Callable[[], None]:
-                def enter() -> None:
-                    for node in ast.walk(case.pattern):
-                        name = getattr(node, "name", None) or getattr(node, "rest", None)
-                        if isinstance(name, str):
-                            dst = self.write(name)
-                            for n in subject:
-                                self.edges.add((n, dst))
-                    ev(case.guard)
-                return enter
+    def _raise(self, stmt: ast.Raise, here: _Here) -> list[_Block]:
+        if stmt.exc is not None:
+            self.eval(stmt.exc, stmt, here.annotation, here.guards, raised=True)
+        here.ev(stmt.cause)
+        return []
 
-            cases = [(case.body, list(guards), bind(case)) for case in stmt.cases]
-            children.extend(self._branches([*cases, ([], list(guards), None)]))  # no case may match
-        elif isinstance(stmt, ast.Assert):
-            ev(stmt.test)
-            ev(stmt.msg)
-        # Import, Global, Nonlocal, Delete, Pass, Break, Continue, type aliases: no data flow.
-        # Children run before the statements after this one: push them in reverse.
-        return list(reversed(children))
+    def _if(self, stmt: ast.If, here: _Here) -> list[_Block]:
+        guards = here.guards
+        here.ev(stmt.test)
+        positive, negative = self._guards_of(stmt.test)
+        children = self._branches([(stmt.body, guards + positive, None), (stmt.orelse, guards + negative, None)])
+        if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
+            guards.extend(negative)  # `if not check(): return` guards what follows
+        return children
+
+    def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While, here: _Here) -> list[_Block]:
+        heads = self._loop_heads(assigned_names([stmt]))
+        if isinstance(stmt, ast.While):
+            here.ev(stmt.test)
+        else:  # the iterable is evaluated once, before the first iteration
+            here.assign(stmt.target, here.ev(stmt.iter))
+        return [_Block(stmt.body, list(here.guards), ended=lambda _: self._loop_back(heads)),
+                _Block(stmt.orelse, list(here.guards))]
+
+    def _with(self, stmt: ast.With | ast.AsyncWith, here: _Here) -> list[_Block]:
+        for item in stmt.items:
+            value = here.ev(item.context_expr)
+            if item.optional_vars is not None:
+                here.assign(item.optional_vars, value)
+        return [_Block(stmt.body, list(here.guards))]
+
+    def _try_statement(self, stmt: ast.Try | ast.TryStar, here: _Here) -> list[_Block]:
+        for handler in stmt.handlers:
+            here.ev(handler.type)
+        return self._try(stmt, here.guards)
+
+    def _match(self, stmt: ast.Match, here: _Here) -> list[_Block]:
+        subject = here.ev(stmt.subject)
+
+        def bind(case: ast.match_case) -> Callable[[], None]:
+            def enter() -> None:
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None) or getattr(node, "rest", None)
+                    if isinstance(name, str):
+                        dst = self.write(name)
+                        for n in subject:
+                            self.edges.add((n, dst))
+                here.ev(case.guard)
+            return enter
+
+        cases = [(case.body, list(here.guards), bind(case)) for case in stmt.cases]
+        return self._branches([*cases, ([], list(here.guards), None)])  # no case may match
+
+    def _assert(self, stmt: ast.Assert, here: _Here) -> list[_Block]:
+        here.ev(stmt.test)
+        here.ev(stmt.msg)
+        return []
 
     def _branches(self, branches: Sequence[tuple[Sequence[ast.stmt], list[str], Callable[[], None] | None]]) -> list[_Block]:
         """Blocks of which one runs (if/else, match cases): each starts from the versions before
@@ -1004,3 +1057,26 @@ class FunctionWalker:
                         op = {"Lt": "Gt", "Gt": "Lt", "LtE": "GtE", "GtE": "LtE"}.get(op, op)
                     self.age_checks.append(AgeCheck(self._span(stmt), text, op, const.value, self.qualname))
                     return
+
+# The handler of each kind of statement that reads or moves data (see FunctionWalker._statement).
+_STATEMENTS: dict[type, Callable[[FunctionWalker, Any, _Here], list[_Block]]] = {
+    ast.FunctionDef: FunctionWalker._definition,
+    ast.AsyncFunctionDef: FunctionWalker._definition,
+    ast.ClassDef: FunctionWalker._definition,
+    ast.Assign: FunctionWalker._assign,
+    ast.AugAssign: FunctionWalker._aug_assign,
+    ast.AnnAssign: FunctionWalker._ann_assign,
+    ast.Return: FunctionWalker._return,
+    ast.Expr: FunctionWalker._expression,
+    ast.Raise: FunctionWalker._raise,
+    ast.If: FunctionWalker._if,
+    ast.For: FunctionWalker._loop,
+    ast.AsyncFor: FunctionWalker._loop,
+    ast.While: FunctionWalker._loop,
+    ast.With: FunctionWalker._with,
+    ast.AsyncWith: FunctionWalker._with,
+    ast.Try: FunctionWalker._try_statement,
+    ast.TryStar: FunctionWalker._try_statement,
+    ast.Match: FunctionWalker._match,
+    ast.Assert: FunctionWalker._assert,
+}
