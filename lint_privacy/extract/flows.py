@@ -38,6 +38,20 @@ AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
 Env = dict[str, str]  # local name -> the node of its current version
 
 
+def _of(results: dict[int, tuple[str, ...]], child: ast.AST | None) -> tuple[str, ...]:
+    """The value of an operand, from the values of an expression's nodes (a constant's is ())."""
+    return results.get(id(child), ()) if child is not None else ()
+
+
+def _all_operands(node: ast.AST, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    """The value of BoolOp, JoinedStr, FormattedValue, containers, Starred, Await...: what all
+    their operands carry."""
+    out: list[str] = []
+    for child in child_nodes(node):
+        out.extend(_of(results, child))
+    return tuple(dict.fromkeys(out))
+
+
 class _Block:
     """Statements still to walk, with the guards of their code and what to do with the names'
     versions when the block starts and when it ends (``ended`` gets whether its last statement
@@ -818,75 +832,85 @@ class FunctionWalker:
         raised: bool,
     ) -> tuple[str, ...]:
         """The value of an expression other than a name or a constant, once its operands are known."""
-        def of(child: ast.AST | None) -> tuple[str, ...]:
-            return results.get(id(child), ()) if child is not None else ()
-
         if type(node) is ast.Call:
             return (self._call(node, results, stmt, annotation, guards, raised),)
-        if type(node) is ast.Attribute:
-            index = len(self.attrs)
-            recv_text = self.resolve_spelling(spell(node.value))
-            self.attrs.append(AttrFact(node.attr, of(node.value), recv_text, node.lineno))
-            return (f"a:{index}",)
-        if type(node) is ast.Lambda:
-            return ()
-        if type(node) is ast.Subscript:
-            source = self._request_read(node.value, node.slice, node.lineno)
-            if source:
-                return source
-            keyed = self._key_read(node.value, node.slice, node.lineno)
-            holds = of(node.value)
-            key = _text(node.slice)  # a key read (keyed) is under a text literal
-            if keyed and key is not None and isinstance(node.value, ast.Name):
-                literal = self._dict_keys.get(self.read(node.value.id))
-                if literal is not None:  # a dict literal of this function: only what that key holds
-                    holds = literal.get(key, ())
-            for n in holds if keyed else ():
-                self.edges.add((n, keyed[0]))  # the lineage stage may cut it: d["status"] of a dict with an e-mail
-            return keyed or of(node.value)
         if type(node) is ast.Compare:
             self._age_check(node, stmt)
             return ()
-        if type(node) is ast.UnaryOp and isinstance(node.op, ast.Not):
-            return ()
-        if type(node) is ast.IfExp:
-            return of(node.body) + of(node.orelse)
-        if type(node) is ast.Dict:
-            texts = _texts(node.keys)
-            if texts is not None:
-                keys: dict[str, tuple[str, ...]] = {}
-                for k, v in zip(texts, node.values):
-                    keys[k] = (*keys.get(k, ()), *of(v))
-                self._last_dict = (id(node), keys)
-            return tuple(n for v in node.values for n in of(v))
-        if isinstance(node, ast.DictComp):
-            self._comprehension_targets(node, results)
-            return of(node.key) + of(node.value)
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            self._comprehension_targets(node, results)
-            return of(node.elt)
-        if type(node) is ast.NamedExpr:
-            value = of(node.value)
-            dst = self.write(node.target.id)
-            for n in value:
-                self.edges.add((n, dst))
-            return value
-        if type(node) is ast.Yield or type(node) is ast.YieldFrom:
-            for n in of(node.value):
-                self.edges.add((n, "r"))
-            return ()
-        if type(node) is ast.Slice:
-            return ()
-        if type(node) is ast.BinOp:  # `a + b + ...` as one node: linear, not quadratic, in its length
-            return tuple(dict.fromkeys(n for operand in _operands(node) for n in of(operand)))
-        if type(node) is ast.List or type(node) is ast.Tuple:
-            for e in node.elts:
-                self._element_nodes[id(e)] = of(e)
-        # BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
-        out: list[str] = []
-        for child in child_nodes(node):
-            out.extend(of(child))
-        return tuple(dict.fromkeys(out))
+        handler = _VALUES.get(type(node))
+        return handler(self, node, results) if handler is not None else _all_operands(node, results)
+
+    # One handler per kind of expression whose value is not all of its operands': (expression,
+    # the values of its operands) -> its value. ``_VALUES`` after the class maps each kind to its handler.
+
+    def _no_value(self, node: ast.Lambda | ast.Slice, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        return ()
+
+    def _attribute_value(self, node: ast.Attribute, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        index = len(self.attrs)
+        recv_text = self.resolve_spelling(spell(node.value))
+        self.attrs.append(AttrFact(node.attr, _of(results, node.value), recv_text, node.lineno))
+        return (f"a:{index}",)
+
+    def _subscript_value(self, node: ast.Subscript, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        source = self._request_read(node.value, node.slice, node.lineno)
+        if source:
+            return source
+        keyed = self._key_read(node.value, node.slice, node.lineno)
+        holds = _of(results, node.value)
+        key = _text(node.slice)  # a key read (keyed) is under a text literal
+        if keyed and key is not None and isinstance(node.value, ast.Name):
+            literal = self._dict_keys.get(self.read(node.value.id))
+            if literal is not None:  # a dict literal of this function: only what that key holds
+                holds = literal.get(key, ())
+        for n in holds if keyed else ():
+            self.edges.add((n, keyed[0]))  # the lineage stage may cut it: d["status"] of a dict with an e-mail
+        return keyed or _of(results, node.value)
+
+    def _unary_value(self, node: ast.UnaryOp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        return () if isinstance(node.op, ast.Not) else _all_operands(node, results)
+
+    def _if_exp_value(self, node: ast.IfExp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        return _of(results, node.body) + _of(results, node.orelse)
+
+    def _dict_value(self, node: ast.Dict, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        texts = _texts(node.keys)
+        if texts is not None:
+            keys: dict[str, tuple[str, ...]] = {}
+            for k, v in zip(texts, node.values):
+                keys[k] = (*keys.get(k, ()), *_of(results, v))
+            self._last_dict = (id(node), keys)
+        return tuple(n for v in node.values for n in _of(results, v))
+
+    def _dict_comp_value(self, node: ast.DictComp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        self._comprehension_targets(node, results)
+        return _of(results, node.key) + _of(results, node.value)
+
+    def _comprehension_value(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp,
+                             results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        self._comprehension_targets(node, results)
+        return _of(results, node.elt)
+
+    def _named_value(self, node: ast.NamedExpr, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        value = _of(results, node.value)
+        dst = self.write(node.target.id)
+        for n in value:
+            self.edges.add((n, dst))
+        return value
+
+    def _yield_value(self, node: ast.Yield | ast.YieldFrom, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        for n in _of(results, node.value):
+            self.edges.add((n, "r"))
+        return ()
+
+    def _bin_op_value(self, node: ast.BinOp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        # `a + b + ...` as one node: linear, not quadratic, in its length
+        return tuple(dict.fromkeys(n for operand in _operands(node) for n in _of(results, operand)))
+
+    def _sequence_value(self, node: ast.List | ast.Tuple, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+        for e in node.elts:
+            self._element_nodes[id(e)] = _of(results, e)
+        return _all_operands(node, results)
 
     def _comprehension_targets(self, node: _Comprehension, results: dict[int, tuple[str, ...]]) -> None:
         for gen in node.generators:
@@ -1079,4 +1103,25 @@ _STATEMENTS: dict[type, Callable[[FunctionWalker, Any, _Here], list[_Block]]] = 
     ast.TryStar: FunctionWalker._try_statement,
     ast.Match: FunctionWalker._match,
     ast.Assert: FunctionWalker._assert,
+}
+
+# The value of each kind of expression that is not all of its operands' (FunctionWalker._value).
+_VALUES: dict[type, Callable[[FunctionWalker, Any, dict[int, tuple[str, ...]]], tuple[str, ...]]] = {
+    ast.Attribute: FunctionWalker._attribute_value,
+    ast.Lambda: FunctionWalker._no_value,
+    ast.Subscript: FunctionWalker._subscript_value,
+    ast.UnaryOp: FunctionWalker._unary_value,
+    ast.IfExp: FunctionWalker._if_exp_value,
+    ast.Dict: FunctionWalker._dict_value,
+    ast.DictComp: FunctionWalker._dict_comp_value,
+    ast.ListComp: FunctionWalker._comprehension_value,
+    ast.SetComp: FunctionWalker._comprehension_value,
+    ast.GeneratorExp: FunctionWalker._comprehension_value,
+    ast.NamedExpr: FunctionWalker._named_value,
+    ast.Yield: FunctionWalker._yield_value,
+    ast.YieldFrom: FunctionWalker._yield_value,
+    ast.Slice: FunctionWalker._no_value,
+    ast.BinOp: FunctionWalker._bin_op_value,
+    ast.List: FunctionWalker._sequence_value,
+    ast.Tuple: FunctionWalker._sequence_value,
 }
