@@ -184,14 +184,6 @@ def walk(root: ast.AST) -> Iterator[ast.AST]:
         level = below
 
 
-# The nodes scan_scope looks at (other than names).
-_SCOPE_NODES = frozenset({
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Global, ast.Nonlocal,
-    ast.Assign, ast.AnnAssign, ast.withitem, ast.For, ast.AsyncFor, ast.comprehension,
-    ast.Import, ast.ImportFrom, ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping,
-})
-
-
 def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple[str, str]], bool]:
     """One walk of a scope's statements and expressions, without entering nested functions,
     classes and lambdas: the names it assigns (its locals), the names it declares
@@ -201,66 +193,114 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
     An origin candidate is an assignment ``x = Callee(...)`` (the spelling of what made ``x``),
     ``x: User`` (``User()``) or a loop ``for x in items`` (``items[]``).
     """
-    local: set[str] = set()
-    declared: set[str] = set()
-    candidates: list[tuple[str, str]] = []
-    nested = False
+    scan = _ScopeScan()
     stack: list = list(body)
     while stack:
         node = stack.pop()
         t = type(node)
         if t is ast.Name:  # the commonest nodes first
             if not isinstance(node.ctx, ast.Load):
-                local.add(node.id)
+                scan.local.add(node.id)
             continue
         if t is ast.Constant:
             continue
-        if t not in _SCOPE_NODES:  # then the many that need no look
+        handler = _SCOPE_NODES.get(t)
+        if handler is None or handler(scan, node):  # most nodes need no look: their children do
             stack.extend(child_nodes(node))
-            continue
-        if t in _DEF_TYPES:
-            local.add(node.name)
-            nested = True
-            local.update(assigned_names(node.decorator_list))  # decorators run in this scope (walrus)
-            continue
-        if t is ast.Lambda:
-            continue
-        if t is ast.Global or t is ast.Nonlocal:
-            declared.update(node.names)
-            continue
-        target: ast.expr | None = None
-        value: ast.expr | None = None
-        if t is ast.Assign:
-            if len(node.targets) == 1:
-                target, value = node.targets[0], node.value
-        elif t is ast.AnnAssign:
-            target, value = node.target, node.value
-            if isinstance(target, ast.Name):
-                cls = type_spelling(node.annotation)
-                if cls:
-                    candidates.append((target.id, cls + "()"))
-        elif t is ast.withitem:
-            target, value = node.optional_vars, node.context_expr
-        elif t is ast.For or t is ast.AsyncFor or t is ast.comprehension:
-            if isinstance(node.target, ast.Name):
-                it = spell(node.iter)
-                if it:
-                    candidates.append((node.target.id, it + "[]"))
-        elif t is ast.Import or t is ast.ImportFrom:
-            for alias in node.names:
-                local.add((alias.asname or alias.name).split(".")[0])
-        elif t is ast.ExceptHandler or t is ast.MatchAs or t is ast.MatchStar:
-            if node.name:
-                local.add(node.name)
-        elif t is ast.MatchMapping:
-            if node.rest:
-                local.add(node.rest)
+    return scan.local - scan.declared, scan.declared, scan.candidates, scan.nested
+
+
+class _ScopeScan:
+    """What :func:`scan_scope` has found so far. One handler per kind of node that binds a name
+    (``_SCOPE_NODES`` maps each kind to its handler); each says whether to walk into the node."""
+
+    def __init__(self) -> None:
+        self.local: set[str] = set()
+        self.declared: set[str] = set()
+        self.candidates: list[tuple[str, str]] = []
+        self.nested = False
+
+    def origin(self, target: ast.expr | None, value: ast.expr | None) -> None:
+        """``x = Callee(...)``, ``x = other.attr``: a candidate origin of ``x`` (not ``x = x.y``)."""
         if isinstance(target, ast.Name) and value is not None and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
             s = spell(value)
             if s and (isinstance(value, ast.Call) or head(s) != target.id):
-                candidates.append((target.id, s))
-        stack.extend(child_nodes(node))
-    return local - declared, declared, candidates, nested
+                self.candidates.append((target.id, s))
+
+    def definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+        self.local.add(node.name)
+        self.nested = True
+        self.local.update(assigned_names(node.decorator_list))  # decorators run in this scope (walrus)
+        return False
+
+    def lambda_(self, node: ast.Lambda) -> bool:
+        return False
+
+    def declaration(self, node: ast.Global | ast.Nonlocal) -> bool:
+        self.declared.update(node.names)
+        return False
+
+    def assign(self, node: ast.Assign) -> bool:
+        if len(node.targets) == 1:
+            self.origin(node.targets[0], node.value)
+        return True
+
+    def ann_assign(self, node: ast.AnnAssign) -> bool:
+        if isinstance(node.target, ast.Name):
+            cls = type_spelling(node.annotation)
+            if cls:
+                self.candidates.append((node.target.id, cls + "()"))
+        self.origin(node.target, node.value)
+        return True
+
+    def with_item(self, node: ast.withitem) -> bool:
+        self.origin(node.optional_vars, node.context_expr)
+        return True
+
+    def loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> bool:
+        if isinstance(node.target, ast.Name):
+            it = spell(node.iter)
+            if it:
+                self.candidates.append((node.target.id, it + "[]"))
+        return True
+
+    def import_(self, node: ast.Import | ast.ImportFrom) -> bool:
+        for alias in node.names:
+            self.local.add((alias.asname or alias.name).split(".")[0])
+        return True
+
+    def named(self, node: ast.ExceptHandler | ast.MatchAs | ast.MatchStar) -> bool:
+        if node.name:
+            self.local.add(node.name)
+        return True
+
+    def mapping_rest(self, node: ast.MatchMapping) -> bool:
+        if node.rest:
+            self.local.add(node.rest)
+        return True
+
+
+# The nodes scan_scope looks at (other than names), each with its handler.
+_SCOPE_NODES: dict[type, Callable[[_ScopeScan, Any], bool]] = {
+    ast.FunctionDef: _ScopeScan.definition,
+    ast.AsyncFunctionDef: _ScopeScan.definition,
+    ast.ClassDef: _ScopeScan.definition,
+    ast.Lambda: _ScopeScan.lambda_,
+    ast.Global: _ScopeScan.declaration,
+    ast.Nonlocal: _ScopeScan.declaration,
+    ast.Assign: _ScopeScan.assign,
+    ast.AnnAssign: _ScopeScan.ann_assign,
+    ast.withitem: _ScopeScan.with_item,
+    ast.For: _ScopeScan.loop,
+    ast.AsyncFor: _ScopeScan.loop,
+    ast.comprehension: _ScopeScan.loop,
+    ast.Import: _ScopeScan.import_,
+    ast.ImportFrom: _ScopeScan.import_,
+    ast.ExceptHandler: _ScopeScan.named,
+    ast.MatchAs: _ScopeScan.named,
+    ast.MatchStar: _ScopeScan.named,
+    ast.MatchMapping: _ScopeScan.mapping_rest,
+}
 
 
 class _Here:
