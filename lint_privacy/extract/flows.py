@@ -17,13 +17,17 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..annotations import Annotation
-from ..facts import AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span
+from ..facts import (
+    AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span,
+)
 from .ages import is_age_subject
 from .markers import marker_annotation
 from .spelling import head, spell, type_spelling
 
 # Containers of request input: reading one of them under a personal key is a source.
-REQUEST_CONTAINERS = {"POST", "GET", "data", "form", "args", "json", "values", "query_params", "FILES", "cookies"}
+REQUEST_CONTAINERS = {
+    "POST", "GET", "data", "form", "args", "json", "values", "query_params", "FILES", "cookies",
+}
 VALIDATED_CONTAINERS = {"cleaned_data", "validated_data"}
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
@@ -31,19 +35,22 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _Comprehension = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{0,40}")  # a key that can be a name: "email", "User-Agent"
 # Methods that put their arguments into their receiver: ``emails.append(e)`` is a new ``emails``.
-MUTATORS = frozenset({"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"})
+MUTATORS = frozenset({
+    "append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put",
+})
 
 # Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
 Env = dict[str, str]  # local name -> the node of its current version
+Results = dict[int, tuple[str, ...]]  # id(expression) -> the local nodes whose data its value carries
 
 
-def _of(results: dict[int, tuple[str, ...]], child: ast.AST | None) -> tuple[str, ...]:
+def _of(results: Results, child: ast.AST | None) -> tuple[str, ...]:
     """The value of an operand, from the values of an expression's nodes (a constant's is ())."""
     return results.get(id(child), ()) if child is not None else ()
 
 
-def _all_operands(node: ast.AST, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+def _all_operands(node: ast.AST, results: Results) -> tuple[str, ...]:
     """The value of BoolOp, JoinedStr, FormattedValue, containers, Starred, Await...: what all
     their operands carry."""
     out: list[str] = []
@@ -118,9 +125,13 @@ def _pairs(targets: Sequence[ast.expr], value: ast.expr) -> list[tuple[ast.expr,
             or not isinstance(value, (ast.Tuple, ast.List)):
         return None
     names, values = targets[0].elts, value.elts
-    if len(names) != len(values) or any(isinstance(e, ast.Starred) for e in names + values):
+    if len(names) != len(values) or _starred(names + values):
         return None
     return list(zip(names, values))
+
+
+def _starred(elts: Sequence[ast.expr]) -> bool:
+    return any(isinstance(e, ast.Starred) for e in elts)
 
 
 def statement_span(stmt: ast.stmt) -> Span:
@@ -149,7 +160,8 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 
 # A plain dict, filled in for every node type up front: the fastest lookup there is.
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: _child_fields(cls) for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
+    cls: _child_fields(cls)
+    for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
 }
 
 
@@ -222,7 +234,7 @@ class _ScopeScan:
 
     def origin(self, target: ast.expr | None, value: ast.expr | None) -> None:
         """``x = Callee(...)``, ``x = other.attr``: a candidate origin of ``x`` (not ``x = x.y``)."""
-        if isinstance(target, ast.Name) and value is not None and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
+        if isinstance(target, ast.Name) and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
             s = spell(value)
             if s and (isinstance(value, ast.Call) or head(s) != target.id):
                 self.candidates.append((target.id, s))
@@ -434,11 +446,11 @@ class FunctionWalker:
         return heads
 
     def _loop_back(self, heads: dict[str, str]) -> None:
-        for name, head in heads.items():
+        for name, loop_head in heads.items():
             end = self.env.get(name)
-            if end is not None and end != head:
-                self.edges.add((end, head))
-            self.env[name] = head
+            if end is not None and end != loop_head:
+                self.edges.add((end, loop_head))
+            self.env[name] = loop_head
 
     def ref(self, name: str) -> str:
         if name in self.param_names and name not in self.declared:
@@ -539,7 +551,8 @@ class FunctionWalker:
     # One handler per kind of statement: (statement, where it is) -> the blocks inside it, in the
     # order they run. ``_STATEMENTS`` after the class maps each kind to its handler.
 
-    def _definition(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, here: _Here) -> list[_Block]:
+    def _definition(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+                    here: _Here) -> list[_Block]:
         for d in stmt.decorator_list:
             here.ev(d)
         return []
@@ -564,7 +577,7 @@ class FunctionWalker:
         assigned to ``name`` holds."""
         if self._last_dict[0] == id(value):
             self._dict_keys[self.read(name)] = dict(self._last_dict[1])
-        if isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        if isinstance(value, (ast.List, ast.Tuple)) and not _starred(value.elts):
             self._elements[self.read(name)] = tuple(self._element_nodes[id(e)] for e in value.elts)
 
     def _aug_assign(self, stmt: ast.AugAssign, here: _Here) -> list[_Block]:
@@ -603,7 +616,8 @@ class FunctionWalker:
         guards = here.guards
         here.ev(stmt.test)
         positive, negative = self._guards_of(stmt.test)
-        children = self._branches([(stmt.body, guards + positive, None), (stmt.orelse, guards + negative, None)])
+        children = self._branches([(stmt.body, guards + positive, None),
+                                   (stmt.orelse, guards + negative, None)])
         if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
             guards.extend(negative)  # `if not check(): return` guards what follows
         return children
@@ -651,7 +665,9 @@ class FunctionWalker:
         here.ev(stmt.msg)
         return []
 
-    def _branches(self, branches: Sequence[tuple[Sequence[ast.stmt], list[str], Callable[[], None] | None]]) -> list[_Block]:
+    def _branches(
+        self, branches: Sequence[tuple[Sequence[ast.stmt], list[str], Callable[[], None] | None]],
+    ) -> list[_Block]:
         """Blocks of which one runs (if/else, match cases): each starts from the versions before
         them; after the last, the versions their ends left are joined."""
         before = dict(self.env)
@@ -699,7 +715,8 @@ class FunctionWalker:
         def finally_enter() -> None:
             self._join(ends, before)
 
-        blocks = [_Block(stmt.body, list(guards), ended=body_ended), _Block(stmt.orelse, list(guards), ended=collect)]
+        blocks = [_Block(stmt.body, list(guards), ended=body_ended),
+                  _Block(stmt.orelse, list(guards), ended=collect)]
         blocks += [_Block(h.body, list(guards), handler_enter, collect) for h in stmt.handlers]
         blocks.append(_Block(stmt.finalbody, list(guards), finally_enter))
         return blocks
@@ -746,7 +763,8 @@ class FunctionWalker:
                     (positive if polarity else negative).append(s)
         return positive, negative
 
-    def assign(self, target: ast.expr, value: tuple[str, ...], stmt: ast.stmt, annotation: Annotation | None, guards: list[str]) -> None:
+    def assign(self, target: ast.expr, value: tuple[str, ...], stmt: ast.stmt, annotation: Annotation | None,
+               guards: list[str]) -> None:
         stack = [target]
         while stack:
             t = stack.pop()
@@ -775,7 +793,8 @@ class FunctionWalker:
                         self.edges.add((n, dst))
                     keys = self._dict_keys.get(dst)
                     if keys is not None:
-                        if base is t.value and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str):
+                        if base is t.value and isinstance(t.slice, ast.Constant) \
+                                and isinstance(t.slice.value, str):
                             keys[t.slice.value] = (*keys.get(t.slice.value, ()), *value)
                         else:
                             del self._dict_keys[dst]  # d[k] = v, d[a][b] = v: any key may hold it
@@ -811,14 +830,15 @@ class FunctionWalker:
             if kids:
                 kids.reverse()
                 stack.extend(kids)
-        results: dict[int, tuple[str, ...]] = {}
+        results: Results = {}
         read = self.read
         for node in reversed(order):
             if type(node) is ast.Name:
                 if isinstance(node.ctx, ast.Load):
                     results[id(node)] = (read(node.id),)
             elif type(node) is not ast.Constant:  # a constant carries nothing (a missing result is ())
-                results[id(node)] = self._value(node, results, stmt, annotation, guards, raised and node is root)
+                results[id(node)] = self._value(node, results, stmt, annotation, guards,
+                                                raised and node is root)
         for name, outside in scoped.items():  # a comprehension's variables stay inside it
             if outside:
                 self.env[name] = outside
@@ -865,7 +885,7 @@ class FunctionWalker:
     def _value(
         self,
         node: ast.expr,
-        results: dict[int, tuple[str, ...]],
+        results: Results,
         stmt: ast.stmt,
         annotation: Annotation | None,
         guards: Sequence[str],
@@ -883,16 +903,16 @@ class FunctionWalker:
     # One handler per kind of expression whose value is not all of its operands': (expression,
     # the values of its operands) -> its value. ``_VALUES`` after the class maps each kind to its handler.
 
-    def _no_value(self, node: ast.Lambda | ast.Slice, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _no_value(self, node: ast.Lambda | ast.Slice, results: Results) -> tuple[str, ...]:
         return ()
 
-    def _attribute_value(self, node: ast.Attribute, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _attribute_value(self, node: ast.Attribute, results: Results) -> tuple[str, ...]:
         index = len(self.attrs)
         recv_text = self.resolve_spelling(spell(node.value))
         self.attrs.append(AttrFact(node.attr, _of(results, node.value), recv_text, node.lineno))
         return (f"a:{index}",)
 
-    def _subscript_value(self, node: ast.Subscript, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _subscript_value(self, node: ast.Subscript, results: Results) -> tuple[str, ...]:
         source = self._request_read(node.value, node.slice, node.lineno)
         if source:
             return source
@@ -904,16 +924,17 @@ class FunctionWalker:
             if literal is not None:  # a dict literal of this function: only what that key holds
                 holds = literal.get(key, ())
         for n in holds if keyed else ():
-            self.edges.add((n, keyed[0]))  # the lineage stage may cut it: d["status"] of a dict with an e-mail
+            # the lineage stage may cut it: d["status"] of a dict with an e-mail
+            self.edges.add((n, keyed[0]))
         return keyed or _of(results, node.value)
 
-    def _unary_value(self, node: ast.UnaryOp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _unary_value(self, node: ast.UnaryOp, results: Results) -> tuple[str, ...]:
         return () if isinstance(node.op, ast.Not) else _all_operands(node, results)
 
-    def _if_exp_value(self, node: ast.IfExp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _if_exp_value(self, node: ast.IfExp, results: Results) -> tuple[str, ...]:
         return _of(results, node.body) + _of(results, node.orelse)
 
-    def _dict_value(self, node: ast.Dict, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _dict_value(self, node: ast.Dict, results: Results) -> tuple[str, ...]:
         texts = _texts(node.keys)
         if texts is not None:
             keys: dict[str, tuple[str, ...]] = {}
@@ -922,37 +943,37 @@ class FunctionWalker:
             self._last_dict = (id(node), keys)
         return tuple(n for v in node.values for n in _of(results, v))
 
-    def _dict_comp_value(self, node: ast.DictComp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _dict_comp_value(self, node: ast.DictComp, results: Results) -> tuple[str, ...]:
         self._comprehension_targets(node, results)
         return _of(results, node.key) + _of(results, node.value)
 
     def _comprehension_value(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp,
-                             results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+                             results: Results) -> tuple[str, ...]:
         self._comprehension_targets(node, results)
         return _of(results, node.elt)
 
-    def _named_value(self, node: ast.NamedExpr, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _named_value(self, node: ast.NamedExpr, results: Results) -> tuple[str, ...]:
         value = _of(results, node.value)
         dst = self.write(node.target.id)
         for n in value:
             self.edges.add((n, dst))
         return value
 
-    def _yield_value(self, node: ast.Yield | ast.YieldFrom, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _yield_value(self, node: ast.Yield | ast.YieldFrom, results: Results) -> tuple[str, ...]:
         for n in _of(results, node.value):
             self.edges.add((n, "r"))
         return ()
 
-    def _bin_op_value(self, node: ast.BinOp, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _bin_op_value(self, node: ast.BinOp, results: Results) -> tuple[str, ...]:
         # `a + b + ...` as one node: linear, not quadratic, in its length
         return tuple(dict.fromkeys(n for operand in _operands(node) for n in _of(results, operand)))
 
-    def _sequence_value(self, node: ast.List | ast.Tuple, results: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    def _sequence_value(self, node: ast.List | ast.Tuple, results: Results) -> tuple[str, ...]:
         for e in node.elts:
             self._element_nodes[id(e)] = _of(results, e)
         return _all_operands(node, results)
 
-    def _comprehension_targets(self, node: _Comprehension, results: dict[int, tuple[str, ...]]) -> None:
+    def _comprehension_targets(self, node: _Comprehension, results: Results) -> None:
         for gen in node.generators:
             value = results.get(id(gen.iter), ())
             stack: list[ast.expr] = [gen.target]
@@ -969,7 +990,7 @@ class FunctionWalker:
     def _call(
         self,
         node: ast.Call,
-        results: dict[int, tuple[str, ...]],
+        results: Results,
         stmt: ast.stmt,
         annotation: Annotation | None,
         guards: Sequence[str],
@@ -998,7 +1019,8 @@ class FunctionWalker:
         for i, a in enumerate(() if queued else node.args):
             star = "*" if isinstance(a, ast.Starred) else ""
             inner = a.value if isinstance(a, ast.Starred) else a
-            args.append(self._arg(inner, results.get(id(inner), results.get(id(a), ())), i if not star else None, None, star))
+            nodes = results.get(id(inner), results.get(id(a), ()))
+            args.append(self._arg(inner, nodes, i if not star else None, None, star))
         for k in () if queued else node.keywords:
             args.append(self._arg(k.value, results.get(id(k.value), ()), None, k.arg, "" if k.arg else "**"))
         index = len(self.calls)
@@ -1025,7 +1047,7 @@ class FunctionWalker:
                 self.edges.add((n, updated))
         return f"c:{index}"
 
-    def _task_args(self, node: ast.Call, results: dict[int, tuple[str, ...]]) -> list[ArgFact]:
+    def _task_args(self, node: ast.Call, results: Results) -> list[ArgFact]:
         """The arguments of ``task.apply_async(args=[...], kwargs={...})`` as those of a direct
         call, when ``args`` is absent or a list or tuple literal (or a local holding one), and
         ``kwargs`` absent or given: a dict literal's keys are keywords, each with its own value
@@ -1036,7 +1058,7 @@ class FunctionWalker:
         value = given.get("args")
         if value is None:
             elements: tuple[tuple[str, ...], ...] = ()
-        elif isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        elif isinstance(value, (ast.List, ast.Tuple)) and not _starred(value.elts):
             elements = tuple(results.get(id(e), ()) for e in value.elts)
         elif isinstance(value, ast.Name) and self.read(value.id) in self._elements:
             elements = self._elements[self.read(value.id)]
@@ -1052,9 +1074,11 @@ class FunctionWalker:
             args.append(self._arg(kwargs, results.get(id(kwargs), ()), None, None, "**"))
         return args
 
-    def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
+    def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None,
+             star: str) -> ArgFact:
         const: str | None = None
-        if isinstance(expr, ast.Constant) and (isinstance(expr.value, (str, int, bool)) or expr.value is None):
+        if isinstance(expr, ast.Constant) and (
+                isinstance(expr.value, (str, int, bool)) or expr.value is None):
             const = str(expr.value)  # None is kept as "None": a cache timeout=None never expires
         elif isinstance(expr, ast.JoinedStr) and expr.values:
             first = expr.values[0]
@@ -1063,7 +1087,8 @@ class FunctionWalker:
         name = spell(expr) if isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else ""
         if isinstance(expr, ast.JoinedStr) and expr.values and isinstance(expr.values[0], ast.FormattedValue):
             # f"{BASE_URL}/contacts": the host comes from a constant.
-            name = spell(expr.values[0].value) if isinstance(expr.values[0].value, (ast.Name, ast.Attribute)) else ""
+            first_value = expr.values[0].value
+            name = spell(first_value) if isinstance(first_value, (ast.Name, ast.Attribute)) else ""
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             left = expr.left
             if isinstance(left, (ast.Name, ast.Attribute)):
@@ -1082,7 +1107,8 @@ class FunctionWalker:
             spelling = spell(value) if isinstance(value, (ast.Attribute, ast.Call)) else ""
         base, _, last = spelling.rpartition(".")
         from_request = "request" in base.lower()
-        if last in VALIDATED_CONTAINERS or (from_request and (last in REQUEST_CONTAINERS or last == "get_json()")):
+        if last in VALIDATED_CONTAINERS \
+                or (from_request and (last in REQUEST_CONTAINERS or last == "get_json()")):
             return spelling
         return ""
 
@@ -1122,6 +1148,7 @@ class FunctionWalker:
                     self.age_checks.append(AgeCheck(self._span(stmt), text, op, const.value, self.qualname))
                     return
 
+
 # The handler of each kind of statement that reads or moves data (see FunctionWalker._statement).
 _STATEMENTS: dict[type, Callable[[FunctionWalker, Any, _Here], list[_Block]]] = {
     ast.FunctionDef: FunctionWalker._definition,
@@ -1146,7 +1173,7 @@ _STATEMENTS: dict[type, Callable[[FunctionWalker, Any, _Here], list[_Block]]] = 
 }
 
 # The value of each kind of expression that is not all of its operands' (FunctionWalker._value).
-_VALUES: dict[type, Callable[[FunctionWalker, Any, dict[int, tuple[str, ...]]], tuple[str, ...]]] = {
+_VALUES: dict[type, Callable[[FunctionWalker, Any, Results], tuple[str, ...]]] = {
     ast.Attribute: FunctionWalker._attribute_value,
     ast.Lambda: FunctionWalker._no_value,
     ast.Subscript: FunctionWalker._subscript_value,
