@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from ..errors import closest
@@ -46,6 +46,7 @@ _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", 
 _SINK_KEYS = ("kind", "vendor", "calls", "receivers", "methods", "data", "url", "host",
               "host_setting", "ttl", "retention_required")
 _SHIPPER_KEYS = ("vendor", "call", "handler", "min_level", "pii_keyword", "host")
+_LISTS = ("pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers")
 
 
 # -- typed field readers: each error points at the offending value ------------------------
@@ -160,10 +161,7 @@ class _Builder:
         self.sinks: dict[str, tuple[SinkSpec, list[str], YMap]] = {}
         self.user_sinks: list[str] = []
         self.shippers: list[tuple[LogShipper, YMap]] = []
-        self.lists: dict[str, list[str]] = {
-            "pseudonymisers": [], "cleaners": [], "clean_attributes": [], "logger_names": [],
-            "settings_containers": [],
-        }
+        self.lists: dict[str, list[str]] = {key: [] for key in _LISTS}
         self.families: dict[str, tuple[list[str], list[str], bool]] = {}  # family -> (words, not, first)
         self.runners: dict[str, ArgRef] = {}
         self.models: dict[str, dict[str, str]] = {}
@@ -178,57 +176,71 @@ class _Builder:
         _check_keys(doc, _TOP, "a catalog file")
         if "version" in doc and doc["version"] != 1:
             raise doc.error("version", "only catalog format version 1 is supported")
-        if "class_families" in doc:
-            families = _map(doc, "class_families", "'class_families'")
-            for family in families:
-                m = _map(families, family, f"class family {family!r}")
-                _check_keys(m, ("words", "not", "first"), f"class family {family!r}")
-                words, nots, first = self.families.get(family, ([], [], False))
-                self.families[family] = (_merge_list(words, _strs(m, "words")), _merge_list(nots, _strs(m, "not")),
-                                         _bool(m, "first", first))
-        if "kinds" in doc:
-            kinds = _map(doc, "kinds", "'kinds'")
-            for kid in kinds:
-                self._kind(_map(kinds, kid, f"kind {kid!r}"), kid)
-        if "models" in doc:
-            models = _map(doc, "models", "'models'")
-            for model in models:
-                fields = _map(models, model, f"model {model!r}")
-                self.models.setdefault(model, {}).update({f: _str(fields, f) for f in fields})
-        if "model_receivers" in doc:
-            receivers = _map(doc, "model_receivers", "'model_receivers'")
-            self.model_receivers.update({r: _str(receivers, r) for r in receivers})
-        if "exclusions" in doc:
-            ex = _map(doc, "exclusions", "'exclusions'")
-            _check_keys(ex, _EXCLUSION_KEYS, "'exclusions'")
-            for key in _EXCLUSION_KEYS:
-                self.exclusions[key] = _merge_list(self.exclusions[key], _strs(ex, key))
-        if "vendors" in doc:
-            vendors = _map(doc, "vendors", "'vendors'")
-            for vid in vendors:
-                self._vendor(_map(vendors, vid, f"vendor {vid!r}"), vid)
-        if "sinks" in doc:
-            sinks = _map(doc, "sinks", "'sinks'")
-            for sid in sinks:
-                self._sink(_map(sinks, sid, f"sink {sid!r}"), sid)
-        if "log_shipping" in doc:
-            self._shippers(doc, "log_shipping", vendor="")
-        if "runners" in doc:
-            runners = _map(doc, "runners", "'runners'")
-            for call in runners:
-                self.runners[call] = _argref(runners[call], runners.error(call, f"runner {call!r}: {_ARG_HELP}"))
-        for key in self.lists:
-            if key in doc:
-                self.lists[key] = _merge_list(self.lists[key], _strs(doc, key))
-        if "regions" in doc:
-            regions = _map(doc, "regions", "'regions'")
-            _check_keys(regions, PROVIDERS, "'regions'")
-            for provider in regions:
-                table = _map(regions, provider, f"regions of {provider!r}")
-                for region, countries in table.items():
-                    err = table.error(region, "a region maps to a list of ISO 3166-1 alpha-2 "
-                                      "country codes, e.g. [DE]")
-                    self.regions[provider][region] = _countries(countries, err)
+        for section, read in _SECTIONS:
+            if section in doc:
+                read(self, doc, section)
+
+    # -- sections: one reader per section of a file, run in the order of _SECTIONS ----------
+    def _class_families(self, doc: YMap, section: str) -> None:
+        families = _map(doc, section, f"'{section}'")
+        for family in families:
+            m = _map(families, family, f"class family {family!r}")
+            _check_keys(m, ("words", "not", "first"), f"class family {family!r}")
+            words, nots, first = self.families.get(family, ([], [], False))
+            self.families[family] = (_merge_list(words, _strs(m, "words")),
+                                     _merge_list(nots, _strs(m, "not")), _bool(m, "first", first))
+
+    def _kinds(self, doc: YMap, section: str) -> None:
+        kinds = _map(doc, section, f"'{section}'")
+        for kid in kinds:
+            self._kind(_map(kinds, kid, f"kind {kid!r}"), kid)
+
+    def _models(self, doc: YMap, section: str) -> None:
+        models = _map(doc, section, f"'{section}'")
+        for model in models:
+            fields = _map(models, model, f"model {model!r}")
+            self.models.setdefault(model, {}).update({f: _str(fields, f) for f in fields})
+
+    def _model_receivers(self, doc: YMap, section: str) -> None:
+        receivers = _map(doc, section, f"'{section}'")
+        self.model_receivers.update({r: _str(receivers, r) for r in receivers})
+
+    def _exclusions(self, doc: YMap, section: str) -> None:
+        ex = _map(doc, section, f"'{section}'")
+        _check_keys(ex, _EXCLUSION_KEYS, f"'{section}'")
+        for key in _EXCLUSION_KEYS:
+            self.exclusions[key] = _merge_list(self.exclusions[key], _strs(ex, key))
+
+    def _vendors(self, doc: YMap, section: str) -> None:
+        vendors = _map(doc, section, f"'{section}'")
+        for vid in vendors:
+            self._vendor(_map(vendors, vid, f"vendor {vid!r}"), vid)
+
+    def _sinks(self, doc: YMap, section: str) -> None:
+        sinks = _map(doc, section, f"'{section}'")
+        for sid in sinks:
+            self._sink(_map(sinks, sid, f"sink {sid!r}"), sid)
+
+    def _log_shipping(self, doc: YMap, section: str) -> None:
+        self._shippers(doc, section, vendor="")
+
+    def _runners(self, doc: YMap, section: str) -> None:
+        runners = _map(doc, section, f"'{section}'")
+        for call in runners:
+            self.runners[call] = _argref(runners[call], runners.error(call, f"runner {call!r}: {_ARG_HELP}"))
+
+    def _list(self, doc: YMap, section: str) -> None:
+        self.lists[section] = _merge_list(self.lists[section], _strs(doc, section))
+
+    def _regions(self, doc: YMap, section: str) -> None:
+        regions = _map(doc, section, f"'{section}'")
+        _check_keys(regions, PROVIDERS, f"'{section}'")
+        for provider in regions:
+            table = _map(regions, provider, f"regions of {provider!r}")
+            for region, countries in table.items():
+                err = table.error(region, "a region maps to a list of ISO 3166-1 alpha-2 "
+                                  "country codes, e.g. [DE]")
+                self.regions[provider][region] = _countries(countries, err)
 
     # -- names -------------------------------------------------------------------------
     def _kind(self, m: YMap, kid: str) -> None:
@@ -239,7 +251,8 @@ class _Builder:
         if entry is None:
             if "label" not in m or "personal" not in m:
                 raise m.error(None, f"new kind {kid!r} needs 'label' and 'personal'")
-            entry = self.kinds[kid] = {"patterns": [], "exclude": [], "local_patterns": [], "class_patterns": {}}
+            entry = self.kinds[kid] = {
+                "patterns": [], "exclude": [], "local_patterns": [], "class_patterns": {}}
         if "label" in m:
             entry["label"] = _str(m, "label")
         if "within" in m:
@@ -253,24 +266,28 @@ class _Builder:
             by_family = _map(m, "class_patterns", f"'class_patterns' of kind {kid!r} (family: [patterns])")
             for family in by_family:
                 if family not in self.families:
-                    raise by_family.error(family, f"unknown class family {family!r}; the families are: "
-                                          f"{', '.join(self.families) or '(none: define them under class_families)'}")
+                    known = ", ".join(self.families) or "(none: define them under class_families)"
+                    raise by_family.error(
+                        family, f"unknown class family {family!r}; the families are: {known}")
                 old = entry["class_patterns"].get(family, [])
                 entry["class_patterns"][family] = _merge_list(old, _patterns(by_family, family))
         drop = set(_strs(m, "remove_patterns"))
         entry["patterns"] = [p for p in entry["patterns"] if p not in drop]
         for i, text in enumerate(_strs(m, "local_patterns")):
             if text not in entry["patterns"]:
-                raise m["local_patterns"].error(i, f"local pattern {text!r} is not one of kind {kid!r}'s patterns")
+                raise m["local_patterns"].error(
+                    i, f"local pattern {text!r} is not one of kind {kid!r}'s patterns")
 
     def _checked_models(self) -> dict[str, dict[str, str]]:
         for model, fields in self.models.items():
             for name, kind in fields.items():
                 if kind not in self.kinds:
-                    raise CatalogError("names", 0, 0, f"model {model!r}: field {name!r} has unknown kind {kind!r}")
+                    raise CatalogError("names", 0, 0,
+                                       f"model {model!r}: field {name!r} has unknown kind {kind!r}")
         for spelling, model in self.model_receivers.items():
             if model not in self.models:
-                raise CatalogError("names", 0, 0, f"model_receivers: {spelling!r} names unknown model {model!r}")
+                raise CatalogError("names", 0, 0,
+                                   f"model_receivers: {spelling!r} names unknown model {model!r}")
         return {m: dict(f) for m, f in self.models.items()}
 
     # -- vendors -----------------------------------------------------------------------
@@ -428,6 +445,23 @@ class _Builder:
             cleaners=self.lists["cleaners"],
             log_shippers=[s for s, _ in self.shippers],
         )
+
+
+# Each section of a catalog file with its reader, in the order they are read: a kind's class
+# patterns name families, so families come first.
+_SECTIONS: tuple[tuple[str, Callable[[_Builder, YMap, str], None]], ...] = (
+    ("class_families", _Builder._class_families),
+    ("kinds", _Builder._kinds),
+    ("models", _Builder._models),
+    ("model_receivers", _Builder._model_receivers),
+    ("exclusions", _Builder._exclusions),
+    ("vendors", _Builder._vendors),
+    ("sinks", _Builder._sinks),
+    ("log_shipping", _Builder._log_shipping),
+    ("runners", _Builder._runners),
+    *((key, _Builder._list) for key in _LISTS),
+    ("regions", _Builder._regions),
+)
 
 
 def _names_config(extra_names: Mapping[str, Any]) -> YMap:

@@ -14,15 +14,20 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from ..annotations import Annotation
-from ..facts import AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span
+from ..facts import (
+    AgeCheck, AnnotationSite, ArgFact, AttrFact, CallFact, FunctionFact, ParamFact, SourceFact, Span,
+)
 from .ages import is_age_subject
 from .markers import marker_annotation
 from .spelling import head, spell, type_spelling
 
 # Containers of request input: reading one of them under a personal key is a source.
-REQUEST_CONTAINERS = {"POST", "GET", "data", "form", "args", "json", "values", "query_params", "FILES", "cookies"}
+REQUEST_CONTAINERS = {
+    "POST", "GET", "data", "form", "args", "json", "values", "query_params", "FILES", "cookies",
+}
 VALIDATED_CONTAINERS = {"cleaned_data", "validated_data"}
 _TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEF_TYPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
@@ -30,11 +35,28 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _Comprehension = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
 _KEY = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{0,40}")  # a key that can be a name: "email", "User-Agent"
 # Methods that put their arguments into their receiver: ``emails.append(e)`` is a new ``emails``.
-MUTATORS = frozenset({"append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put"})
+MUTATORS = frozenset({
+    "append", "extend", "update", "add", "insert", "setdefault", "appendleft", "push", "put",
+})
 
 # Looks up the annotation (and place) of a statement: (stmt) -> Annotation | None
 AnnotationLookup = Callable[[ast.stmt, str], Annotation | None]
 Env = dict[str, str]  # local name -> the node of its current version
+Results = dict[int, tuple[str, ...]]  # id(expression) -> the local nodes whose data its value carries
+
+
+def _of(results: Results, child: ast.AST | None) -> tuple[str, ...]:
+    """The value of an operand, from the values of an expression's nodes (a constant's is ())."""
+    return results.get(id(child), ()) if child is not None else ()
+
+
+def _all_operands(node: ast.AST, results: Results) -> tuple[str, ...]:
+    """The value of BoolOp, JoinedStr, FormattedValue, containers, Starred, Await...: what all
+    their operands carry."""
+    out: list[str] = []
+    for child in child_nodes(node):
+        out.extend(_of(results, child))
+    return tuple(dict.fromkeys(out))
 
 
 class _Block:
@@ -103,9 +125,13 @@ def _pairs(targets: Sequence[ast.expr], value: ast.expr) -> list[tuple[ast.expr,
             or not isinstance(value, (ast.Tuple, ast.List)):
         return None
     names, values = targets[0].elts, value.elts
-    if len(names) != len(values) or any(isinstance(e, ast.Starred) for e in names + values):
+    if len(names) != len(values) or _starred(names + values):
         return None
     return list(zip(names, values))
+
+
+def _starred(elts: Sequence[ast.expr]) -> bool:
+    return any(isinstance(e, ast.Starred) for e in elts)
 
 
 def statement_span(stmt: ast.stmt) -> Span:
@@ -134,7 +160,8 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 
 # A plain dict, filled in for every node type up front: the fastest lookup there is.
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: _child_fields(cls) for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
+    cls: _child_fields(cls)
+    for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
 }
 
 
@@ -169,14 +196,6 @@ def walk(root: ast.AST) -> Iterator[ast.AST]:
         level = below
 
 
-# The nodes scan_scope looks at (other than names).
-_SCOPE_NODES = frozenset({
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Global, ast.Nonlocal,
-    ast.Assign, ast.AnnAssign, ast.withitem, ast.For, ast.AsyncFor, ast.comprehension,
-    ast.Import, ast.ImportFrom, ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping,
-})
-
-
 def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple[str, str]], bool]:
     """One walk of a scope's statements and expressions, without entering nested functions,
     classes and lambdas: the names it assigns (its locals), the names it declares
@@ -186,66 +205,134 @@ def scan_scope(body: Sequence[ast.stmt]) -> tuple[set[str], set[str], list[tuple
     An origin candidate is an assignment ``x = Callee(...)`` (the spelling of what made ``x``),
     ``x: User`` (``User()``) or a loop ``for x in items`` (``items[]``).
     """
-    local: set[str] = set()
-    declared: set[str] = set()
-    candidates: list[tuple[str, str]] = []
-    nested = False
+    scan = _ScopeScan()
     stack: list = list(body)
     while stack:
         node = stack.pop()
         t = type(node)
         if t is ast.Name:  # the commonest nodes first
             if not isinstance(node.ctx, ast.Load):
-                local.add(node.id)
+                scan.local.add(node.id)
             continue
         if t is ast.Constant:
             continue
-        if t not in _SCOPE_NODES:  # then the many that need no look
+        handler = _SCOPE_NODES.get(t)
+        if handler is None or handler(scan, node):  # most nodes need no look: their children do
             stack.extend(child_nodes(node))
-            continue
-        if t in _DEF_TYPES:
-            local.add(node.name)
-            nested = True
-            local.update(assigned_names(node.decorator_list))  # decorators run in this scope (walrus)
-            continue
-        if t is ast.Lambda:
-            continue
-        if t is ast.Global or t is ast.Nonlocal:
-            declared.update(node.names)
-            continue
-        target: ast.expr | None = None
-        value: ast.expr | None = None
-        if t is ast.Assign:
-            if len(node.targets) == 1:
-                target, value = node.targets[0], node.value
-        elif t is ast.AnnAssign:
-            target, value = node.target, node.value
-            if isinstance(target, ast.Name):
-                cls = type_spelling(node.annotation)
-                if cls:
-                    candidates.append((target.id, cls + "()"))
-        elif t is ast.withitem:
-            target, value = node.optional_vars, node.context_expr
-        elif t is ast.For or t is ast.AsyncFor or t is ast.comprehension:
-            if isinstance(node.target, ast.Name):
-                it = spell(node.iter)
-                if it:
-                    candidates.append((node.target.id, it + "[]"))
-        elif t is ast.Import or t is ast.ImportFrom:
-            for alias in node.names:
-                local.add((alias.asname or alias.name).split(".")[0])
-        elif t is ast.ExceptHandler or t is ast.MatchAs or t is ast.MatchStar:
-            if node.name:
-                local.add(node.name)
-        elif t is ast.MatchMapping:
-            if node.rest:
-                local.add(node.rest)
-        if isinstance(target, ast.Name) and value is not None and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
+    return scan.local - scan.declared, scan.declared, scan.candidates, scan.nested
+
+
+class _ScopeScan:
+    """What :func:`scan_scope` has found so far. One handler per kind of node that binds a name
+    (``_SCOPE_NODES`` maps each kind to its handler); each says whether to walk into the node."""
+
+    def __init__(self) -> None:
+        self.local: set[str] = set()
+        self.declared: set[str] = set()
+        self.candidates: list[tuple[str, str]] = []
+        self.nested = False
+
+    def origin(self, target: ast.expr | None, value: ast.expr | None) -> None:
+        """``x = Callee(...)``, ``x = other.attr``: a candidate origin of ``x`` (not ``x = x.y``)."""
+        if isinstance(target, ast.Name) and isinstance(value, (ast.Call, ast.Name, ast.Attribute)):
             s = spell(value)
             if s and (isinstance(value, ast.Call) or head(s) != target.id):
-                candidates.append((target.id, s))
-        stack.extend(child_nodes(node))
-    return local - declared, declared, candidates, nested
+                self.candidates.append((target.id, s))
+
+    def definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+        self.local.add(node.name)
+        self.nested = True
+        self.local.update(assigned_names(node.decorator_list))  # decorators run in this scope (walrus)
+        return False
+
+    def lambda_(self, node: ast.Lambda) -> bool:
+        return False
+
+    def declaration(self, node: ast.Global | ast.Nonlocal) -> bool:
+        self.declared.update(node.names)
+        return False
+
+    def assign(self, node: ast.Assign) -> bool:
+        if len(node.targets) == 1:
+            self.origin(node.targets[0], node.value)
+        return True
+
+    def ann_assign(self, node: ast.AnnAssign) -> bool:
+        if isinstance(node.target, ast.Name):
+            cls = type_spelling(node.annotation)
+            if cls:
+                self.candidates.append((node.target.id, cls + "()"))
+        self.origin(node.target, node.value)
+        return True
+
+    def with_item(self, node: ast.withitem) -> bool:
+        self.origin(node.optional_vars, node.context_expr)
+        return True
+
+    def loop(self, node: ast.For | ast.AsyncFor | ast.comprehension) -> bool:
+        if isinstance(node.target, ast.Name):
+            it = spell(node.iter)
+            if it:
+                self.candidates.append((node.target.id, it + "[]"))
+        return True
+
+    def import_(self, node: ast.Import | ast.ImportFrom) -> bool:
+        for alias in node.names:
+            self.local.add((alias.asname or alias.name).split(".")[0])
+        return True
+
+    def named(self, node: ast.ExceptHandler | ast.MatchAs | ast.MatchStar) -> bool:
+        if node.name:
+            self.local.add(node.name)
+        return True
+
+    def mapping_rest(self, node: ast.MatchMapping) -> bool:
+        if node.rest:
+            self.local.add(node.rest)
+        return True
+
+
+# The nodes scan_scope looks at (other than names), each with its handler.
+_SCOPE_NODES: dict[type, Callable[[_ScopeScan, Any], bool]] = {
+    ast.FunctionDef: _ScopeScan.definition,
+    ast.AsyncFunctionDef: _ScopeScan.definition,
+    ast.ClassDef: _ScopeScan.definition,
+    ast.Lambda: _ScopeScan.lambda_,
+    ast.Global: _ScopeScan.declaration,
+    ast.Nonlocal: _ScopeScan.declaration,
+    ast.Assign: _ScopeScan.assign,
+    ast.AnnAssign: _ScopeScan.ann_assign,
+    ast.withitem: _ScopeScan.with_item,
+    ast.For: _ScopeScan.loop,
+    ast.AsyncFor: _ScopeScan.loop,
+    ast.comprehension: _ScopeScan.loop,
+    ast.Import: _ScopeScan.import_,
+    ast.ImportFrom: _ScopeScan.import_,
+    ast.ExceptHandler: _ScopeScan.named,
+    ast.MatchAs: _ScopeScan.named,
+    ast.MatchStar: _ScopeScan.named,
+    ast.MatchMapping: _ScopeScan.mapping_rest,
+}
+
+
+class _Here:
+    """The statement being walked, with the annotation and guards its expressions are read with."""
+
+    __slots__ = ("walker", "stmt", "annotation", "guards")
+
+    def __init__(self, walker: FunctionWalker, stmt: ast.stmt, annotation: Annotation | None,
+                 guards: list[str]) -> None:
+        self.walker = walker
+        self.stmt = stmt
+        self.annotation = annotation
+        self.guards = guards
+
+    def ev(self, expr: ast.expr | None) -> tuple[str, ...]:
+        """The local nodes whose data an expression of the statement carries."""
+        return self.walker.eval(expr, self.stmt, self.annotation, self.guards) if expr is not None else ()
+
+    def assign(self, target: ast.expr, value: tuple[str, ...]) -> None:
+        self.walker.assign(target, value, self.stmt, self.annotation, self.guards)
 
 
 class FunctionWalker:
@@ -359,11 +446,11 @@ class FunctionWalker:
         return heads
 
     def _loop_back(self, heads: dict[str, str]) -> None:
-        for name, head in heads.items():
+        for name, loop_head in heads.items():
             end = self.env.get(name)
-            if end is not None and end != head:
-                self.edges.add((end, head))
-            self.env[name] = head
+            if end is not None and end != loop_head:
+                self.edges.add((end, loop_head))
+            self.env[name] = loop_head
 
     def ref(self, name: str) -> str:
         if name in self.param_names and name not in self.declared:
@@ -451,100 +538,136 @@ class FunctionWalker:
                 break
 
     def _statement(self, stmt: ast.stmt, guards: list[str]) -> list[_Block]:
-        annotation = self.annotation_of(stmt, "call")
-        children: list[_Block] = []  # blocks inside the statement, in the order they run
+        """Walk one statement's expressions; the blocks inside it, last to run first (they run
+        before the statements after this one, and the caller pushes them)."""
+        annotation = self.annotation_of(stmt, "call")  # every statement's: this attaches its comment
+        handler = _STATEMENTS.get(type(stmt))
+        if handler is None:  # Import, Global, Nonlocal, Delete, Pass, Break, Continue, type aliases
+            return []
+        children = handler(self, stmt, _Here(self, stmt, annotation, guards))
+        children.reverse()
+        return children
 
-        def ev(expr: ast.expr | None) -> tuple[str, ...]:
-            return self.eval(expr, stmt, annotation, guards) if expr is not None else ()
+    # One handler per kind of statement: (statement, where it is) -> the blocks inside it, in the
+    # order they run. ``_STATEMENTS`` after the class maps each kind to its handler.
 
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for d in stmt.decorator_list:
-                ev(d)
-            return children
-        if isinstance(stmt, ast.Assign) and (pairs := _pairs(stmt.targets, stmt.value)) is not None:
+    def _definition(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+                    here: _Here) -> list[_Block]:
+        for d in stmt.decorator_list:
+            here.ev(d)
+        return []
+
+    def _assign(self, stmt: ast.Assign, here: _Here) -> list[_Block]:
+        pairs = _pairs(stmt.targets, stmt.value)
+        if pairs is not None:
             # a, b = x, y: each target gets its own element, not the whole tuple.
             for t, v in pairs:
-                self.assign(t, ev(v), stmt, annotation, guards)
-        elif isinstance(stmt, ast.Assign):
-            value = ev(stmt.value)
+                here.assign(t, here.ev(v))
+        else:
+            value = here.ev(stmt.value)
             for t in stmt.targets:
-                self.assign(t, value, stmt, annotation, guards)
-                if isinstance(t, ast.Name) and self._last_dict[0] == id(stmt.value):
-                    self._dict_keys[self.read(t.id)] = dict(self._last_dict[1])
-                if isinstance(t, ast.Name) and isinstance(stmt.value, (ast.List, ast.Tuple)) \
-                        and not any(isinstance(e, ast.Starred) for e in stmt.value.elts):
-                    self._elements[self.read(t.id)] = tuple(self._element_nodes[id(e)] for e in stmt.value.elts)
+                here.assign(t, value)
+                if isinstance(t, ast.Name):
+                    self._literal_held(t.id, stmt.value)
             self._annotated_variable(stmt, stmt.targets)
-        elif isinstance(stmt, ast.AugAssign):
-            value = ev(stmt.value)
-            if isinstance(stmt.target, ast.Name):  # x += y: the new x holds the old one too
-                value = (*value, self.read(stmt.target.id))
-            self.assign(stmt.target, value, stmt, annotation, guards)
-        elif isinstance(stmt, ast.AnnAssign):
-            value = ev(stmt.value)
-            if stmt.value is not None:
-                self.assign(stmt.target, value, stmt, annotation, guards)
-            self._annotated_variable(stmt, [stmt.target])
-        elif isinstance(stmt, ast.Return):
-            for n in ev(stmt.value):
+        return []
+
+    def _literal_held(self, name: str, value: ast.expr) -> None:
+        """What each key of a dict literal, or each element of a list or tuple literal, just
+        assigned to ``name`` holds."""
+        if self._last_dict[0] == id(value):
+            self._dict_keys[self.read(name)] = dict(self._last_dict[1])
+        if isinstance(value, (ast.List, ast.Tuple)) and not _starred(value.elts):
+            self._elements[self.read(name)] = tuple(self._element_nodes[id(e)] for e in value.elts)
+
+    def _aug_assign(self, stmt: ast.AugAssign, here: _Here) -> list[_Block]:
+        value = here.ev(stmt.value)
+        if isinstance(stmt.target, ast.Name):  # x += y: the new x holds the old one too
+            value = (*value, self.read(stmt.target.id))
+        here.assign(stmt.target, value)
+        return []
+
+    def _ann_assign(self, stmt: ast.AnnAssign, here: _Here) -> list[_Block]:
+        value = here.ev(stmt.value)
+        if stmt.value is not None:
+            here.assign(stmt.target, value)
+        self._annotated_variable(stmt, [stmt.target])
+        return []
+
+    def _return(self, stmt: ast.Return, here: _Here) -> list[_Block]:
+        for n in here.ev(stmt.value):
+            self.edges.add((n, "r"))
+        return []
+
+    def _expression(self, stmt: ast.Expr, here: _Here) -> list[_Block]:
+        value = here.ev(stmt.value)
+        if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            for n in value:
                 self.edges.add((n, "r"))
-        elif isinstance(stmt, ast.Expr):
-            value = ev(stmt.value)
-            if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
-                for n in value:
-                    self.edges.add((n, "r"))
-        elif isinstance(stmt, ast.Raise):
-            if stmt.exc is not None:
-                self.eval(stmt.exc, stmt, annotation, guards, raised=True)
-            ev(stmt.cause)
-        elif isinstance(stmt, ast.If):
-            ev(stmt.test)
-            positive, negative = self._guards_of(stmt.test)
-            children.extend(self._branches([(stmt.body, guards + positive, None), (stmt.orelse, guards + negative, None)]))
-            if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
-                guards.extend(negative)  # `if not check(): return` guards what follows
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            heads = self._loop_heads(assigned_names([stmt]))
-            if isinstance(stmt, ast.While):
-                ev(stmt.test)
-            else:  # the iterable is evaluated once, before the first iteration
-                self.assign(stmt.target, ev(stmt.iter), stmt, annotation, guards)
-            children.append(_Block(stmt.body, list(guards), ended=lambda _: self._loop_back(heads)))
-            children.append(_Block(stmt.orelse, list(guards)))
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                value = ev(item.context_expr)
-                if item.optional_vars is not None:
-                    self.assign(item.optional_vars, value, stmt, annotation, guards)
-            children.append(_Block(stmt.body, list(guards)))
-        elif isinstance(stmt, (ast.Try, ast.TryStar)):
-            for handler in stmt.handlers:
-                ev(handler.type)
-            children.extend(self._try(stmt, guards))
-        elif isinstance(stmt, ast.Match):
-            subject = ev(stmt.subject)
+        return []
 
-            def bind(case: ast.match_case) -> Callable[[], None]:
-                def enter() -> None:
-                    for node in ast.walk(case.pattern):
-                        name = getattr(node, "name", None) or getattr(node, "rest", None)
-                        if isinstance(name, str):
-                            dst = self.write(name)
-                            for n in subject:
-                                self.edges.add((n, dst))
-                    ev(case.guard)
-                return enter
+    def _raise(self, stmt: ast.Raise, here: _Here) -> list[_Block]:
+        if stmt.exc is not None:
+            self.eval(stmt.exc, stmt, here.annotation, here.guards, raised=True)
+        here.ev(stmt.cause)
+        return []
 
-            cases = [(case.body, list(guards), bind(case)) for case in stmt.cases]
-            children.extend(self._branches([*cases, ([], list(guards), None)]))  # no case may match
-        elif isinstance(stmt, ast.Assert):
-            ev(stmt.test)
-            ev(stmt.msg)
-        # Import, Global, Nonlocal, Delete, Pass, Break, Continue, type aliases: no data flow.
-        # Children run before the statements after this one: push them in reverse.
-        return list(reversed(children))
+    def _if(self, stmt: ast.If, here: _Here) -> list[_Block]:
+        guards = here.guards
+        here.ev(stmt.test)
+        positive, negative = self._guards_of(stmt.test)
+        children = self._branches([(stmt.body, guards + positive, None),
+                                   (stmt.orelse, guards + negative, None)])
+        if negative and stmt.body and isinstance(stmt.body[-1], _TERMINATORS):
+            guards.extend(negative)  # `if not check(): return` guards what follows
+        return children
 
-    def _branches(self, branches: Sequence[tuple[Sequence[ast.stmt], list[str], Callable[[], None] | None]]) -> list[_Block]:
+    def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While, here: _Here) -> list[_Block]:
+        heads = self._loop_heads(assigned_names([stmt]))
+        if isinstance(stmt, ast.While):
+            here.ev(stmt.test)
+        else:  # the iterable is evaluated once, before the first iteration
+            here.assign(stmt.target, here.ev(stmt.iter))
+        return [_Block(stmt.body, list(here.guards), ended=lambda _: self._loop_back(heads)),
+                _Block(stmt.orelse, list(here.guards))]
+
+    def _with(self, stmt: ast.With | ast.AsyncWith, here: _Here) -> list[_Block]:
+        for item in stmt.items:
+            value = here.ev(item.context_expr)
+            if item.optional_vars is not None:
+                here.assign(item.optional_vars, value)
+        return [_Block(stmt.body, list(here.guards))]
+
+    def _try_statement(self, stmt: ast.Try | ast.TryStar, here: _Here) -> list[_Block]:
+        for handler in stmt.handlers:
+            here.ev(handler.type)
+        return self._try(stmt, here.guards)
+
+    def _match(self, stmt: ast.Match, here: _Here) -> list[_Block]:
+        subject = here.ev(stmt.subject)
+
+        def bind(case: ast.match_case) -> Callable[[], None]:
+            def enter() -> None:
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None) or getattr(node, "rest", None)
+                    if isinstance(name, str):
+                        dst = self.write(name)
+                        for n in subject:
+                            self.edges.add((n, dst))
+                here.ev(case.guard)
+            return enter
+
+        cases = [(case.body, list(here.guards), bind(case)) for case in stmt.cases]
+        return self._branches([*cases, ([], list(here.guards), None)])  # no case may match
+
+    def _assert(self, stmt: ast.Assert, here: _Here) -> list[_Block]:
+        here.ev(stmt.test)
+        here.ev(stmt.msg)
+        return []
+
+    def _branches(
+        self, branches: Sequence[tuple[Sequence[ast.stmt], list[str], Callable[[], None] | None]],
+    ) -> list[_Block]:
         """Blocks of which one runs (if/else, match cases): each starts from the versions before
         them; after the last, the versions their ends left are joined."""
         before = dict(self.env)
@@ -592,7 +715,8 @@ class FunctionWalker:
         def finally_enter() -> None:
             self._join(ends, before)
 
-        blocks = [_Block(stmt.body, list(guards), ended=body_ended), _Block(stmt.orelse, list(guards), ended=collect)]
+        blocks = [_Block(stmt.body, list(guards), ended=body_ended),
+                  _Block(stmt.orelse, list(guards), ended=collect)]
         blocks += [_Block(h.body, list(guards), handler_enter, collect) for h in stmt.handlers]
         blocks.append(_Block(stmt.finalbody, list(guards), finally_enter))
         return blocks
@@ -639,7 +763,8 @@ class FunctionWalker:
                     (positive if polarity else negative).append(s)
         return positive, negative
 
-    def assign(self, target: ast.expr, value: tuple[str, ...], stmt: ast.stmt, annotation: Annotation | None, guards: list[str]) -> None:
+    def assign(self, target: ast.expr, value: tuple[str, ...], stmt: ast.stmt, annotation: Annotation | None,
+               guards: list[str]) -> None:
         stack = [target]
         while stack:
             t = stack.pop()
@@ -668,7 +793,8 @@ class FunctionWalker:
                         self.edges.add((n, dst))
                     keys = self._dict_keys.get(dst)
                     if keys is not None:
-                        if base is t.value and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str):
+                        if base is t.value and isinstance(t.slice, ast.Constant) \
+                                and isinstance(t.slice.value, str):
                             keys[t.slice.value] = (*keys.get(t.slice.value, ()), *value)
                         else:
                             del self._dict_keys[dst]  # d[k] = v, d[a][b] = v: any key may hold it
@@ -704,14 +830,15 @@ class FunctionWalker:
             if kids:
                 kids.reverse()
                 stack.extend(kids)
-        results: dict[int, tuple[str, ...]] = {}
+        results: Results = {}
         read = self.read
         for node in reversed(order):
             if type(node) is ast.Name:
                 if isinstance(node.ctx, ast.Load):
                     results[id(node)] = (read(node.id),)
             elif type(node) is not ast.Constant:  # a constant carries nothing (a missing result is ())
-                results[id(node)] = self._value(node, results, stmt, annotation, guards, raised and node is root)
+                results[id(node)] = self._value(node, results, stmt, annotation, guards,
+                                                raised and node is root)
         for name, outside in scoped.items():  # a comprehension's variables stay inside it
             if outside:
                 self.env[name] = outside
@@ -758,84 +885,95 @@ class FunctionWalker:
     def _value(
         self,
         node: ast.expr,
-        results: dict[int, tuple[str, ...]],
+        results: Results,
         stmt: ast.stmt,
         annotation: Annotation | None,
         guards: Sequence[str],
         raised: bool,
     ) -> tuple[str, ...]:
         """The value of an expression other than a name or a constant, once its operands are known."""
-        def of(child: ast.AST | None) -> tuple[str, ...]:
-            return results.get(id(child), ()) if child is not None else ()
-
         if type(node) is ast.Call:
             return (self._call(node, results, stmt, annotation, guards, raised),)
-        if type(node) is ast.Attribute:
-            index = len(self.attrs)
-            recv_text = self.resolve_spelling(spell(node.value))
-            self.attrs.append(AttrFact(node.attr, of(node.value), recv_text, node.lineno))
-            return (f"a:{index}",)
-        if type(node) is ast.Lambda:
-            return ()
-        if type(node) is ast.Subscript:
-            source = self._request_read(node.value, node.slice, node.lineno)
-            if source:
-                return source
-            keyed = self._key_read(node.value, node.slice, node.lineno)
-            holds = of(node.value)
-            key = _text(node.slice)  # a key read (keyed) is under a text literal
-            if keyed and key is not None and isinstance(node.value, ast.Name):
-                literal = self._dict_keys.get(self.read(node.value.id))
-                if literal is not None:  # a dict literal of this function: only what that key holds
-                    holds = literal.get(key, ())
-            for n in holds if keyed else ():
-                self.edges.add((n, keyed[0]))  # the lineage stage may cut it: d["status"] of a dict with an e-mail
-            return keyed or of(node.value)
         if type(node) is ast.Compare:
             self._age_check(node, stmt)
             return ()
-        if type(node) is ast.UnaryOp and isinstance(node.op, ast.Not):
-            return ()
-        if type(node) is ast.IfExp:
-            return of(node.body) + of(node.orelse)
-        if type(node) is ast.Dict:
-            texts = _texts(node.keys)
-            if texts is not None:
-                keys: dict[str, tuple[str, ...]] = {}
-                for k, v in zip(texts, node.values):
-                    keys[k] = (*keys.get(k, ()), *of(v))
-                self._last_dict = (id(node), keys)
-            return tuple(n for v in node.values for n in of(v))
-        if isinstance(node, ast.DictComp):
-            self._comprehension_targets(node, results)
-            return of(node.key) + of(node.value)
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-            self._comprehension_targets(node, results)
-            return of(node.elt)
-        if type(node) is ast.NamedExpr:
-            value = of(node.value)
-            dst = self.write(node.target.id)
-            for n in value:
-                self.edges.add((n, dst))
-            return value
-        if type(node) is ast.Yield or type(node) is ast.YieldFrom:
-            for n in of(node.value):
-                self.edges.add((n, "r"))
-            return ()
-        if type(node) is ast.Slice:
-            return ()
-        if type(node) is ast.BinOp:  # `a + b + ...` as one node: linear, not quadratic, in its length
-            return tuple(dict.fromkeys(n for operand in _operands(node) for n in of(operand)))
-        if type(node) is ast.List or type(node) is ast.Tuple:
-            for e in node.elts:
-                self._element_nodes[id(e)] = of(e)
-        # BoolOp, JoinedStr, FormattedValue, containers, Starred, Await, ...: all operands.
-        out: list[str] = []
-        for child in child_nodes(node):
-            out.extend(of(child))
-        return tuple(dict.fromkeys(out))
+        handler = _VALUES.get(type(node))
+        return handler(self, node, results) if handler is not None else _all_operands(node, results)
 
-    def _comprehension_targets(self, node: _Comprehension, results: dict[int, tuple[str, ...]]) -> None:
+    # One handler per kind of expression whose value is not all of its operands': (expression,
+    # the values of its operands) -> its value. ``_VALUES`` after the class maps each kind to its handler.
+
+    def _no_value(self, node: ast.Lambda | ast.Slice, results: Results) -> tuple[str, ...]:
+        return ()
+
+    def _attribute_value(self, node: ast.Attribute, results: Results) -> tuple[str, ...]:
+        index = len(self.attrs)
+        recv_text = self.resolve_spelling(spell(node.value))
+        self.attrs.append(AttrFact(node.attr, _of(results, node.value), recv_text, node.lineno))
+        return (f"a:{index}",)
+
+    def _subscript_value(self, node: ast.Subscript, results: Results) -> tuple[str, ...]:
+        source = self._request_read(node.value, node.slice, node.lineno)
+        if source:
+            return source
+        keyed = self._key_read(node.value, node.slice, node.lineno)
+        holds = _of(results, node.value)
+        key = _text(node.slice)  # a key read (keyed) is under a text literal
+        if keyed and key is not None and isinstance(node.value, ast.Name):
+            literal = self._dict_keys.get(self.read(node.value.id))
+            if literal is not None:  # a dict literal of this function: only what that key holds
+                holds = literal.get(key, ())
+        for n in holds if keyed else ():
+            # the lineage stage may cut it: d["status"] of a dict with an e-mail
+            self.edges.add((n, keyed[0]))
+        return keyed or _of(results, node.value)
+
+    def _unary_value(self, node: ast.UnaryOp, results: Results) -> tuple[str, ...]:
+        return () if isinstance(node.op, ast.Not) else _all_operands(node, results)
+
+    def _if_exp_value(self, node: ast.IfExp, results: Results) -> tuple[str, ...]:
+        return _of(results, node.body) + _of(results, node.orelse)
+
+    def _dict_value(self, node: ast.Dict, results: Results) -> tuple[str, ...]:
+        texts = _texts(node.keys)
+        if texts is not None:
+            keys: dict[str, tuple[str, ...]] = {}
+            for k, v in zip(texts, node.values):
+                keys[k] = (*keys.get(k, ()), *_of(results, v))
+            self._last_dict = (id(node), keys)
+        return tuple(n for v in node.values for n in _of(results, v))
+
+    def _dict_comp_value(self, node: ast.DictComp, results: Results) -> tuple[str, ...]:
+        self._comprehension_targets(node, results)
+        return _of(results, node.key) + _of(results, node.value)
+
+    def _comprehension_value(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp,
+                             results: Results) -> tuple[str, ...]:
+        self._comprehension_targets(node, results)
+        return _of(results, node.elt)
+
+    def _named_value(self, node: ast.NamedExpr, results: Results) -> tuple[str, ...]:
+        value = _of(results, node.value)
+        dst = self.write(node.target.id)
+        for n in value:
+            self.edges.add((n, dst))
+        return value
+
+    def _yield_value(self, node: ast.Yield | ast.YieldFrom, results: Results) -> tuple[str, ...]:
+        for n in _of(results, node.value):
+            self.edges.add((n, "r"))
+        return ()
+
+    def _bin_op_value(self, node: ast.BinOp, results: Results) -> tuple[str, ...]:
+        # `a + b + ...` as one node: linear, not quadratic, in its length
+        return tuple(dict.fromkeys(n for operand in _operands(node) for n in _of(results, operand)))
+
+    def _sequence_value(self, node: ast.List | ast.Tuple, results: Results) -> tuple[str, ...]:
+        for e in node.elts:
+            self._element_nodes[id(e)] = _of(results, e)
+        return _all_operands(node, results)
+
+    def _comprehension_targets(self, node: _Comprehension, results: Results) -> None:
         for gen in node.generators:
             value = results.get(id(gen.iter), ())
             stack: list[ast.expr] = [gen.target]
@@ -852,7 +990,7 @@ class FunctionWalker:
     def _call(
         self,
         node: ast.Call,
-        results: dict[int, tuple[str, ...]],
+        results: Results,
         stmt: ast.stmt,
         annotation: Annotation | None,
         guards: Sequence[str],
@@ -881,7 +1019,8 @@ class FunctionWalker:
         for i, a in enumerate(() if queued else node.args):
             star = "*" if isinstance(a, ast.Starred) else ""
             inner = a.value if isinstance(a, ast.Starred) else a
-            args.append(self._arg(inner, results.get(id(inner), results.get(id(a), ())), i if not star else None, None, star))
+            nodes = results.get(id(inner), results.get(id(a), ()))
+            args.append(self._arg(inner, nodes, i if not star else None, None, star))
         for k in () if queued else node.keywords:
             args.append(self._arg(k.value, results.get(id(k.value), ()), None, k.arg, "" if k.arg else "**"))
         index = len(self.calls)
@@ -908,7 +1047,7 @@ class FunctionWalker:
                 self.edges.add((n, updated))
         return f"c:{index}"
 
-    def _task_args(self, node: ast.Call, results: dict[int, tuple[str, ...]]) -> list[ArgFact]:
+    def _task_args(self, node: ast.Call, results: Results) -> list[ArgFact]:
         """The arguments of ``task.apply_async(args=[...], kwargs={...})`` as those of a direct
         call, when ``args`` is absent or a list or tuple literal (or a local holding one), and
         ``kwargs`` absent or given: a dict literal's keys are keywords, each with its own value
@@ -919,7 +1058,7 @@ class FunctionWalker:
         value = given.get("args")
         if value is None:
             elements: tuple[tuple[str, ...], ...] = ()
-        elif isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        elif isinstance(value, (ast.List, ast.Tuple)) and not _starred(value.elts):
             elements = tuple(results.get(id(e), ()) for e in value.elts)
         elif isinstance(value, ast.Name) and self.read(value.id) in self._elements:
             elements = self._elements[self.read(value.id)]
@@ -935,9 +1074,11 @@ class FunctionWalker:
             args.append(self._arg(kwargs, results.get(id(kwargs), ()), None, None, "**"))
         return args
 
-    def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None, star: str) -> ArgFact:
+    def _arg(self, expr: ast.expr, nodes: tuple[str, ...], position: int | None, keyword: str | None,
+             star: str) -> ArgFact:
         const: str | None = None
-        if isinstance(expr, ast.Constant) and (isinstance(expr.value, (str, int, bool)) or expr.value is None):
+        if isinstance(expr, ast.Constant) and (
+                isinstance(expr.value, (str, int, bool)) or expr.value is None):
             const = str(expr.value)  # None is kept as "None": a cache timeout=None never expires
         elif isinstance(expr, ast.JoinedStr) and expr.values:
             first = expr.values[0]
@@ -946,7 +1087,8 @@ class FunctionWalker:
         name = spell(expr) if isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)) else ""
         if isinstance(expr, ast.JoinedStr) and expr.values and isinstance(expr.values[0], ast.FormattedValue):
             # f"{BASE_URL}/contacts": the host comes from a constant.
-            name = spell(expr.values[0].value) if isinstance(expr.values[0].value, (ast.Name, ast.Attribute)) else ""
+            first_value = expr.values[0].value
+            name = spell(first_value) if isinstance(first_value, (ast.Name, ast.Attribute)) else ""
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             left = expr.left
             if isinstance(left, (ast.Name, ast.Attribute)):
@@ -965,7 +1107,8 @@ class FunctionWalker:
             spelling = spell(value) if isinstance(value, (ast.Attribute, ast.Call)) else ""
         base, _, last = spelling.rpartition(".")
         from_request = "request" in base.lower()
-        if last in VALIDATED_CONTAINERS or (from_request and (last in REQUEST_CONTAINERS or last == "get_json()")):
+        if last in VALIDATED_CONTAINERS \
+                or (from_request and (last in REQUEST_CONTAINERS or last == "get_json()")):
             return spelling
         return ""
 
@@ -1004,3 +1147,48 @@ class FunctionWalker:
                         op = {"Lt": "Gt", "Gt": "Lt", "LtE": "GtE", "GtE": "LtE"}.get(op, op)
                     self.age_checks.append(AgeCheck(self._span(stmt), text, op, const.value, self.qualname))
                     return
+
+
+# The handler of each kind of statement that reads or moves data (see FunctionWalker._statement).
+_STATEMENTS: dict[type, Callable[[FunctionWalker, Any, _Here], list[_Block]]] = {
+    ast.FunctionDef: FunctionWalker._definition,
+    ast.AsyncFunctionDef: FunctionWalker._definition,
+    ast.ClassDef: FunctionWalker._definition,
+    ast.Assign: FunctionWalker._assign,
+    ast.AugAssign: FunctionWalker._aug_assign,
+    ast.AnnAssign: FunctionWalker._ann_assign,
+    ast.Return: FunctionWalker._return,
+    ast.Expr: FunctionWalker._expression,
+    ast.Raise: FunctionWalker._raise,
+    ast.If: FunctionWalker._if,
+    ast.For: FunctionWalker._loop,
+    ast.AsyncFor: FunctionWalker._loop,
+    ast.While: FunctionWalker._loop,
+    ast.With: FunctionWalker._with,
+    ast.AsyncWith: FunctionWalker._with,
+    ast.Try: FunctionWalker._try_statement,
+    ast.TryStar: FunctionWalker._try_statement,
+    ast.Match: FunctionWalker._match,
+    ast.Assert: FunctionWalker._assert,
+}
+
+# The value of each kind of expression that is not all of its operands' (FunctionWalker._value).
+_VALUES: dict[type, Callable[[FunctionWalker, Any, Results], tuple[str, ...]]] = {
+    ast.Attribute: FunctionWalker._attribute_value,
+    ast.Lambda: FunctionWalker._no_value,
+    ast.Subscript: FunctionWalker._subscript_value,
+    ast.UnaryOp: FunctionWalker._unary_value,
+    ast.IfExp: FunctionWalker._if_exp_value,
+    ast.Dict: FunctionWalker._dict_value,
+    ast.DictComp: FunctionWalker._dict_comp_value,
+    ast.ListComp: FunctionWalker._comprehension_value,
+    ast.SetComp: FunctionWalker._comprehension_value,
+    ast.GeneratorExp: FunctionWalker._comprehension_value,
+    ast.NamedExpr: FunctionWalker._named_value,
+    ast.Yield: FunctionWalker._yield_value,
+    ast.YieldFrom: FunctionWalker._yield_value,
+    ast.Slice: FunctionWalker._no_value,
+    ast.BinOp: FunctionWalker._bin_op_value,
+    ast.List: FunctionWalker._sequence_value,
+    ast.Tuple: FunctionWalker._sequence_value,
+}

@@ -9,7 +9,7 @@ import ipaddress
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from ..catalog import EXPOSURE_KINDS, ArgRef
+from ..catalog import EXPOSURE_KINDS, ArgRef, Vendor
 from ..facts import ArgFact, CallFact
 from .graph import Lineage, Sink
 
@@ -108,61 +108,21 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
     if spec.kind in EXPOSURE_KINDS:
         return declared
     catalog = lin.catalog
-    vendor = catalog.vendors.get(spec.vendor) if spec.vendor else None
-    host = ""
-    unresolved = ""
-    countries: tuple[str, ...] = ()
-    country_from = ""
+    found = _Found(catalog.vendors.get(spec.vendor) if spec.vendor else None)
     calls = (sink.call, *sink.constructors)
     if spec.url is not None or spec.host is not None or spec.host_setting:
-        arg = None
-        for c in calls:
-            arg = _arg(c, spec.url) or (_arg(c, spec.host) if c is not sink.call else None)  # host: the receiver's constructor
-            if arg is not None:
-                break
-        text = _string(lin, sink, arg) if arg is not None else None
-        if text is None and spec.host_setting:
-            text = _constant(lin, sink.path, f"settings.{spec.host_setting}")
-            if text is None:
-                unresolved = f"the {spec.host_setting} setting is not a constant in the project"
-        if text is not None:
-            host = host_of(text)
-            if not host:
-                unresolved = f"no host in '{text[:60]}'"
-        elif not unresolved:
-            if _from_env(lin, sink.path, arg):
-                unresolved = "the address is read from the environment at run time"
-            else:
-                unresolved = "the address is computed at run time"
-        if host:
-            if is_internal(host, lin.config.internal_hosts):
-                return replace(declared, host=host, internal=True)
-            vendor = catalog.vendor_for_host(host) or vendor
-            hc = catalog.countries_for_host(host)
+        found.host, found.unresolved = _address(lin, sink, calls)
+        if found.host:
+            if is_internal(found.host, lin.config.internal_hosts):
+                return replace(declared, host=found.host, internal=True)
+            found.vendor = catalog.vendor_for_host(found.host) or found.vendor
+            hc = catalog.countries_for_host(found.host)
             if hc:
-                countries, country_from = tuple(hc), f"host {host}"
-    if vendor is not None and vendor.region_provider:
-        region_arg = None
-        for c in calls:
-            for kw in vendor.region_keywords:
-                region_arg = _arg(c, ArgRef(keyword=kw))
-                if region_arg is not None:
-                    break
-            if region_arg is not None:
-                break
-        region = _string(lin, sink, region_arg) if region_arg is not None else None
-        if region:
-            found = catalog.regions.countries(vendor.region_provider, region)
-            if found:
-                countries, country_from = tuple(found), f"{vendor.region_provider} region {region}"
-            else:
-                unresolved = f"unknown {vendor.region_provider} region '{region}'"
-        elif not countries:
-            unresolved = (
-                f"the {vendor.region_provider} region is read from the environment at run time"
-                if region_arg is not None
-                else f"no region given: the {vendor.region_provider} client takes it from its configuration at run time"
-            )
+                found.countries, found.country_from = tuple(hc), f"host {found.host}"
+    if found.vendor is not None and found.vendor.region_provider:
+        _region(lin, sink, calls, found.vendor, found)
+    vendor, host, unresolved = found.vendor, found.host, found.unresolved
+    countries, country_from = found.countries, found.country_from
     located_by_code = bool(countries)
     if vendor is not None and not countries and vendor.country and not vendor.region_provider:
         countries, country_from = (vendor.country,), f"{vendor.name}'s processing location (catalog)"
@@ -183,3 +143,61 @@ def resolve(lin: Lineage, sink: Sink) -> Destination:
         unresolved=unresolved,
         leaves=leaves or bool(unresolved),
     )
+
+
+@dataclass
+class _Found:
+    """What :func:`resolve` has found so far of where a sink sends data."""
+
+    vendor: Vendor | None
+    host: str = ""
+    countries: tuple[str, ...] = ()
+    country_from: str = ""
+    unresolved: str = ""
+
+
+def _address(lin: Lineage, sink: Sink, calls: tuple[CallFact, ...]) -> tuple[str, str]:
+    """The host a sink's call (or its receiver's constructor) sends to, from its URL or host
+    argument or the vendor's host setting; or "" and why it is unknown."""
+    spec = sink.spec
+    arg = None
+    for c in calls:
+        # host: from the receiver's constructor only
+        arg = _arg(c, spec.url) or (_arg(c, spec.host) if c is not sink.call else None)
+        if arg is not None:
+            break
+    text = _string(lin, sink, arg) if arg is not None else None
+    unresolved = ""
+    if text is None and spec.host_setting:
+        text = _constant(lin, sink.path, f"settings.{spec.host_setting}")
+        if text is None:
+            unresolved = f"the {spec.host_setting} setting is not a constant in the project"
+    if text is not None:
+        host = host_of(text)
+        return host, "" if host else f"no host in '{text[:60]}'"
+    if not unresolved:
+        if _from_env(lin, sink.path, arg):
+            unresolved = "the address is read from the environment at run time"
+        else:
+            unresolved = "the address is computed at run time"
+    return "", unresolved
+
+
+def _region(lin: Lineage, sink: Sink, calls: tuple[CallFact, ...], vendor: Vendor, found: _Found) -> None:
+    """The countries of the cloud region a region provider's client is given, or why they are unknown."""
+    provider = vendor.region_provider
+    region_arg = next((a for c in calls for kw in vendor.region_keywords
+                       if (a := _arg(c, ArgRef(keyword=kw))) is not None), None)
+    region = _string(lin, sink, region_arg) if region_arg is not None else None
+    if region:
+        countries = lin.catalog.regions.countries(provider, region)
+        if countries:
+            found.countries, found.country_from = tuple(countries), f"{provider} region {region}"
+        else:
+            found.unresolved = f"unknown {provider} region '{region}'"
+    elif not found.countries:
+        found.unresolved = (
+            f"the {provider} region is read from the environment at run time"
+            if region_arg is not None
+            else f"no region given: the {provider} client takes it from its configuration at run time"
+        )

@@ -17,7 +17,8 @@ from typing import Any
 from ..durations import DurationError, parse_duration
 from ..errors import closest
 from ..iso3166 import is_country
-from ..safe_yaml import MAX_DEPTH, Loc, YamlError, YamlProblem, parse_yaml  # noqa: F401 - MAX_DEPTH: the policy's too
+# MAX_DEPTH is the policy's cap too.
+from ..safe_yaml import MAX_DEPTH, Loc, YamlError, YamlProblem, parse_yaml  # noqa: F401
 from . import model as m
 
 # Caps for a policy: a real one is a few thousand nodes, a few levels deep (MAX_DEPTH) and ~100 KiB.
@@ -70,7 +71,8 @@ def load_policy(path: str | os.PathLike[str]) -> m.Policy:
     except YamlError as fatal:  # reading stopped: the problems found up to the one that stopped it
         problems = [Problem(shown, p.line, p.column, p.message) for p in fatal.problems]
     except Exception as exc:  # the promise is "never a traceback", even for a bug of ours
-        problems = [Problem(shown, 0, 0, f"internal error while reading the policy ({type(exc).__name__}: {exc})")]
+        problems = [Problem(shown, 0, 0,
+                            f"internal error while reading the policy ({type(exc).__name__}: {exc})")]
     raise PolicyError(problems)
 
 
@@ -110,9 +112,10 @@ def _use_shipped_law(path: str, data: Any, loc: Loc) -> list[Problem]:
                 if key in mine:
                     at = loc.at(["law", part])
                     at = at.keys.get(key, at)
-                    problems.append(Problem(path, at.line, at.column,
-                                            f"law.{part}.{key}: defined here and in the shipped law '{law_id}' "
-                                            f"(law.use); remove it here to use the shipped one, or drop '{law_id}' from law.use"))
+                    problems.append(Problem(
+                        path, at.line, at.column,
+                        f"law.{part}.{key}: defined here and in the shipped law '{law_id}' (law.use); "
+                        f"remove it here to use the shipped one, or drop '{law_id}' from law.use"))
                 else:
                     mine[key] = value
     return problems
@@ -162,7 +165,8 @@ def _validator() -> Any:
 _PATTERN_WORDS = {
     "^[a-z][a-z0-9_]*$": "an id: lower-case letters, digits and _, starting with a letter",
     "^[A-Z]{2}$": "an ISO 3166-1 alpha-2 country code in capitals (GB, US)",
-    "^([A-Z]{2}|[A-Z][A-Za-z0-9_]+)$": "an ISO 3166-1 alpha-2 country code (US) or a law-part region id (EEA)",
+    "^([A-Z]{2}|[A-Z][A-Za-z0-9_]+)$":
+        "an ISO 3166-1 alpha-2 country code (US) or a law-part region id (EEA)",
     "^[A-Z]{2}(-[A-Z0-9]{1,3})?$": "an ISO 3166-1 alpha-2 code, or one with a subdivision (CA-QC)",
     "^([A-Z]{2}(-[A-Z0-9]{1,3})?)?$": "a jurisdiction id (IN, CA-QC) or \"\"",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD (digits 0-9)",
@@ -250,8 +254,8 @@ class _Checker:
                 for key, value in node.items():
                     if isinstance(key, str) and _UNPRINTABLE_KEY.search(key):
                         at = self.loc.at(where)
-                        self.add(at.keys.get(key, at), where, f"key {_quoted(key)} holds a control character; "
-                                                              "names are printable text")
+                        self.add(at.keys.get(key, at), where,
+                                 f"key {_quoted(key)} holds a control character; names are printable text")
                     stack.append((where + [key], value))
             elif isinstance(node, list):
                 stack.extend((where + [i], value) for i, value in enumerate(node))
@@ -263,8 +267,9 @@ class _Checker:
             return
         last = next((w for w in reversed(where) if isinstance(w, str)), "")
         if _UNPRINTABLE.search(value):
-            self.add(self.loc.at(where), where, f"{_quoted(value)} holds a control character; "
-                                                "only printable text (and line breaks and tabs in prose) is allowed")
+            self.add(self.loc.at(where), where,
+                     f"{_quoted(value)} holds a control character; "
+                     "only printable text (and line breaks and tabs in prose) is allowed")
         elif last in _DATE_KEYS and where[-1] == last:
             try:
                 datetime.date.fromisoformat(value)
@@ -298,9 +303,11 @@ class _Checker:
             for key in value:
                 if key not in instance and (tuple(where), key) not in self.missing:
                     self.missing.add((tuple(where), key))
-                    self.add(self.named_at(where), where, f"missing key '{key}' (required here: {', '.join(value)})")
+                    self.add(self.named_at(where), where,
+                             f"missing key '{key}' (required here: {', '.join(value)})")
         elif kind == "type":
-            expected = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
+            types = [value] if isinstance(value, str) else value
+            expected = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
             hint = ""
             if isinstance(instance, (bool, int, float)) and "string" in value and loc.raw is not None:
                 # YAML 1.1 reads NO, yes, on, 1.0 as booleans and numbers; quoting keeps the text.
@@ -328,7 +335,8 @@ class _Checker:
                     self.add(loc.children.get(i, loc), where + [i], f"'{item}' is listed twice")
                 seen.add(repr(item))
         elif kind in ("minimum", "maximum"):
-            self.add(loc, where, f"{instance} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} {value}")
+            bound = "below the minimum" if kind == "minimum" else "above the maximum"
+            self.add(loc, where, f"{instance} is {bound} {value}")
         else:
             self.add(loc, where, error.message)
 
@@ -353,7 +361,8 @@ class _Checker:
             return  # the schema has already said what is wrong with this value
         known = list(known)
         if value not in known:
-            hint = _suggest(value, known) or (f"; known: {_listing(known)}" if known else f"; no {what} is defined")
+            hint = _suggest(value, known) or (
+                f"; known: {_listing(known)}" if known else f"; no {what} is defined")
             self.add(self.loc.at(where), where, f"unknown {what} '{value}'{hint}")
 
     def refs(self, where: list[Any], values: Any, known: Iterable[str], what: str) -> None:
@@ -364,9 +373,12 @@ class _Checker:
     def check_references(self) -> None:
         """Every id used must be defined; run on entries the schema may have found malformed too."""
         known = {
-            "subjects": self.section("notice", "subjects"), "purposes": self.section("notice", "purposes"),
-            "triggers": self.section("notice", "triggers"), "rules": self.section("notice", "retention_rules"),
-            "categories": self.section("notice", "categories"), "recipients": self.section("notice", "recipients"),
+            "subjects": self.section("notice", "subjects"),
+            "purposes": self.section("notice", "purposes"),
+            "triggers": self.section("notice", "triggers"),
+            "rules": self.section("notice", "retention_rules"),
+            "categories": self.section("notice", "categories"),
+            "recipients": self.section("notice", "recipients"),
             "safeguards": {**self.section("notice", "safeguards"), **self.section("law", "safeguards")},
             "regions": self.section("law", "regions"), "adequacy": self.section("law", "adequacy"),
             "jurisdictions": self.section("notice", "jurisdictions"),
@@ -375,7 +387,8 @@ class _Checker:
             at = self.loc.at(["law", "safeguards"])
             self.add(at.keys.get(sid, at), ["law", "safeguards"],
                      f"safeguard '{sid}' is defined in both notice and law; give each its own id")
-        checks: list[tuple[Any, ...]] = [(self.check_transfer, ["notice", "transfer"], self.section("notice", "transfer"))]
+        checks: list[tuple[Any, ...]] = [
+            (self.check_transfer, ["notice", "transfer"], self.section("notice", "transfer"))]
         for cid, cat in known["categories"].items():
             checks.append((self.check_category, ["notice", "categories", cid], cat))
         for rid, rec in known["recipients"].items():
@@ -383,7 +396,8 @@ class _Checker:
         for jid, jur in known["jurisdictions"].items():
             checks.append((self.check_jurisdiction, ["notice", "jurisdictions", jid], jur))
             if isinstance(jur, dict) and "transfer" in jur:
-                checks.append((self.check_transfer, ["notice", "jurisdictions", jid, "transfer"], jur["transfer"]))
+                checks.append(
+                    (self.check_transfer, ["notice", "jurisdictions", jid, "transfer"], jur["transfer"]))
         for aid, lst in known["adequacy"].items():
             checks.append((self.check_adequacy, ["law", "adequacy", aid], lst))
         for check, where, entry in checks:
@@ -448,7 +462,8 @@ class _Checker:
                      "'cap: {period: 1y, trigger: ...}'); a term with a period is already its own maximum")
         if "trigger" in term:
             if "period" not in term:
-                self.add(self.loc.at(where), where, "a trigger needs a period ('period: 12mo') counted from it")
+                self.add(self.loc.at(where), where,
+                         "a trigger needs a period ('period: 12mo') counted from it")
         elif "period" in term and "rule" not in term:
             self.add(self.loc.at(where), where, "a period needs a trigger (the event it counts from), "
                                                 "or a rule saying why the notice names none")
@@ -460,18 +475,22 @@ class _Checker:
         self.refs(base + ["safeguards"], rec.get("safeguards"), known["safeguards"], "safeguard")
         self.places(base + ["locations"], rec.get("locations"), known["regions"])
 
-    def check_jurisdiction(self, base: list[Any], jur: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+    def check_jurisdiction(self, base: list[Any], jur: dict[str, Any],
+                           known: dict[str, dict[str, Any]]) -> None:
         for key in ("consent_categories", "sensitive_categories", "forbidden_categories"):
             self.refs(base + [key], jur.get(key), known["categories"], "category")
 
     def check_transfer(self, base: list[Any], rule: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
-        self.refs(base + ["accepted_safeguards"], rule.get("accepted_safeguards"), known["safeguards"], "safeguard")
-        self.refs(base + ["covered_recipients"], rule.get("covered_recipients"), known["recipients"], "recipient")
+        self.refs(base + ["accepted_safeguards"], rule.get("accepted_safeguards"), known["safeguards"],
+                  "safeguard")
+        self.refs(base + ["covered_recipients"], rule.get("covered_recipients"), known["recipients"],
+                  "recipient")
         self.places(base + ["inside"], rule.get("inside"), known["regions"])
         if rule.get("adequacy"):
             self.ref(base + ["adequacy"], rule["adequacy"], known["adequacy"], "adequacy list")
         for i, req in enumerate(rule.get("requirements", ())):
-            self.refs(base + ["requirements", i, "requires"], req.get("requires"), known["safeguards"], "safeguard")
+            self.refs(base + ["requirements", i, "requires"], req.get("requires"), known["safeguards"],
+                      "safeguard")
 
     def check_adequacy(self, base: list[Any], lst: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
         for i, decision in enumerate(lst.get("decisions", ())):
@@ -527,108 +546,139 @@ def _build(path: str, data: dict[str, Any], loc: Loc) -> m.Policy:
     """Turn checked data into model objects (every reference and period is known to be valid)."""
     notice, law = data["notice"], data["law"]
     regions = {rid: _tuple(r["countries"]) for rid, r in law.get("regions", {}).items()}
-
-    def expand(places: Iterable[str]) -> tuple[str, ...]:
-        out: list[str] = []
-        for place in places:
-            out.extend(c for c in regions.get(place, (place,)) if c not in out)
-        return tuple(out)
-
-    def transfer(jurisdiction: str, raw: dict[str, Any]) -> m.TransferRule:
-        return m.TransferRule(
-            jurisdiction=jurisdiction, section=raw["section"], quote=raw["quote"], inside=expand(raw["inside"]),
-            adequacy=raw["adequacy"], accepted_safeguards=_tuple(raw["accepted_safeguards"]),
-            note=raw.get("note", ""), inside_as_written=_tuple(raw["inside"]),
-            covered_recipients=_tuple(raw.get("covered_recipients")),
-            requirements=tuple(m.TransferRequirement(
-                applies_to=r["applies_to"], requires=_tuple(r["requires"]), section=r["section"],
-                quote=r.get("quote", ""), condition=r.get("condition", "")) for r in raw.get("requirements", ())))
-
-    def term(raw: dict[str, Any], tloc: Loc) -> m.RetentionTerm:
-        return m.RetentionTerm(
-            id=raw["id"], section=raw["section"], quote=raw["quote"],
-            period=parse_duration(str(raw["period"])) if "period" in raw else None,
-            trigger=raw.get("trigger"), rule=raw.get("rule"), subjects=_tuple(raw.get("subjects")),
-            note=raw.get("note", ""), where=_where(tloc), cap=cap(raw.get("cap")))
-
-    def cap(raw: dict[str, Any] | None) -> m.RetentionCap | None:
-        if raw is None:
-            return None
-        return m.RetentionCap(period=parse_duration(str(raw["period"])), quote=raw["quote"],
-                              trigger=raw.get("trigger"), section=raw.get("section", ""))
-
-    cats_loc = loc.at(["notice", "categories"])
-    categories = {
-        cid: m.Category(
-            id=cid, title=c["title"], section=c["section"], subjects=_tuple(c["subjects"]),
-            elements=_tuple(c["elements"]), collection=_tuple(c.get("collection")),
-            purposes=tuple(m.PurposeUse(u["purpose"], _tuple(u["bases"]), u.get("condition", "")) for u in c["purposes"]),
-            retention=tuple(term(t, cats_loc.at([cid, "retention", i])) for i, t in enumerate(c["retention"])),
-            role=c.get("role", "controller"), note=c.get("note", ""), where=_where(cats_loc.keys.get(cid, cats_loc)))
-        for cid, c in notice["categories"].items()}
-
-    recs_loc = loc.at(["notice", "recipients"])
-    recipients = {
-        rid: m.Recipient(
-            id=rid, name=r["name"], kind=r["kind"], section=r["section"], service=r.get("service", ""),
-            vendors=_tuple(r.get("vendors")), covers_kinds=_tuple(r.get("covers_kinds")),
-            categories=_tuple(r["categories"]) if "categories" in r else None,
-            locations=_tuple(r.get("locations")), safeguards=_tuple(r.get("safeguards")),
-            note=r.get("note", ""), where=_where(recs_loc.keys.get(rid, recs_loc)), quote=r.get("quote", ""))
-        for rid, r in notice["recipients"].items()}
-
-    safeguards = {sid: m.Safeguard(id=sid, name=s["name"], section=s["section"], source="notice",
-                                   note=s.get("note", ""), quote=s.get("quote", ""))
-                  for sid, s in notice["safeguards"].items()}
-    safeguards.update({sid: m.Safeguard(id=sid, name=s["name"], section="", source="law", note=s.get("note", ""),
-                                        reference=s["reference"])
-                       for sid, s in law.get("safeguards", {}).items()})
-
-    raw_jurisdictions = notice.get("jurisdictions", {})
-    jurisdictions: dict[str, m.Jurisdiction] = {}
-    for jid, j in raw_jurisdictions.items():
-        rule, rule_owner = j.get("transfer"), jid
-        parent_id = jid.split("-")[0]
-        if rule is None and "-" in jid and "transfer" in raw_jurisdictions.get(parent_id, {}):
-            # A subdivision (CA-QC) keeps its country's transfer rule, which stays that country's.
-            rule, rule_owner = raw_jurisdictions[parent_id]["transfer"], parent_id
-        jurisdictions[jid] = m.Jurisdiction(
-            id=jid, name=j["name"], section=j["section"], min_customer_age=j.get("min_customer_age"),
-            age_exceptions=tuple(m.AgeException(e["kind"], e.get("from_age"), e.get("description", ""))
-                                 for e in j.get("age_exceptions", ())),
-            express_consent=j.get("express_consent", ""), consent_categories=_tuple(j.get("consent_categories")),
-            sensitive_categories=_tuple(j.get("sensitive_categories")),
-            forbidden_categories=_tuple(j.get("forbidden_categories")),
-            special_category_controls=j.get("special_category_controls", ""),
-            breach_notification=tuple(m.BreachRule(b["notify"], b["hours"], b.get("after", ""), b.get("section", ""))
-                                      for b in j.get("breach_notification", ())),
-            transfer=transfer(rule_owner, rule) if rule else None, note=j.get("note", ""), quote=j.get("quote", ""))
-
-    controller = notice["controller"]
+    cats_loc, recs_loc = loc.at(["notice", "categories"]), loc.at(["notice", "recipients"])
     age = notice.get("min_customer_age", {})
     return m.Policy(
         path=path,
-        notice=m.Notice(
-            title=notice["title"],
-            controller=m.Controller(controller["name"], controller.get("address", ""),
-                                    controller.get("registration_number", ""), controller.get("country", ""),
-                                    controller.get("section", "")),
-            last_updated=notice["last_updated"], previous_version=notice.get("previous_version", ""),
-            language=notice.get("language", ""), url=notice.get("url", ""),
-            contacts=tuple(m.Contact(c["role"], c.get("email", ""), c.get("name", ""), c.get("section", ""))
-                           for c in notice.get("contacts", ()))),
+        notice=_notice(notice),
         subjects={k: m.Subject(k, v["name"], v["section"]) for k, v in notice["subjects"].items()},
         purposes={k: m.Purpose(k, v["description"], v["section"]) for k, v in notice["purposes"].items()},
         triggers={k: m.Trigger(k, v["description"]) for k, v in notice.get("triggers", {}).items()},
         retention_rules={k: m.RetentionRule(k, v["description"], v.get("section", ""))
                          for k, v in notice.get("retention_rules", {}).items()},
-        categories=categories, recipients=recipients, safeguards=safeguards,
-        transfer=transfer("default", notice["transfer"]), jurisdictions=jurisdictions,
-        law=m.Law(
-            adequacy={k: m.AdequacyList(k, a["source"], a["as_of"], tuple(
-                m.AdequacyDecision(d["country"], d["name"], d.get("scope", ""), d.get("requires_safeguard", ""),
-                                   d.get("since", ""), d.get("note", "")) for d in a["decisions"]), a.get("name", ""))
-                      for k, a in law.get("adequacy", {}).items()},
-            regions=regions, region_sources={k: r["source"] for k, r in law.get("regions", {}).items()}),
+        categories={cid: _category(cid, c, cats_loc) for cid, c in notice["categories"].items()},
+        recipients={rid: _recipient(rid, r, recs_loc) for rid, r in notice["recipients"].items()},
+        safeguards=_safeguards(notice, law),
+        transfer=_transfer(regions, "default", notice["transfer"]),
+        jurisdictions=_jurisdictions(notice.get("jurisdictions", {}), regions),
+        law=_law(law, regions),
         default_jurisdiction=data.get("default_jurisdiction", ""),
         min_customer_age=age.get("age"), min_customer_age_section=age.get("section", ""))
+
+
+def _notice(notice: dict[str, Any]) -> m.Notice:
+    controller = notice["controller"]
+    return m.Notice(
+        title=notice["title"],
+        controller=m.Controller(controller["name"], controller.get("address", ""),
+                                controller.get("registration_number", ""), controller.get("country", ""),
+                                controller.get("section", "")),
+        last_updated=notice["last_updated"], previous_version=notice.get("previous_version", ""),
+        language=notice.get("language", ""), url=notice.get("url", ""),
+        contacts=tuple(m.Contact(c["role"], c.get("email", ""), c.get("name", ""), c.get("section", ""))
+                       for c in notice.get("contacts", ())))
+
+
+def _expand(regions: dict[str, tuple[str, ...]], places: Iterable[str]) -> tuple[str, ...]:
+    """Places with each region of the law replaced by its countries, each once, in order."""
+    out: list[str] = []
+    for place in places:
+        out.extend(c for c in regions.get(place, (place,)) if c not in out)
+    return tuple(out)
+
+
+def _transfer(regions: dict[str, tuple[str, ...]], jurisdiction: str, raw: dict[str, Any]) -> m.TransferRule:
+    return m.TransferRule(
+        jurisdiction=jurisdiction, section=raw["section"], quote=raw["quote"],
+        inside=_expand(regions, raw["inside"]),
+        adequacy=raw["adequacy"], accepted_safeguards=_tuple(raw["accepted_safeguards"]),
+        note=raw.get("note", ""), inside_as_written=_tuple(raw["inside"]),
+        covered_recipients=_tuple(raw.get("covered_recipients")),
+        requirements=tuple(m.TransferRequirement(
+            applies_to=r["applies_to"], requires=_tuple(r["requires"]), section=r["section"],
+            quote=r.get("quote", ""), condition=r.get("condition", "")) for r in raw.get("requirements", ())))
+
+
+def _term(raw: dict[str, Any], tloc: Loc) -> m.RetentionTerm:
+    return m.RetentionTerm(
+        id=raw["id"], section=raw["section"], quote=raw["quote"],
+        period=parse_duration(str(raw["period"])) if "period" in raw else None,
+        trigger=raw.get("trigger"), rule=raw.get("rule"), subjects=_tuple(raw.get("subjects")),
+        note=raw.get("note", ""), where=_where(tloc), cap=_cap(raw.get("cap")))
+
+
+def _cap(raw: dict[str, Any] | None) -> m.RetentionCap | None:
+    if raw is None:
+        return None
+    return m.RetentionCap(period=parse_duration(str(raw["period"])), quote=raw["quote"],
+                          trigger=raw.get("trigger"), section=raw.get("section", ""))
+
+
+def _category(cid: str, c: dict[str, Any], cats_loc: Loc) -> m.Category:
+    return m.Category(
+        id=cid, title=c["title"], section=c["section"], subjects=_tuple(c["subjects"]),
+        elements=_tuple(c["elements"]), collection=_tuple(c.get("collection")),
+        purposes=tuple(m.PurposeUse(u["purpose"], _tuple(u["bases"]), u.get("condition", ""))
+                       for u in c["purposes"]),
+        retention=tuple(_term(t, cats_loc.at([cid, "retention", i])) for i, t in enumerate(c["retention"])),
+        role=c.get("role", "controller"), note=c.get("note", ""),
+        where=_where(cats_loc.keys.get(cid, cats_loc)))
+
+
+def _recipient(rid: str, r: dict[str, Any], recs_loc: Loc) -> m.Recipient:
+    return m.Recipient(
+        id=rid, name=r["name"], kind=r["kind"], section=r["section"], service=r.get("service", ""),
+        vendors=_tuple(r.get("vendors")), covers_kinds=_tuple(r.get("covers_kinds")),
+        categories=_tuple(r["categories"]) if "categories" in r else None,
+        locations=_tuple(r.get("locations")), safeguards=_tuple(r.get("safeguards")),
+        note=r.get("note", ""), where=_where(recs_loc.keys.get(rid, recs_loc)), quote=r.get("quote", ""))
+
+
+def _safeguards(notice: dict[str, Any], law: dict[str, Any]) -> dict[str, m.Safeguard]:
+    """The notice's safeguards, then the law's (a law's wins an id both name)."""
+    safeguards = {sid: m.Safeguard(id=sid, name=s["name"], section=s["section"], source="notice",
+                                   note=s.get("note", ""), quote=s.get("quote", ""))
+                  for sid, s in notice["safeguards"].items()}
+    safeguards.update({sid: m.Safeguard(id=sid, name=s["name"], section="", source="law",
+                                        note=s.get("note", ""), reference=s["reference"])
+                       for sid, s in law.get("safeguards", {}).items()})
+    return safeguards
+
+
+def _jurisdictions(raw: dict[str, Any], regions: dict[str, tuple[str, ...]]) -> dict[str, m.Jurisdiction]:
+    jurisdictions: dict[str, m.Jurisdiction] = {}
+    for jid, j in raw.items():
+        rule, rule_owner = j.get("transfer"), jid
+        parent_id = jid.split("-")[0]
+        if rule is None and "-" in jid and "transfer" in raw.get(parent_id, {}):
+            # A subdivision (CA-QC) keeps its country's transfer rule, which stays that country's.
+            rule, rule_owner = raw[parent_id]["transfer"], parent_id
+        jurisdictions[jid] = m.Jurisdiction(
+            id=jid, name=j["name"], section=j["section"], min_customer_age=j.get("min_customer_age"),
+            age_exceptions=tuple(m.AgeException(e["kind"], e.get("from_age"), e.get("description", ""))
+                                 for e in j.get("age_exceptions", ())),
+            express_consent=j.get("express_consent", ""),
+            consent_categories=_tuple(j.get("consent_categories")),
+            sensitive_categories=_tuple(j.get("sensitive_categories")),
+            forbidden_categories=_tuple(j.get("forbidden_categories")),
+            special_category_controls=j.get("special_category_controls", ""),
+            breach_notification=tuple(
+                m.BreachRule(b["notify"], b["hours"], b.get("after", ""), b.get("section", ""))
+                for b in j.get("breach_notification", ())),
+            transfer=_transfer(regions, rule_owner, rule) if rule else None,
+            note=j.get("note", ""), quote=j.get("quote", ""))
+    return jurisdictions
+
+
+def _law(law: dict[str, Any], regions: dict[str, tuple[str, ...]]) -> m.Law:
+    return m.Law(
+        adequacy={k: _adequacy(k, a) for k, a in law.get("adequacy", {}).items()},
+        regions=regions, region_sources={k: r["source"] for k, r in law.get("regions", {}).items()})
+
+
+def _adequacy(list_id: str, raw: dict[str, Any]) -> m.AdequacyList:
+    decisions = tuple(
+        m.AdequacyDecision(d["country"], d["name"], d.get("scope", ""), d.get("requires_safeguard", ""),
+                           d.get("since", ""), d.get("note", ""))
+        for d in raw["decisions"])
+    return m.AdequacyList(list_id, raw["source"], raw["as_of"], decisions, raw.get("name", ""))
