@@ -186,7 +186,7 @@ def run_ours(app: str, app_dir: Path, policy: Path) -> tuple[list[Hit], float, s
         findings = json.loads(proc.stdout)["findings"]
     except (json.JSONDecodeError, KeyError):
         return [], seconds, f"exit {proc.returncode}, no JSON: {proc.stderr.strip()[-300:]}"
-    hits = [Hit(app, "lint-privacy", f["code"], family_of(f["code"]), f["path"], f["line"], f["line"], f["message"])
+    hits = [Hit(app, "lint-privacy", f["code"], family_of(f["code"]), f["path"], f["line"], f["line"], judged_text(f))
             for f in findings]
     problem = ""
     if proc.returncode not in (0, 1):
@@ -196,6 +196,14 @@ def run_ours(app: str, app_dir: Path, policy: Path) -> tuple[list[Hit], float, s
                    f"({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})" if unread
                    else f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
     return hits, seconds, problem
+
+
+def judged_text(finding: dict) -> str:
+    """A finding as its judge reads it: the first line, then what backs it up (the data and where
+    it is defined, the route, the reason, the promise), as the text output's detail lines say it."""
+    origins = "; ".join(f"{o['label']} from {o['path']}:{o['line']}" for o in finding.get("origins") or ())
+    details = [("data", origins)] + [(k, finding.get(k) or "") for k in ("route", "reason", "promise")]
+    return " | ".join([finding["message"], *(f"{k}: {v}" for k, v in details if v)])
 
 
 def run_semgrep(app: str, app_dir: Path, semgrep: list[str]) -> tuple[list[Hit], float, str]:

@@ -105,6 +105,13 @@ def test_bench_runs_the_cli_and_scores_recall_and_quiet_items(corpus: Path, caps
     assert "prose kept" in doc and "STALE-TABLE" not in doc and "| tinyshop | 19 |" in doc
 
 
+def test_a_judge_reads_a_finding_with_what_backs_it_up(corpus: Path) -> None:
+    """A drawn finding says where its data is defined (the first line alone does not)."""
+    hits, _, problem = accuracy.run_ours("tinyshop", corpus / "corpus" / "tinyshop", accuracy.POLICY)
+    logged = next(h for h in hits if h.code == "PRV601")
+    assert not problem and " | data: " in logged.message and "from shop/models.py:5" in logged.message, logged
+
+
 def test_a_label_on_a_line_outside_its_file_stops_the_bench(corpus: Path, capsys: pytest.CaptureFixture) -> None:
     (corpus / "labels.yaml").write_text(LABELS.replace("shop/views.py:11", "shop/views.py:90"))
     assert _run(corpus, "--no-doc") == 2
