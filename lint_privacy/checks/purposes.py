@@ -22,6 +22,7 @@ from ..catalog import EXPOSURE_KINDS
 from ..facts import CallFact
 from ..findings import Finding, Rule
 from ..lineage.graph import Edge, Lineage, Reach, _Fn
+from ..lineage.nodes import NodeId, function_of
 from ..policy.model import Category, Jurisdiction, Policy
 from .base import Context, Declared, SinkFlows, finding, join, register
 from .flows import data_name, flow_fields, lineage, origin, per_category, sink_flows, sink_label
@@ -177,15 +178,9 @@ class ConsentEvidence:
                 callee = data.get("callee")
                 if not callee:
                     continue
-                fid, _, local = node.rpartition("|")
-                caller = self.lin.functions.get(fid)
-                if caller is None or not local.startswith("c:"):
-                    continue
-                try:
-                    call = caller.fact.calls[int(local[2:])]
-                except (ValueError, IndexError):
-                    continue
-                found.setdefault(callee, []).append((caller, call))
+                site = self._call_of(node)
+                if site is not None:
+                    found.setdefault(callee, []).append(site)
             self._callers = found
         return self._callers
 
@@ -211,13 +206,13 @@ class ConsentEvidence:
         if not self.checks:
             return False
         lin = self.lin
-        sink_fn = lin.functions.get(reach.sink.node.partition("|")[0])
+        sink_fn = lin.functions.get(function_of(reach.sink.node))
         if sink_fn is not None and self._call_guarded(sink_fn, reach.sink.call):
             return True
         path = reach.path
         fids: list[str] = []
         for i, node in enumerate(path):
-            fid = node.partition("|")[0]
+            fid = function_of(node)
             if fid not in fids and fid in lin.functions:
                 fids.append(fid)
             if self._call_node_guarded(node):
@@ -231,14 +226,17 @@ class ConsentEvidence:
 
     def _call_node_guarded(self, node: str) -> bool:
         """Whether ``node`` is a call's node (``function|c:N``) and that call is consent-gated."""
-        fid, _, local = node.partition("|")
-        fn = self.lin.functions.get(fid)
-        if fn is None or not local.startswith("c:"):
-            return False
-        try:
-            return self._call_guarded(fn, fn.fact.calls[int(local[2:])])
-        except (ValueError, IndexError):
-            return False
+        site = self._call_of(node)
+        return site is not None and self._call_guarded(*site)
+
+    def _call_of(self, node: str) -> tuple[_Fn, CallFact] | None:
+        """The function and the call a call's node (``function|c:N``) stands for, or None."""
+        nid = NodeId.of(node)
+        fn = self.lin.functions.get(nid.function)
+        index = nid.index("c")
+        if fn is None or index is None or index >= len(fn.fact.calls):
+            return None
+        return fn, fn.fact.calls[index]
 
 
 # ------------------------------------------------------------------ policy questions
@@ -279,7 +277,7 @@ def flow_declarations(ctx: Context, lin: Lineage, reach: Reach) -> _Flow:
     basis_where = ""
     seen: set[str] = set()
     for node in (*reach.path, reach.sink.node):
-        fid = node.partition("|")[0]
+        fid = function_of(node)
         if fid in seen:
             continue
         seen.add(fid)
@@ -333,8 +331,8 @@ def _use_line(lin: Lineage, fn: _Fn, nodes: list[str]) -> tuple[int, int] | None
     param: tuple[int, int] | None = None
     f = fn.fact
     for node in nodes:
-        local = node.partition("|")[2]
-        kind, _, rest = local.partition(":")
+        nid = NodeId.of(node)
+        kind, rest = nid.kind, nid.local.partition(":")[2]
         try:
             if kind in ("c", "k"):
                 span = f.calls[int(rest)].span
@@ -387,7 +385,7 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
             continue
         by_fn: dict[str, list[str]] = {}
         for node in dict.fromkeys(node for node, _ in lin.realizable(source.node)):
-            fid = node.partition("|")[0]
+            fid = function_of(node)
             if fid in lin.functions and ctx.wanted(lin.functions[fid].path):
                 by_fn.setdefault(fid, []).append(node)
         for fid, nodes in by_fn.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..annotations import Annotation
 from ..facts import ClassFact, FileFacts
 from ..lineage.graph import Reach, Source, _Fn
+from ..lineage.nodes import function_of
 from .base import Context, Declared
 from .flows import lineage
 
@@ -112,7 +113,7 @@ def reach_jurisdiction(ctx: Context, reach: Reach) -> Declared | None:
     own = source_jurisdiction(ctx, reach.source)
     if own is not None:
         return own
-    fn = lineage(ctx).functions.get(reach.sink.node.partition("|")[0])
+    fn = lineage(ctx).functions.get(function_of(reach.sink.node))
     return code_jurisdiction(ctx, reach.sink.path, fn.fact.class_name if fn else "")
 
 
