@@ -19,6 +19,7 @@ from .base import Context, SinkFlows
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, LogShipper
+    from ..facts import FileFacts
 
 
 def lineage(ctx: Context) -> Lineage:
@@ -34,9 +35,8 @@ def sink_flows(ctx: Context) -> list[SinkFlows]:
         return ctx.sink_flows
     lin = lineage(ctx)
     by_sink: dict[str, list[Reach]] = {}
-    for r in lin.reaches():
-        if ctx.wanted(r.sink.path):
-            by_sink.setdefault(r.sink.node, []).append(r)
+    for r in lin.reaches(ctx.focus):
+        by_sink.setdefault(r.sink.node, []).append(r)
     flows = [SinkFlows(lin.sinks[node], resolve(lin, lin.sinks[node]), _strongest(rs))
              for node, rs in sorted(by_sink.items())]
     ctx.sink_flows = flows
@@ -175,17 +175,29 @@ def shipper_sites(ctx: Context) -> Iterator[tuple[LogShipper, str, str]]:
     integration) or a handler's dotted name in a logging dictConfig."""
     lin = lineage(ctx)
     shippers = [s for s in ctx.catalog.log_shippers() if s.vendor]
-    for fn in lin.functions.values():
+    handlers: list[tuple[LogShipper, str, str]] = []
+    for path, facts in lin.files.items():
+        memo = lin.memo(path)  # kept with the file's part of the lineage (an editor's next judgement)
+        if "shipper_sites" not in memo:
+            memo["shipper_sites"] = _shipper_sites(lin, shippers, path, facts)
+        calls, handled = memo["shipper_sites"]  # type: ignore[misc]
+        yield from calls
+        handlers.extend(handled)
+    yield from handlers
+
+
+def _shipper_sites(lin: Lineage, shippers: list[LogShipper], path: str, facts: FileFacts
+                   ) -> tuple[list[tuple[LogShipper, str, str]], list[tuple[LogShipper, str, str]]]:
+    """One file's calls of log shippers, and its log handlers naming one."""
+    calls = []
+    for fn in lin.functions_of(path):
         for call in fn.fact.calls:
             qualified = lin.resolve_call(fn, call.func)
-            for s in shippers:
-                if s.target == qualified:
-                    yield s, fn.path, f"{qualified} at {fn.path}:{call.line}"
-    for path, facts in ctx.files.items():
-        for text, line in facts.dotted_strings:
-            for s in shippers:
-                if s.how == "handler" and s.target == text:
-                    yield s, path, f"log handler {text} at {path}:{line}"
+            calls.extend((s, path, f"{qualified} at {path}:{call.line}")
+                         for s in shippers if s.target == qualified)
+    handlers = [(s, path, f"log handler {text} at {path}:{line}") for text, line in facts.dotted_strings
+                for s in shippers if s.how == "handler" and s.target == text]
+    return calls, handlers
 
 
 def _shipped(ctx: Context, vendor_id: str, via: str) -> Destination:

@@ -174,10 +174,8 @@ class ConsentEvidence:
     def callers(self) -> dict[str, list[tuple[_Fn, CallFact]]]:
         if self._callers is None:
             found: dict[str, list[tuple[_Fn, CallFact]]] = {}
-            for node, data in self.lin.full.nodes(data=True):
-                callee = data.get("callee")
-                if not callee:
-                    continue
+            sites = self.lin.call_sites()
+            for callee, node in ((callee, node) for callee, nodes in sites.items() for node in nodes):
                 site = self._call_of(node)
                 if site is not None:
                     found.setdefault(callee, []).append(site)
@@ -366,8 +364,9 @@ def _purpose_uses(ctx: Context, lin: Lineage) -> Iterator[Finding]:
         return purposed[fid]
 
     # Only sources that some declared purpose does not fit need following through the graph.
-    declared_purposes = {d.value for d in (purpose_of(fid) for fid in lin.functions) if d is not None}
-    for source in lin.sources:
+    fids = lin.functions if ctx.focus is None else [fn.fid for p in ctx.focus for fn in lin.functions_of(p)]
+    declared_purposes = {d.value for d in map(purpose_of, fids) if d is not None}
+    for source in lin.sources_into(ctx.focus):
         cats = [(c, cat) for c in source.categories
                 if (cat := ctx.category(c)) is not None and cat.role != "processor"]
         if not cats or source.role == "processor":

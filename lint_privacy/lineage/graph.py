@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,8 @@ from ..annotations import Annotation, parse_comment
 from ..catalog import Kind, SinkSpec
 from ..extract.flows import MUTATORS
 from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
+from .ledger import Ledger, Part
+from .scope import Readers
 from .symbols import ClassInfo, Symbols
 
 _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
@@ -104,6 +106,7 @@ class _Fn:
     fact: FunctionFact
     self_name: str
     class_qual: str
+    index: int = 0  # its place among the file's functions (of two of one name, the last at the first's place)
 
 
 @dataclass
@@ -116,7 +119,7 @@ class Lineage:
     full: nx.DiGraph = field(default_factory=_digraph)
     sources: list[Source] = field(default_factory=list)
     sinks: dict[str, Sink] = field(default_factory=dict)
-    functions: dict[str, _Fn] = field(default_factory=dict)
+    functions: dict[str, _Fn] = field(default_factory=dict)  # by id (their order means nothing)
     methods_of: dict[str, list[_Fn]] = field(default_factory=dict)  # class -> its methods
     _module_var_cache: dict[str, set[str]] = field(default_factory=dict)
     _reaches: list[Reach] | None = None
@@ -124,6 +127,20 @@ class Lineage:
     model_fields: dict[str, Source | None] = field(default_factory=dict)
     _model_settings: dict[str, str] | None = None  # [tool.lint-privacy.models], and the field names
     _model_attrs: frozenset[str] = frozenset()  # that either it or the catalog's models name
+    # What each file put into the graph (lineage/ledger.py), and while recording: the file's part
+    # and the key of the next edge (0, path, function index, count).
+    ledger: Ledger = field(init=False)
+    _part: Part = field(init=False)
+    _key: tuple[int, str, int] = (0, "", 0)
+    _seq: int = 0
+    _sites: dict[str, list[str]] | None = None  # callee -> its calls' nodes, in the build's order
+    _by_class: dict[str, list[Source]] = field(default_factory=dict)  # class -> the sources of its fields
+    _field_list: list[Source] = field(default_factory=list)  # those, by class
+    _readers: Readers | None = None  # which files read each file's names (kept for updates)
+    _memo: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> what checks keep of it
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.full)
 
     # ---------------------------------------------------------------- build
 
@@ -131,27 +148,219 @@ class Lineage:
     def build(cls, symbols: Symbols, files: dict[str, FileFacts], catalog: Catalog, config: Config,
               policy: Policy) -> Lineage:
         lin = cls(symbols, files, catalog, config, policy)
-        lin._index_functions()
-        lin._field_sources()
-        for fn in lin.functions.values():
-            if not config.is_test(fn.path):  # test code: no source, no sink, no path through it
-                lin._function(fn)
-        lin._summaries()
+        lin._add_files(list(files))
+        lin._summaries(None)
+        lin.ledger.order()
+        lin._assemble()
+        lin.ledger.updating = True
         return lin
 
-    def _index_functions(self) -> None:
-        for path, facts in self.files.items():
-            module = self.symbols.module_of_path[path]
-            for f in facts.functions:
-                class_qual = f"{module}.{f.class_name}" if f.class_name else ""
-                self_name = ""
-                if f.class_name and f.params and "staticmethod" not in f.decorators:
-                    self_name = f.params[0].name
-                fid = f"{path}::{f.qualname}"
-                fn = _Fn(fid, path, module, f, self_name, class_qual)
-                self.functions[fid] = fn
-                if class_qual:
-                    self.methods_of.setdefault(class_qual, []).append(fn)
+    def _add_files(self, paths: list[str], old: list[Part] | None = None) -> None:
+        """Index the functions of these files, then record what their classes and functions add
+        to the graph, file by file in the project's order. ``old``: the parts they had."""
+        for path in paths:
+            self.ledger.parts[path] = Part(path, self._index(path))
+        self._index_functions(paths, old)
+        self._field_sources(None if old is None else set(paths))
+        for path in paths:
+            part = self._part = self.ledger.parts[path]
+            if not self.config.is_test(path):  # test code: no source, no sink, no path through it
+                for fn in {fn.fid: fn for fn in part.functions}.values():
+                    self._key, self._seq = (0, path, fn.index), 0
+                    self._function(fn)
+            self.ledger.finish(part)
+
+    def _index(self, path: str) -> list[_Fn]:
+        module = self.symbols.module_of_path[path]
+        found: list[_Fn] = []
+        at: dict[str, int] = {}
+        for f in self.files[path].functions:
+            class_qual = f"{module}.{f.class_name}" if f.class_name else ""
+            self_name = ""
+            if f.class_name and f.params and "staticmethod" not in f.decorators:
+                self_name = f.params[0].name
+            fid = f"{path}::{f.qualname}"
+            found.append(_Fn(fid, path, module, f, self_name, class_qual, at.setdefault(fid, len(at))))
+        return found
+
+    def _index_functions(self, paths: list[str], old: list[Part] | None) -> None:
+        """``functions`` and ``methods_of`` with these files' new functions in place of their old
+        ones (``old``: the parts they had; None: a build)."""
+        parts = self.ledger.parts
+        if old is None:
+            self.functions, self.methods_of = {}, {}
+        for was in old or ():
+            for fn in was.functions:
+                self.functions.pop(fn.fid, None)
+                self.methods_of.pop(fn.class_qual, None)
+        for path in paths:
+            for fn in parts[path].functions:
+                self.functions[fn.fid] = fn
+                if fn.class_qual:
+                    self.methods_of.setdefault(fn.class_qual, []).append(fn)
+
+    def _assemble(self, old: list[Part] | None = None, remade: Sequence[Part] = ()) -> None:
+        """The sources, the model fields and the sinks, as a build finds them: the sources of the
+        classes' fields (by class), then what each function finds, in the files' order; a
+        framework model's field by its first reader. ``old``: the parts taken out, ``remade``:
+        the parts made since (None: a build)."""
+        parts = self.ledger.parts
+        if old is None:
+            self._by_class = {}
+        for was in old or ():
+            for name, _ in was.fields:
+                del self._by_class[name]
+        for part in remade if old is not None else parts.values():
+            self._by_class.update(part.fields)
+        if old is None or any(p.fields for p in (*old, *remade)):
+            self._field_list = [s for name in sorted(self._by_class) for s in self._by_class[name]]
+        sources: list[Source] = list(self._field_list)
+        model_fields: dict[str, Source | None] = {}
+        for path in self.files:
+            part = parts[path]
+            if part.plain is not None:
+                sources.extend(part.plain)
+                continue
+            for fnode, source in part.sources:
+                if fnode:  # a framework model's field: its first reader makes its source
+                    if fnode in model_fields:
+                        continue
+                    model_fields[fnode] = source
+                if source is not None:
+                    sources.append(source)
+        self.sources = sources
+        self.model_fields = model_fields
+        if old is None:
+            self.sinks = {s.node: s for path in self.files for s in parts[path].sinks}
+        else:  # the order of the sinks means nothing
+            for was in old:
+                for sink in was.sinks:
+                    del self.sinks[sink.node]
+            self.sinks.update((s.node, s) for part in remade for s in part.sinks)
+        self._reaches = None
+
+    def call_sites(self) -> dict[str, list[str]]:
+        """Each project function called, with the nodes of the calls of it (in the build's order)."""
+        if self._sites is None:
+            sites: dict[str, list[str]] = {}
+            for path in self.files:
+                for callee, node in self.ledger.parts[path].sites:
+                    sites.setdefault(callee, []).append(node)
+            self._sites = sites
+        return self._sites
+
+    def _resite(self, old: list[Part], remade: list[Part]) -> None:
+        """The calls of :meth:`call_sites` with the remade parts' in place of their old ones."""
+        if self._sites is None:
+            return
+        paths = {p.path for p in old} | {p.path for p in remade}
+        made: dict[str, list[str]] = {}
+        for part in remade:
+            for callee, node in part.sites:
+                made.setdefault(callee, []).append(node)
+        for callee in {c for part in old for c, _ in part.sites} | made.keys():
+            kept = [n for n in self._sites.get(callee, ()) if n.partition("::")[0] not in paths]
+            both = sorted(kept + made.get(callee, []), key=lambda n: n.partition("::")[0])
+            if both:
+                self._sites[callee] = both
+            else:
+                self._sites.pop(callee, None)
+
+    # ---------------------------------------------------------------- update
+
+    def update(self, changed: Mapping[str, FileFacts], gone: Collection[str] = ()) -> bool:
+        """Make the graph what a build over the files would make with ``changed`` in place of (or
+        added to) theirs and without the files ``gone``, remaking only the parts of the files
+        that can read what changed: the changed files, the files that can read one of their
+        top-level names whose meaning changed (lineage/scope.py, :meth:`Readers.reading`), and
+        for files that come or go every file that can resolve a name into them; then the summary
+        edges of the calls of every function that calls theirs, directly or not.
+
+        False when it cannot (a top-level package appears or goes, two files make one module):
+        the lineage is then of no use, and a new one must be built."""
+        gone = {p for p in gone if p in self.files}
+        changed = {p: f for p, f in changed.items() if self.files.get(p) is not f}
+        if not changed and not gone:
+            return True
+        dirty = self._dirty(changed, gone)
+        if dirty is None:
+            return False
+        old = self._remove_parts(dirty)
+        for path in gone:
+            del self.files[path]
+        added = changed.keys() - self.files.keys()
+        self.files.update(changed)
+        if added:
+            self.files = dict(sorted(self.files.items()))
+        paths = [p for p in self.files if p in dirty]
+        self._add_files(paths, old)
+        remade = [self.ledger.parts[p] for p in paths]
+        self._resite(old, remade)
+        owners = self._callers_closure({fn.fid for part in remade for fn in part.functions})
+        for fid in owners:
+            self.ledger.drop_summaries(fid)
+        self._summaries(owners)
+        self.ledger.order()
+        self._assemble(old, remade)
+        return True
+
+    def _dirty(self, changed: Mapping[str, FileFacts], gone: set[str]) -> set[str] | None:
+        """The files whose parts must be remade; the symbols then have the new facts. None when
+        the lineage cannot be updated."""
+        self.prepare_updates()
+        readers = self._readers
+        assert readers is not None
+        moved = {p for p in changed if p not in self.files} | gone
+        names = {p: readers.changed_names(self.files[p], f) for p, f in changed.items() if p not in moved}
+        dirty = set(changed) | readers.of(moved)
+        roots = self._project_roots()
+        symbols = self.symbols
+        symbols.replace(changed.values(), gone)
+        if self._project_roots() != roots or len(symbols.path_of_module) != len(symbols.module_of_path):
+            return None  # a package came or went, or two files are one module
+        readers.replace(self.symbols, changed, modules_changed=bool(moved))
+        dirty |= readers.of(moved - gone)
+        dirty |= readers.reading(self.symbols, {p: n for p, n in names.items() if n})
+        return dirty
+
+    def prepare_updates(self) -> None:
+        """Work out now what the first :meth:`update` needs (which files read each file's names)."""
+        if self._readers is None:
+            self._readers = Readers(self.symbols)
+
+    def _remove_parts(self, paths: set[str]) -> list[Part]:
+        """Take these files' parts out of the graph (and give them, in the files' order), and
+        forget what was worked out from them."""
+        parts = self.ledger.parts
+        old = [parts[p] for p in self.files if p in paths and p in parts]
+        for part in old:
+            for fn in part.functions:
+                self.ledger.drop_summaries(fn.fid)
+        for part in old:
+            del parts[part.path]
+            self.ledger.remove(part)
+        for path in paths:
+            self._module_var_cache.pop(path, None)
+            self._memo.pop(path, None)
+        self.symbols.forget(paths)
+        return old
+
+    def memo(self, path: str) -> dict[str, object]:
+        """A place for what checks work out from one file's part (kept until the part is remade)."""
+        return self._memo.setdefault(path, {})
+
+    def functions_of(self, path: str) -> list[_Fn]:
+        """The functions of a file, in order (of two of one name, the last)."""
+        part = self.ledger.parts.get(path)
+        return [self.functions[fid] for fid in dict.fromkeys(fn.fid for fn in part.functions)] if part else []
+
+    # ---- recording ----
+
+    def _add_node(self, node: str, **attrs: object) -> None:
+        self.ledger.node(self._part, node, attrs)
+
+    def _found(self, source: Source) -> None:
+        self._part.sources.append(("", source))
 
     def _fn_by_qual(self, qualified: str) -> _Fn | None:
         hit = self.symbols.functions.get(qualified)
@@ -162,7 +371,8 @@ class Lineage:
 
     def _edge(self, a: str, b: str, kind: str, **attrs: object) -> None:
         if a != b:
-            self.full.add_edge(a, b, kind=kind, **attrs)
+            self.ledger.edge(self._part, a, b, (*self._key, self._seq), {"kind": kind, **attrs})
+            self._seq += 1
 
     # ---- fields ----
 
@@ -170,18 +380,31 @@ class Lineage:
         owner = self.symbols.field_owner(class_qual, name)
         return f"field|{(owner[0].qualname if owner else class_qual)}.{name}"
 
-    def _field_sources(self) -> None:
+    def _field_sources(self, paths: set[str] | None) -> None:
+        """The sources of the fields of the classes of these files (None: every file)."""
         names = self.catalog.names
-        for info in self.symbols.all_classes():
+        for info in self._classes(paths):
             if self.config.is_test(info.path) or names.describes_elsewhere(self.symbols.hierarchy(info.qualname)):
                 continue
+            self._part = self.ledger.parts[info.path]
             module_defaults = self.files[info.path].module_defaults
+            found = []
             for f in info.fact.fields:
                 node = f"field|{info.qualname}.{f.name}"
                 source = self._field_source(info, f, node, names, module_defaults)
                 if source is not None:
-                    self.full.add_node(node, kind="field")
-                    self.sources.append(source)
+                    self._add_node(node, kind="field")
+                    found.append(source)
+            self._part.fields.append((info.qualname, found))
+
+    def _classes(self, paths: set[str] | None) -> list[ClassInfo]:
+        """The classes of these files (None: every file), by name."""
+        if paths is None:
+            return self.symbols.all_classes()
+        symbols = self.symbols
+        names = {f"{symbols.module_of_path[p]}.{c.qualname}" for p in paths for c in self.files[p].classes}
+        infos = [symbols.class_info(q) for q in sorted(names)]
+        return [info for info in infos if info is not None and info.path in paths]
 
     def _field_source(self, info: ClassInfo, f: FieldFact, node: str, names: Names,
                       module_defaults: Annotation | None) -> Source | None:
@@ -203,7 +426,7 @@ class Lineage:
     def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: Kind, local: str) -> None:
         source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind.id,
                               "low")
-        self.sources.append(replace(source, local=local, whole=kind.whole))
+        self._found(replace(source, local=local, whole=kind.whole))
 
     def _source(self, node: str, label: str, path: str, line: int, ann: Annotation | None,
                 defaults: tuple[Annotation | None, ...], kind: str, confidence: str) -> Source:
@@ -282,40 +505,10 @@ class Lineage:
             na, nb = self._node(fn, a), self._node(fn, b)
             if na and nb:
                 self._edge(na, nb, Edge.LOCAL)
-        defaults = (self.files[fn.path].module_defaults,)
-        for p in f.params:
-            node = f"{fn.fid}|p:{p.name}"
-            self.full.add_node(node)
-            if p.annotation is not None and p.annotation.categories:
-                self.sources.append(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
-                                                 p.annotation, defaults, "", "high"))
-            elif p.annotation is None and p.name != fn.self_name and (kind := self._local_kind(p.name)):
-                self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind, "parameter")
+        self._params(fn)
         if f.qualname != "<module>":
-            # Each assigned version of a variable (v:NAME, v:NAME#2), not the joins (v:NAME~3,
-            # v:NAME*), and only when it is given data that is no constant and no configuration.
-            given: dict[str, bool] = {}
-            for a, b in f.edges:
-                if b.startswith("v:") and not given.get(b) and b not in plain:
-                    given[b] = not self._configuration(fn, a)
-            for version in sorted(v for v, data in given.items() if data):
-                name = version[2:].partition("#")[0]
-                if "~" not in name and not name.endswith("*") and (kind := self._local_kind(name)):
-                    self._local_source(f"{fn.fid}|{version}", f"{name} (variable of {f.qualname})", fn,
-                                       f.span.line, kind, "variable")
-        for i, s in enumerate(f.sources):
-            node = f"{fn.fid}|s:{i}"
-            self.full.add_node(node)
-            if s.kind == "key":
-                if not self.catalog.is_settings(s.container) and (kind := self.catalog.names.local_kind(s.key, key=True)):
-                    self._local_source(node, f"{s.container}['{s.key}']", fn, s.line, kind, "key")
-            elif s.kind == "request":
-                if (kind := self.catalog.names.personal_kind(s.key)) is not None:
-                    self.sources.append(self._source(node, f"{s.container}['{s.key}']", fn.path, s.line, None,
-                                                     defaults, kind.id, "low"))
-            elif s.annotation is not None:
-                self.sources.append(self._source(node, f"{s.key} (variable)", fn.path, s.line, s.annotation,
-                                                 defaults, "", "high"))
+            self._variables(fn, plain)
+        self._read_sources(fn)
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
         for recv, stored, nodes in f.attr_stores:
@@ -327,6 +520,51 @@ class Lineage:
                         self._edge(src, target, Edge.FIELD)
         for i, call in enumerate(f.calls):
             self._call(fn, i, call)
+
+    def _params(self, fn: _Fn) -> None:
+        f = fn.fact
+        defaults = (self.files[fn.path].module_defaults,)
+        for p in f.params:
+            node = f"{fn.fid}|p:{p.name}"
+            self._add_node(node)
+            if p.annotation is not None and p.annotation.categories:
+                self._found(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
+                                         p.annotation, defaults, "", "high"))
+            elif p.annotation is None and p.name != fn.self_name and (kind := self._local_kind(p.name)):
+                self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind,
+                                   "parameter")
+
+    def _variables(self, fn: _Fn, plain: set[str]) -> None:
+        """Each assigned version of a variable (v:NAME, v:NAME#2), not the joins (v:NAME~3,
+        v:NAME*), and only when it is given data that is no constant and no configuration."""
+        f = fn.fact
+        given: dict[str, bool] = {}
+        for a, b in f.edges:
+            if b.startswith("v:") and not given.get(b) and b not in plain:
+                given[b] = not self._configuration(fn, a)
+        for version in sorted(v for v, data in given.items() if data):
+            name = version[2:].partition("#")[0]
+            if "~" not in name and not name.endswith("*") and (kind := self._local_kind(name)):
+                self._local_source(f"{fn.fid}|{version}", f"{name} (variable of {f.qualname})", fn,
+                                   f.span.line, kind, "variable")
+
+    def _read_sources(self, fn: _Fn) -> None:
+        """Request input, constant-key reads and annotated variables."""
+        defaults = (self.files[fn.path].module_defaults,)
+        names = self.catalog.names
+        for i, s in enumerate(fn.fact.sources):
+            node = f"{fn.fid}|s:{i}"
+            self._add_node(node)
+            if s.kind == "key":
+                if not self.catalog.is_settings(s.container) and (kind := names.local_kind(s.key, key=True)):
+                    self._local_source(node, f"{s.container}['{s.key}']", fn, s.line, kind, "key")
+            elif s.kind == "request":
+                if (kind := names.personal_kind(s.key)) is not None:
+                    self._found(self._source(node, f"{s.container}['{s.key}']", fn.path, s.line, None,
+                                             defaults, kind.id, "low"))
+            elif s.annotation is not None:
+                self._found(self._source(node, f"{s.key} (variable)", fn.path, s.line, s.annotation,
+                                         defaults, "", "high"))
 
     def instance_class(self, path: str, spelling: str) -> str | None:
         """The project class whose instance a spelling denotes (``User.objects.get()``, ``User()``)."""
@@ -351,7 +589,7 @@ class Lineage:
 
     def _attr_read(self, fn: _Fn, index: int, attr: AttrFact) -> None:
         node = f"{fn.fid}|a:{index}"
-        self.full.add_node(node)
+        self._add_node(node)
         target = self._attr_target(fn, attr.receiver_text, attr.attr)
         if (target is None or not self._declared(target)) and self._model_field(fn, node, attr):
             return
@@ -395,19 +633,18 @@ class Lineage:
         if kind is None and qualified not in settings:
             return False
         fnode = f"field|{qualified}"
-        if fnode not in self.model_fields:
-            ann = parse_comment(f"# privacy: {settings[qualified]}", 0, 0, "definition") if qualified in settings else None
-            short = f"{model.rpartition('.')[2]}.{attr.attr}"
-            if ann is not None and ann.categories:
-                source = self._source(fnode, short, fn.path, attr.line, ann, (), kind or "", "high")
-            elif ann is not None:  # `none`, or an annotation that does not parse (PRV004 says so)
-                source = None
-            else:
-                source = self._source(fnode, short, fn.path, attr.line, None, (), kind or "", "low")
-            self.model_fields[fnode] = source
-            self.full.add_node(fnode, kind="field")
-            if source is not None:
-                self.sources.append(source)
+        # Every read makes the source; the first in the build's order is the field's (Lineage._assemble).
+        ann = None
+        if qualified in settings:
+            ann = parse_comment(f"# privacy: {settings[qualified]}", 0, 0, "definition")
+        short = f"{model.rpartition('.')[2]}.{attr.attr}"
+        source: Source | None = None
+        if ann is not None and ann.categories:
+            source = self._source(fnode, short, fn.path, attr.line, ann, (), kind or "", "high")
+        elif ann is None:  # else `none`, or an annotation that does not parse (PRV004 says so)
+            source = self._source(fnode, short, fn.path, attr.line, None, (), kind or "", "low")
+        self._part.sources.append((fnode, source))
+        self._add_node(fnode, kind="field")
         self._edge(fnode, node, Edge.FIELD)
         return True
 
@@ -492,7 +729,7 @@ class Lineage:
 
     def _returned_object(self, method: _Fn, class_qual: str, depth: int) -> str | None:
         bound = replace(method, class_qual=class_qual)  # `self` is the subclass's
-        made = _returned_calls(method.fact)
+        made = returned_calls(method.fact)
         if len(made) != 1:
             return None
         qualified = self.resolve_call(bound, made.pop())
@@ -535,7 +772,7 @@ class Lineage:
 
     def _call(self, fn: _Fn, index: int, call: CallFact) -> None:
         result = f"{fn.fid}|c:{index}"
-        self.full.add_node(result)
+        self._add_node(result)
         if call.annotation is not None and call.annotation.none:
             return  # `# privacy: none`: the user says nothing personal goes into or out of it
         qualified = self.resolve_call(fn, call.func)
@@ -557,20 +794,7 @@ class Lineage:
         callee, bound, constructed = self._callee(fn, qualified)
         receiver = [n for n in (self._node(fn, x) for x in call.receiver) if n]
         if constructed is not None:
-            # A project class's instance holds its arguments in its fields, not as a whole:
-            # User(email=e).id carries nothing personal.
-            for a, nodes in zip(call.args, arg_nodes):
-                if a.keyword:
-                    target = self.field_node(constructed, a.keyword)
-                    for n in nodes:
-                        self._edge(n, target, Edge.FIELD)
-            if callee is not None:
-                self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
-            if self._exception_class(constructed):  # an exception is its message: str(e), raise make_error()
-                for nodes in arg_nodes:
-                    for n in nodes:
-                        self._edge(n, result, Edge.LOCAL)
-            if not call.raised:  # raise MyError(f"... {email}") is still an exception message
+            if self._construct(fn, call, arg_nodes, callee, constructed, result):
                 return
         elif callee is not None:
             self._bind(fn, call, arg_nodes, receiver if bound else [], callee, result, skip_self=bound)
@@ -582,11 +806,34 @@ class Lineage:
         if spec is not None:
             self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
+        self._through_call(fn, call, qualified, arg_nodes, receiver, result)
+
+    def _construct(self, fn: _Fn, call: CallFact, arg_nodes: list[list[str]], callee: _Fn | None,
+                   constructed: str, result: str) -> bool:
+        """A project class's instance made: it holds its arguments in its fields, not as a whole
+        (User(email=e).id carries nothing personal). True when that is all (it is not raised)."""
+        for a, nodes in zip(call.args, arg_nodes):
+            if a.keyword:
+                target = self.field_node(constructed, a.keyword)
+                for n in nodes:
+                    self._edge(n, target, Edge.FIELD)
+        if callee is not None:
+            self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
+        if self._exception_class(constructed):  # an exception is its message: str(e), raise make_error()
+            for nodes in arg_nodes:
+                for n in nodes:
+                    self._edge(n, result, Edge.LOCAL)
+        return not call.raised  # raise MyError(f"... {email}") is still an exception message
+
+    def _through_call(self, fn: _Fn, call: CallFact, qualified: str, arg_nodes: list[list[str]],
+                      receiver: list[str], result: str) -> None:
+        """A call of a library or of nothing known: its arguments and receiver flow into its result
+        (unless the catalog says it cleans them), and a mutator's into its receiver."""
         effect = self.catalog.effect(qualified)
         if effect == "clean" or any(fnmatch.fnmatchcase(qualified, g) for g in self.config.anonymisers):
             return
         if call.func.rpartition(".")[2] in _FORMATTERS:
-            self.full.nodes[result]["formats"] = True
+            self._add_node(result, formats=True)
         if not self._orm_lookup(fn, call):  # User.objects.get(pk=x) is a row, not x
             for nodes in arg_nodes:
                 for n in nodes:
@@ -670,8 +917,8 @@ class Lineage:
               constructors: tuple[CallFact, ...], data: list[list[str]]) -> None:
         """Make the call a sink that the nodes of ``data`` (one list per carrying argument) reach."""
         sink = f"{fn.fid}|k:{index}"
-        self.full.add_node(sink, kind="sink")
-        self.sinks[sink] = Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec, constructors)
+        self._add_node(sink, kind="sink")
+        self._part.sinks.append(Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec, constructors))
         for nodes in data:
             for n in nodes:
                 self._edge(n, sink, Edge.LOCAL)
@@ -707,8 +954,7 @@ class Lineage:
                 for n in nodes:
                     self._edge(n, f"{callee.fid}|p:{name}", Edge.CALL, site=result)
         self._edge(f"{callee.fid}|r", result, Edge.RETURN, site=result)
-        self.full.nodes[result]["callee"] = callee.fid
-        self.full.nodes[result]["mapping"] = mapping
+        self._add_node(result, callee=callee.fid, mapping=mapping)
 
     def _constructors(self, fn: _Fn, call: CallFact) -> tuple[CallFact, ...]:
         """Calls that made a call's receiver, back to the client: ``s3 = boto3.client(...,
@@ -747,30 +993,58 @@ class Lineage:
 
     # ---- summaries: which parameters reach the return ----
 
-    def _summaries(self) -> None:
-        callers: dict[str, list[str]] = {}
-        for node, data in self.full.nodes(data=True):
-            if "callee" in data:
-                callers.setdefault(data["callee"], []).append(node)
-        work = deque(self.functions)
+    def _summaries(self, owners: set[str] | None) -> None:
+        """At each call of a project function, an edge from each argument of a parameter that
+        reaches what the function returns to what the call returns. ``owners``: only at the
+        calls these functions make (the others' are as they were, and none of these functions'
+        are there yet); None: every function's."""
+        callers = self.call_sites()
+        if owners is None:
+            work = deque(self.functions)
+        else:  # their calls' summaries come from their callees' (as they are), then from their own
+            callees = {callee for path in {fid.partition("::")[0] for fid in owners}
+                       for callee, site in self.ledger.parts[path].sites if site.rpartition("|")[0] in owners}
+            work = deque(sorted(owners | callees))
         queued = set(work)
         while work:
             fid = work.popleft()
             queued.discard(fid)
-            fn = self.functions[fid]
-            reaching = self._params_reaching_return(fn)
+            reaching = self._params_reaching_return(self.functions[fid])
+            if not reaching:
+                continue
             for site in callers.get(fid, ()):
-                added = False
-                for names, nodes in self.full.nodes[site]["mapping"]:
-                    if reaching.intersection(names):
-                        for n in nodes:
-                            if not self.full.has_edge(n, site):
-                                self._edge(n, site, Edge.SUMMARY)
-                                added = True
-                caller = site.rsplit("|", 1)[0]
+                caller = site.rpartition("|")[0]
+                if owners is not None and caller not in owners:
+                    continue
+                added = self._summary_edges(caller, site, reaching)
                 if added and caller in self.functions and caller not in queued:
                     work.append(caller)
                     queued.add(caller)
+
+    def _summary_edges(self, caller: str, site: str, reaching: set[str]) -> bool:
+        fn = self.functions[caller]
+        key = (1, fn.path, fn.index, int(site.rpartition(":")[2]))  # after its function's own edges
+        added = False
+        for names, nodes in self.full._node[site]["mapping"]:
+            if reaching.intersection(names):
+                for n in nodes:
+                    if n != site and not self.full.has_edge(n, site):
+                        self.ledger.summary(caller, n, site, key, {"kind": Edge.SUMMARY})
+                        added = True
+        return added
+
+    def _callers_closure(self, fids: set[str]) -> set[str]:
+        """These functions and every function calling one of them, directly or not."""
+        sites = self.call_sites()
+        found = set(fids)
+        todo = list(fids)
+        while todo:
+            for site in sites.get(todo.pop(), ()):
+                caller = site.rpartition("|")[0]
+                if caller not in found:
+                    found.add(caller)
+                    todo.append(caller)
+        return found
 
     def _params_reaching_return(self, fn: _Fn) -> set[str]:
         prefix = fn.fid + "|"
@@ -797,39 +1071,79 @@ class Lineage:
 
     # ---------------------------------------------------------------- reach
 
-    def reaches(self) -> list[Reach]:
-        """Every (source, sink) pair with a realizable path: returns only before calls."""
-        if self._reaches is not None:
+    def reaches(self, focus: Collection[str] | None = None) -> list[Reach]:
+        """Every (source, sink) pair with a realizable path: returns only before calls. With
+        ``focus``: only those into the sinks of these files (the same, in the same order)."""
+        if focus is None:
+            if self._reaches is None:
+                self._reaches = [r for source in self.sources for r in self._reaches_from(source)]
             return self._reaches
-        found: list[Reach] = []
+        if self._reaches is not None:
+            return [r for r in self._reaches if r.sink.path in focus]
+        parts = self.ledger.parts
+        upstream = self.upstream(sink.node for path in focus if path in parts for sink in parts[path].sinks)
+        return [r for source in self.sources if source.node in upstream
+                for r in self._reaches_from(source) if r.sink.path in focus]
+
+    def _reaches_from(self, source: Source) -> list[Reach]:
+        if source.node not in self.full._succ:
+            return []
+        # A parameter's name says what its callers pass: its value does not go back to them.
+        phase = 1 if source.node.rpartition("|")[2].startswith("p:") and source.local else 0
+        # A whole object goes on only as itself: not through its attributes, keys or calls
+        # other than those that make its text.
         nodes = self.full.nodes
-        for source in self.sources:
-            if source.node not in self.full._succ:
-                continue
-            # A parameter's name says what its callers pass: its value does not go back to them.
-            phase = 1 if source.node.rpartition("|")[2].startswith("p:") and source.local else 0
-            # A whole object goes on only as itself: not through its attributes, keys or calls
-            # other than those that make its text.
-            skip = (lambda nxt: _opens(nxt) and not nodes[nxt].get("formats")) if source.whole else None
-            parent = self.realizable(source.node, phase, skip)
-            hit: dict[str, tuple[str, int]] = {}
-            for state in parent:
-                if state[0] in self.sinks and state[0] not in hit:
-                    hit[state[0]] = state
-            for sink_node, state in hit.items():
-                path: list[str] = []
-                pseudo = False
-                cur: tuple[str, int] | None = state
-                while cur is not None:
-                    path.append(cur[0])
-                    link = parent[cur]
-                    if link is None:
-                        break
-                    cur, p = link
-                    pseudo = pseudo or p
-                found.append(Reach(source, self.sinks[sink_node], tuple(reversed(path)), pseudo))
-        self._reaches = found
+        skip = (lambda nxt: _opens(nxt) and not nodes[nxt].get("formats")) if source.whole else None
+        parent = self.realizable(source.node, phase, skip)
+        hit: dict[str, tuple[str, int]] = {}
+        for state in parent:
+            if state[0] in self.sinks and state[0] not in hit:
+                hit[state[0]] = state
+        return [self._reach(source, sink_node, state, parent) for sink_node, state in hit.items()]
+
+    def _reach(self, source: Source, sink_node: str, state: tuple[str, int],
+               parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None]) -> Reach:
+        path: list[str] = []
+        pseudo = False
+        cur: tuple[str, int] | None = state
+        while cur is not None:
+            path.append(cur[0])
+            link = parent[cur]
+            if link is None:
+                break
+            cur, p = link
+            pseudo = pseudo or p
+        return Reach(source, self.sinks[sink_node], tuple(reversed(path)), pseudo)
+
+    def upstream(self, nodes: Iterable[str]) -> set[str]:
+        """The nodes from which one of ``nodes`` can be reached (these included), by any path."""
+        pred = self.full._pred
+        found = {n for n in nodes if n in pred}
+        todo = list(found)
+        while todo:
+            for n in pred[todo.pop()]:
+                if n not in found:
+                    found.add(n)
+                    todo.append(n)
         return found
+
+    def sources_into(self, focus: Collection[str] | None) -> list[Source]:
+        """The sources defined in these files or whose data can reach their code, in order
+        (every source when ``focus`` is None)."""
+        if focus is None:
+            return self.sources
+        nodes: list[str] = []
+        for path in focus:
+            part = self.ledger.parts.get(path)
+            if part is None:
+                continue
+            # A file's nodes: those its part made, what its functions return (made by callers
+            # too) and its module's variables (other files' code can write into them).
+            nodes.extend(n for n in part.nodes if n.startswith(f"{path}::"))
+            nodes.extend(f"{fn.fid}|r" for fn in part.functions)
+            nodes.extend(f"{path}::<module>|v:{name}" for name in self._module_vars(path))
+        upstream = self.upstream(nodes)
+        return [s for s in self.sources if s.path in focus or s.node in upstream]
 
     def realizable(self, start: str, phase: int = 0, skip: Callable[[str], bool] | None = None,
                    ) -> dict[tuple[str, int], tuple[tuple[str, int], bool] | None]:
@@ -898,7 +1212,7 @@ class Lineage:
         return steps
 
 
-def _returned_calls(fact: FunctionFact) -> set[str]:
+def returned_calls(fact: FunctionFact) -> set[str]:
     """The spellings of the calls whose results a function returns, directly or through its
     variables (``conn = Redmine(...)`` in two branches, then ``return conn``)."""
     into: dict[str, list[str]] = {}

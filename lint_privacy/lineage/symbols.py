@@ -77,8 +77,9 @@ class Symbols:
         for facts in files:
             self._add(facts)
         self._class_info: dict[str, ClassInfo | None] = {}  # None: being made (a cycle guard)
-        self._resolved: dict[tuple[str, str], str] = {}  # resolution is asked for again and again
+        self._resolved: dict[str, dict[str, str]] = {}  # path -> spelling -> qualified: asked again and again
         self._origins_open: set[str] = set()  # module variables whose origin is being resolved
+        self._all: list[ClassInfo] | None = None  # every class, by name
 
     def _add(self, facts: FileFacts) -> None:
         path = facts.path
@@ -108,15 +109,56 @@ class Symbols:
         for name, value, _ in facts.constants:
             self.constants[f"{module}.{name}"] = value
 
+    def replace(self, changed: Iterable[FileFacts], gone: Iterable[str]) -> None:
+        """These files' new facts in place of their old ones (or added), and the files ``gone``
+        removed. What was resolved in the files whose resolutions may change with them must be
+        forgotten too (:meth:`forget`)."""
+        changed, gone = list(changed), list(gone)
+        self._all = None
+        same = not gone and all(f.path in self.files and _constants(self.files[f.path]) == _constants(f)
+                                for f in changed)
+        for path in [*gone, *(f.path for f in changed)]:
+            self._drop(path)
+        for facts in changed:
+            self._add(facts)
+        if not same:  # in the files' order, as a build makes it (a settings value is looked for in order)
+            self.constants = {f"{self.module_of_path[p]}.{name}": value
+                              for p in sorted(self.files) for name, value in _constants(self.files[p])}
+
+    def _drop(self, path: str) -> None:
+        facts = self.files.pop(path, None)
+        module = self.module_of_path.pop(path, None)
+        if facts is None or module is None:
+            return
+        if self.path_of_module.get(module) == path:
+            del self.path_of_module[module]
+        self.imports.pop(module, None)
+        self.top_names.pop(module, None)
+        for c in facts.classes:
+            self.classes.pop(f"{module}.{c.qualname}", None)
+        for f in facts.functions:
+            self.functions.pop(f"{module}.{f.qualname}", None)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Forget what was resolved in these files and the classes they define."""
+        paths = set(paths)
+        self._all = None
+        for path in paths:
+            self._resolved.pop(path, None)
+        for q in [q for q, info in self._class_info.items() if info is None or info.path in paths]:
+            del self._class_info[q]
+
     # ---- resolution ----
 
     def resolve(self, path: str, spelling: str) -> str:
         """``models.Model`` in a file that imports ``from django.db import models`` ->
         ``django.db.models.Model``; a name defined in the file -> ``module.name``."""
-        key = (path, spelling)
-        found = self._resolved.get(key)
+        known = self._resolved.get(path)
+        if known is None:
+            known = self._resolved[path] = {}
+        found = known.get(spelling)
         if found is None:
-            found = self._resolved[key] = self._resolve(path, spelling)
+            found = known[spelling] = self._resolve(path, spelling)
         return found
 
     def _resolve(self, path: str, spelling: str) -> str:
@@ -255,7 +297,10 @@ class Symbols:
         return resolved in SQLALCHEMY_BASES or resolved.endswith("declarative_base()") or resolved.endswith(".SQLAlchemy().Model")
 
     def all_classes(self) -> list[ClassInfo]:
-        return [info for q in sorted(self.classes) if (info := self.class_info(q)) is not None]
+        """Every class, by name (kept until the classes change)."""
+        if self._all is None:
+            self._all = [info for q in sorted(self.classes) if (info := self.class_info(q)) is not None]
+        return self._all
 
     def hierarchy(self, class_qualname: str) -> Iterator[str]:
         """The class, then its bases breadth-first (project classes and external names), once each,
@@ -286,6 +331,10 @@ class Symbols:
         return None
 
 _STOP = re.compile(r"[.(\[]")  # where the head of a spelling ends (as extract.spelling.head)
+
+
+def _constants(facts: FileFacts) -> list[tuple[str, str]]:
+    return [(name, value) for name, value, _ in facts.constants]
 
 
 def _split_head(spelling: str) -> tuple[str, str, str]:
