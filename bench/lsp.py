@@ -1,7 +1,7 @@
 """Benchmark the language server (`lint-privacy lsp`) against the issue's targets, and check that
 it never drifts from `lint-privacy check`.
 
-    python bench/lsp.py --path /tmp/corpus-100k [--edits 20] [--files a.py,b.py] [--json out.json]
+    python bench/lsp.py --path /tmp/corpus-100k [--edits 20] [--files a.py,b.py] [--idle 0] [--json out.json]
 
 On a project whose cache is warm (it runs `lint-privacy check` first), it starts the server over
 stdio, opens ``--files`` (default: the services, models, views and tasks of one app) and
@@ -12,7 +12,10 @@ measures:
   appended, a function logging a field added, a call into another module added, a function
   deleted; the files in turn), from sending the change to receiving the edited file's
   diagnostics, with the debounce set to 0 (an editor adds its debounce, 0.3 s by default: time
-  waiting for typing to stop, not work); median, p95 and max;
+  waiting for typing to stop, not work); median, p95 and max, and the first apart: the server
+  builds the lineage every later edit updates either when it has been quiet for a second after
+  the files opened or at the first edit; ``--idle S`` waits S seconds before the first edit (a
+  user reading the file first);
 - memory: the server's peak RSS (VmHWM) and its PSS at the end;
 - drift: after each edit the edited text is written to the file and `lint-privacy check` run;
   every open file's diagnostics must be what it reports (code, line, message). The files are
@@ -75,7 +78,7 @@ def shown(diags: list[t.Diagnostic]) -> list[tuple[str, int, str]]:
     return sorted((str(d.code), d.range.start.line + 1, d.message) for d in diags)
 
 
-async def bench(root: Path, files: list[str], edits: int, verify: bool) -> dict[str, object]:
+async def bench(root: Path, files: list[str], edits: int, verify: bool, idle: float) -> dict[str, object]:
     client = LanguageClient("lint-privacy-bench", "1")
     got: dict[str, list[t.Diagnostic]] = {}
     arrived: dict[str, asyncio.Event] = {}
@@ -104,6 +107,7 @@ async def bench(root: Path, files: list[str], edits: int, verify: bool) -> dict[
     first = await diagnostics_of(uris[files[0]]) - started
     for rel in files[1:]:
         await diagnostics_of(uris[rel])
+    await asyncio.sleep(idle)
     sources = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in root.rglob("*.py")}
     latencies: list[float] = []
     drift: list[str] = []
@@ -142,6 +146,8 @@ async def bench(root: Path, files: list[str], edits: int, verify: bool) -> dict[
         "edit_ms_median": round(statistics.median(latencies) * 1000),
         "edit_ms_p95": round(ordered[max(int(round(0.95 * len(ordered))) - 1, 0)] * 1000),
         "edit_ms_max": round(ordered[-1] * 1000),
+        "edit_ms_first": round(latencies[0] * 1000),
+        "idle_before_first_edit_s": idle,
         "edit_ms_all": [round(x * 1000) for x in latencies],
         "server_peak_rss_mb": round(peak),
         "server_pss_mb": round(pss),
@@ -155,12 +161,15 @@ def main() -> int:
     parser.add_argument("--files", default=",".join(DEFAULT_FILES))
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--no-verify", action="store_true", help="skip the comparison with `lint-privacy check`")
+    parser.add_argument("--idle", type=float, default=0.0,
+                        help="seconds to wait between opening the files and the first edit")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     root = args.path.resolve()
     compileall.compile_dir(str(REPO / "lint_privacy"), quiet=1)
     subprocess.run([*CLI, "check", "-q", "."], cwd=root, capture_output=True)  # the cache warm, as a user's would be
-    result = asyncio.run(bench(root, [f for f in args.files.split(",") if f], args.edits, not args.no_verify))
+    files = [f for f in args.files.split(",") if f]
+    result = asyncio.run(bench(root, files, args.edits, not args.no_verify, args.idle))
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

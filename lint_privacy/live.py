@@ -8,28 +8,37 @@ buffers in place of their files, only when its scope (``lineage/scope.py``) hold
 its own text, or a file its findings depend on. That is how a change in one file updates the
 findings of another. A buffer that does not parse keeps the last facts that did.
 
+The judgement is made over the lineage of every file, built once (:meth:`Live.lineage`) and
+then updated in place for what the buffers change (:meth:`Lineage.update`): an edit remakes the
+part of the graph of the edited file (and of the files that read its names when those changed),
+not the graph. The checks judge it with a focus on the files asked about.
+
 The policy, the catalog and the configuration are reloaded when their files change; a setup that
 cannot be loaded is reported (:attr:`Live.setup_problem`) and the last good one kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import FactsCache
+from .cache import FactsCache, gc_paused
 from .engine import Result, analyse, facts_of, judge_scoped, read_source
 from .errors import SetupError, SourceError
 from .findings import Finding
 from .outputs import suppressions
 
 if TYPE_CHECKING:
+    from .checks import Context
     from .engine import Setup
     from .facts import FileFacts
+    from .lineage.graph import Lineage
+    from .lineage.scope import Modules, Outline
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,12 @@ class Live:
         self._judged: dict[str, tuple[object, list[Finding]]] = {}  # path -> (what it was judged over, findings)
         self._paths: set[str] | None = None  # the project's files, as last walked
         self._outside: set[str] = set()  # paths asked about that were not in the project then
+        self._lineage: Lineage | None = None  # every file's lineage, the buffers in place
+        self._outline: tuple[Outline | None, Modules | None] | None = None  # the base's, and its modules
+        # with the buffers: (their keys, that outline, its imports the other way)
+        self._current: tuple[object, Outline, dict[str, set[str]]] | None = None
+        self._applied: dict[str, FileFacts | None] = {}  # what it has for the base's facts (None: gone)
+        self._failed = False  # it could not be built or updated (a bug): judged over the scope alone
 
     @classmethod
     def load(cls, setup: Setup) -> Live:
@@ -154,21 +169,15 @@ class Live:
     def findings(self, targets: Collection[str]) -> dict[str, list[Finding]]:
         """The findings (noqa applied, as ``lint-privacy check`` reports them) of each target,
         judged again only when its own text or a file in its scope differs from the base."""
-        from .lineage.scope import scope, with_buffers
-
         out: dict[str, list[Finding]] = {}
-        outline = self.base.judged.outline()
         changed = set(self.buffers) | self.gone
+        depends_on = self._scoping()
         again: dict[str, tuple[tuple[str, str], ...]] = {}
-        current = with_buffers(outline, self.setup.config, self.buffers.values()) if outline is not None else None
         for path in targets:
             if path in self.gone:
                 out[path] = []
                 continue
-            if outline is None or current is None or path not in outline.imports:
-                depends = changed  # every file: a new one, or no outline
-            else:
-                depends = scope(current, {path}) & changed
+            depends = depends_on(path) & changed
             if not depends:
                 out[path] = self._unsuppressed(path, self.base.for_path(path))
                 continue
@@ -179,12 +188,129 @@ class Live:
             else:
                 again[path] = over
         if again:
-            judged = judge_scoped(self.setup, self.base, self.buffers, list(again), self.gone)
+            judged = self._judge(list(again))
             for path, over in again.items():
                 found = self._unsuppressed(path, judged[path])
                 self._judged[path] = (over, found)
                 out[path] = found
         return out
+
+    def _scoping(self) -> Callable[[str], set[str]]:
+        """The scope of a file with the buffers as they are (every file that changed, for a new
+        file or without an outline); what it is made of is kept while the buffers stay."""
+        from .lineage.scope import Modules, inverse, scope, with_buffers
+        from .project import module_name
+
+        if self._outline is None:
+            outline = self.base.judged.outline()
+            config = self.setup.config
+            modules = Modules({p: module_name(config, p) for p in outline.imports}) if outline else None
+            self._outline = (outline, modules)
+        outline, modules = self._outline
+        state = tuple(self.keys.items())
+        if outline is None:
+            return lambda path: set(self.buffers) | self.gone
+        if self._current is None or self._current[0] != state:
+            current = with_buffers(outline, self.setup.config, self.buffers.values(), modules)
+            self._current = (state, current, inverse(current.imports))
+        _, current, importers = self._current
+        return lambda path: (scope(current, {path}, importers) if path in outline.imports
+                             else set(self.buffers) | self.gone)
+
+    def _judge(self, targets: list[str]) -> dict[str, list[Finding]]:
+        """The findings of ``targets`` (not yet filtered by noqa), judged over the lineage of every
+        file with the buffers in place, as ``lint-privacy check`` would judge them. Should the
+        lineage fail, they are judged over their scope alone, where the failure is reported as
+        the CLI reports it."""
+        from .checks import run_checks
+
+        lin = self._kept_lineage()
+        if lin is None:
+            return judge_scoped(self.setup, self.base, self.buffers, targets, self.gone)
+        with gc_paused():
+            findings = run_checks(self._context(lin, frozenset(targets)))
+        found: dict[str, list[Finding]] = {t: [] for t in targets}
+        for f in findings:
+            if f.path in found:
+                found[f.path].append(f)
+        return found
+
+    def _kept_lineage(self) -> Lineage | None:
+        """:meth:`lineage`, or None once it failed (a bug: not tried again, every edit would pay
+        for it)."""
+        if not self._failed:
+            try:
+                return self.lineage()
+            except Exception:
+                self._lineage, self._failed = None, True
+        return None
+
+    def _context(self, lin: Lineage, focus: frozenset[str]) -> Context:
+        from .checks import Context
+
+        setup = self.setup
+        return Context(config=setup.config, policy=setup.policy, catalog=setup.catalog, symbols=lin.symbols,
+                       files=lin.files, lineage=lin, focus=focus)
+
+    @property
+    def cold(self) -> bool:
+        """Whether the lineage of every file is still to be built (:meth:`warm_up`)."""
+        return self._lineage is None and not self._failed
+
+    def warm_up(self) -> None:
+        """Build the lineage now, with what a judgement of any log call reads of every file (where
+        the project configures log shippers, kept with each file's part)."""
+        from .checks.flows import shipper_sites
+
+        lin = self._kept_lineage()
+        if lin is None:
+            return
+        with gc_paused(), contextlib.suppress(Exception):  # a judgement meets it again, and reports it
+            for _ in shipper_sites(self._context(lin, frozenset())):
+                pass
+
+    def lineage(self) -> Lineage:
+        """The lineage of every file with the buffers in place of their files and without the
+        files gone: built the first time (every file's facts are loaded then), then updated for
+        what changed since."""
+        want: dict[str, FileFacts | None] = {**self.buffers, **dict.fromkeys(self.gone)}
+        lin = self._lineage
+        if lin is not None:
+            changed: dict[str, FileFacts] = {}
+            gone: set[str] = set()
+            for path in want.keys() | self._applied.keys():
+                facts = want[path] if path in want else self._base_facts(path)
+                if path in want and path in self._applied and self._applied[path] is facts:
+                    continue
+                if facts is None:
+                    gone.add(path)
+                else:
+                    changed[path] = facts
+            with gc_paused():
+                updated = lin.update(changed, gone)
+            if not updated:
+                lin = None
+        if lin is None:
+            lin = self._build(want)
+        self._lineage, self._applied = lin, want
+        return lin
+
+    def _base_facts(self, path: str) -> FileFacts | None:
+        return self.base.project.facts({path}).get(path) if path in self.base.project.keys else None
+
+    def _build(self, want: Mapping[str, FileFacts | None]) -> Lineage:
+        from .lineage.graph import Lineage
+        from .lineage.symbols import Symbols
+
+        files = {p: f for p, f in self.base.project.facts().items() if p not in want}
+        files.update((p, f) for p, f in want.items() if f is not None)
+        files = dict(sorted(files.items()))
+        setup = self.setup
+        with gc_paused():
+            symbols = Symbols(files.values(), setup.config)
+            lin = Lineage.build(symbols, files, setup.catalog, setup.config, setup.policy)
+            lin.prepare_updates()
+        return lin
 
     def _unsuppressed(self, path: str, found: list[Finding]) -> list[Finding]:
         facts = self.buffers.get(path)
@@ -233,6 +359,8 @@ class Live:
         self._paths = None  # the configuration may name other source roots or exclusions
         self.base = analyse(setup)
         self._judged.clear()
+        self._lineage, self._failed = None, False
+        self._outline = self._current = None
         for path in [p for p, key in self.keys.items() if self.base.project.keys.get(p) == key]:
             del self.buffers[path], self.keys[path]
         self.gone &= set(self.base.project.keys)

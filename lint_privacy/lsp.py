@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .live import Live, SetupProblem
 
 DEBOUNCE = 0.3  # seconds of quiet after the last change before judging (initializationOptions.debounce)
+WARM_UP = 1.0  # seconds of quiet after the first judgement before building the lineage edits update
 SOURCE = "lint-privacy"
 Units = Callable[[str], int]  # the length of a text in the client's position units (UTF-16 unless negotiated)
 
@@ -57,6 +58,7 @@ class PrivacyServer(LanguageServer):
         self.shown_problem: SetupProblem | None = None
         self.told: list[str] = []  # the last reason the project could not be loaded, when shown as a message
         self._timer: asyncio.TimerHandle | None = None
+        self._warming: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------------ paths
     def path_of(self, uri: str) -> str | None:
@@ -144,6 +146,15 @@ class PrivacyServer(LanguageServer):
                 if renewed or path in parsed or findings != self.shown.get(path):
                     self.publish(path, findings)
                 parsed.discard(path)
+        if live.cold and self._warming is None:
+            self._warming = asyncio.get_running_loop().call_later(WARM_UP, self.warm_up)
+
+    def warm_up(self) -> None:
+        """Build the lineage of every file while the editor is quiet, so that the first edit
+        costs an update of it, not a build (a judgement builds it otherwise)."""
+        self._warming = None
+        if self.live is not None and self._timer is None:  # else a judgement is due: it builds it
+            self.live.warm_up()
 
     def publish(self, path: str, findings: list[Finding]) -> None:
         self.shown[path] = findings
