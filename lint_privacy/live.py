@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from .engine import Setup
     from .facts import FileFacts
     from .lineage.graph import Lineage
-    from .lineage.scope import Modules, Outline
+    from .lineage.scope import Outline
+    from .lineage.surface import Modules
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,8 @@ class Live:
     def _scoping(self) -> Callable[[str], set[str]]:
         """The scope of a file with the buffers as they are (every file that changed, for a new
         file or without an outline); what it is made of is kept while the buffers stay."""
-        from .lineage.scope import Modules, inverse, scope, with_buffers
+        from .lineage.scope import scope, with_buffers
+        from .lineage.surface import Modules, inverse
         from .project import module_name
 
         if self._outline is None:

@@ -18,7 +18,7 @@ from ..catalog import Kind, SinkSpec
 from ..extract.flows import MUTATORS
 from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
 from .ledger import Ledger, Part
-from .scope import Readers
+from .surface import Readers, returned_calls
 from .symbols import ClassInfo, Symbols
 
 _INSTANCE_CHAINS = (".objects", ".query", "[]", "()")
@@ -1210,25 +1210,6 @@ class Lineage:
             if fn is not None and fn.fact.qualname != "<module>":
                 steps.append(f"{fn.fact.qualname}() in {fn.path}:{fn.fact.span.line}")
         return steps
-
-
-def returned_calls(fact: FunctionFact) -> set[str]:
-    """The spellings of the calls whose results a function returns, directly or through its
-    variables (``conn = Redmine(...)`` in two branches, then ``return conn``)."""
-    into: dict[str, list[str]] = {}
-    for a, b in fact.edges:
-        into.setdefault(b, []).append(a)
-    found: set[str] = set()
-    seen, todo = {"r"}, ["r"]
-    while todo and len(seen) < 64:
-        for a in into.get(todo.pop(), ()):
-            if a not in seen:
-                seen.add(a)
-                if a.startswith("c:"):
-                    found.add(fact.calls[int(a[2:])].func)
-                elif a.startswith("v:"):
-                    todo.append(a)
-    return found
 
 
 def _opens(node: str) -> bool:

@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
-
-    from .graph import Sink, Source, _Fn
 
 Key = tuple[int, str, int, int]
 
@@ -33,16 +31,18 @@ class Part:
     """One file's part of the graph."""
 
     path: str
-    functions: list[_Fn] = field(default_factory=list)  # in order
+    # Its functions (lineage.graph._Fn), in order; the objects below are lineage.graph's too (this
+    # module imports no other of the lineage's).
+    functions: list[Any] = field(default_factory=list)
     nodes: list[str] = field(default_factory=list)  # every node it made or joined, once, as it first did
     edges: list[tuple[str, str, Key]] = field(default_factory=list)
     marks: list[tuple[str, dict[str, object]]] = field(default_factory=list)  # node attributes it set
-    fields: list[tuple[str, list[Source]]] = field(default_factory=list)  # (class, its fields' sources)
+    fields: list[tuple[str, list[Any]]] = field(default_factory=list)  # (class, its fields' sources)
     # Sources in the order they were found: ("", source), or (field node, source or None) for a
     # field of a framework's model, whose source is made by the first function that reads it.
-    sources: list[tuple[str, Source | None]] = field(default_factory=list)
-    plain: list[Source] | None = None  # the sources, when no framework model's field is among them
-    sinks: list[Sink] = field(default_factory=list)
+    sources: list[tuple[str, Any]] = field(default_factory=list)
+    plain: list[Any] | None = None  # the sources, when no framework model's field is among them
+    sinks: list[Any] = field(default_factory=list)
     sites: list[tuple[str, str]] = field(default_factory=list)  # (callee, call node), as the nodes were made
     seen: set[str] | None = field(default_factory=set)  # while recording: the nodes listed
 
