@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..catalog.sinks import LOG_LEVELS
 from ..findings import Origin, Step
@@ -175,21 +175,24 @@ def shipper_sites(ctx: Context) -> Iterator[tuple[LogShipper, str, str]]:
     integration) or a handler's dotted name in a logging dictConfig."""
     lin = lineage(ctx)
     shippers = [s for s in ctx.catalog.log_shippers() if s.vendor]
-    handlers: list[tuple[LogShipper, str, str]] = []
+    handlers: _Sites = []
     for path, facts in lin.files.items():
         memo = lin.memo(path)  # kept with the file's part of the lineage (an editor's next judgement)
         if "shipper_sites" not in memo:
             memo["shipper_sites"] = _shipper_sites(lin, shippers, path, facts)
-        calls, handled = memo["shipper_sites"]  # type: ignore[misc]
+        calls, handled = cast(tuple[_Sites, _Sites], memo["shipper_sites"])
         yield from calls
         handlers.extend(handled)
     yield from handlers
 
 
-def _shipper_sites(lin: Lineage, shippers: list[LogShipper], path: str, facts: FileFacts
-                   ) -> tuple[list[tuple[LogShipper, str, str]], list[tuple[LogShipper, str, str]]]:
+_Sites = list[tuple["LogShipper", str, str]]
+
+
+def _shipper_sites(lin: Lineage, shippers: list[LogShipper], path: str,
+                   facts: FileFacts) -> tuple[_Sites, _Sites]:
     """One file's calls of log shippers, and its log handlers naming one."""
-    calls = []
+    calls: _Sites = []
     for fn in lin.functions_of(path):
         for call in fn.fact.calls:
             qualified = lin.resolve_call(fn, call.func)

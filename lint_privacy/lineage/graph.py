@@ -272,7 +272,7 @@ class Lineage:
         """Make the graph what a build over the files would make with ``changed`` in place of (or
         added to) theirs and without the files ``gone``, remaking only the parts of the files
         that can read what changed: the changed files, the files that can read one of their
-        top-level names whose meaning changed (lineage/scope.py, :meth:`Readers.reading`), and
+        top-level names whose meaning changed (lineage/surface.py, :meth:`Readers.reading`), and
         for files that come or go every file that can resolve a name into them; then the summary
         edges of the calls of every function that calls theirs, directly or not.
 

@@ -52,7 +52,8 @@ def outline(lin: Lineage, configuring: Iterable[str]) -> Outline:
     symbols, files = lin.symbols, lin.files
     interned = {p: p for p in files}  # one string per path: the pickled outline stays small
     modules = Modules(symbols.module_of_path)
-    imports = {p: frozenset(interned[q] for q in modules.referenced(references(symbols, p)) if q != p) for p in files}
+    imports = {p: frozenset(interned[q] for q in modules.referenced(references(symbols, p)) if q != p)
+               for p in files}
 
     def file_of(node: str) -> str | None:
         if node.startswith("field|"):
@@ -104,7 +105,8 @@ def with_buffers(outline: Outline, config: Config, buffers: Iterable[FileFacts],
     imports = dict(outline.imports)
     symbols = Symbols(buffers, config)
     for facts in buffers:
-        imports[facts.path] = frozenset(q for q in modules.referenced(references(symbols, facts.path)) if q != facts.path)
+        referenced = modules.referenced(references(symbols, facts.path))
+        imports[facts.path] = frozenset(q for q in referenced if q != facts.path)
     return Outline(imports, outline.feeds, outline.callers, outline.needed)
 
 
