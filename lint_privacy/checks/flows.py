@@ -14,6 +14,7 @@ from ..catalog.sinks import LOG_LEVELS
 from ..findings import Origin, Step
 from ..lineage.destinations import Destination, resolve
 from ..lineage.graph import Lineage, Reach, Sink, Source
+from ..lineage.nodes import field_name, is_field
 from ..policy.model import Policy, Recipient
 from .base import Context, SinkFlows
 
@@ -85,8 +86,8 @@ def route(ctx: Context, reach: Reach) -> str:
     legs: list[list[str]] = [[]]
     stored: list[str] = []
     for i, node in enumerate(reach.path):
-        if node.startswith("field|") and i > 0:
-            stored.append(".".join(node.removeprefix("field|").split(".")[-2:]))
+        if is_field(node) and i > 0:
+            stored.append(".".join(field_name(node).split(".")[-2:]))
             legs.append([])
         else:
             legs[-1].append(node)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..annotations import Annotation
 from ..facts import ClassFact, FileFacts
 from ..lineage.graph import Reach, Source, _Fn
-from ..lineage.nodes import function_of
+from ..lineage.nodes import function_of, is_field
 from .base import Context, Declared
 from .flows import lineage
 
@@ -80,7 +80,7 @@ def _source_value(ctx: Context, source: Source, key: str) -> Declared | None:
     if ann is not None and ann.get(key):
         return Declared(ann.get(key) or "", f"on the definition at {source.path}:{source.line}")
     facts = ctx.files.get(source.path)
-    c = _class_at(facts, source.line) if facts is not None and source.node.startswith("field|") else None
+    c = _class_at(facts, source.line) if facts is not None and is_field(source.node) else None
     return defaults_value(facts, source.path, c.qualname if c is not None else "", key)
 
 

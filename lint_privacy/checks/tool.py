@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ..annotations import parse_comment
 from ..errors import NOT_ANALYSED, NOT_ANALYSED_REASON
 from ..findings import Finding, Rule
+from ..lineage.nodes import field_node
 from .base import Context, finding, register
 
 PRV001 = Rule(
@@ -82,7 +83,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         elif model not in ctx.catalog.names.models:
             problem = f"the catalog knows no model {model}"
             detail = f"its models: {', '.join(sorted(ctx.catalog.names.models))}"
-        elif f"field|{qualified}" not in used:
+        elif field_node(qualified) not in used:
             problem, detail = ("no code of the project reads this field",
                                "so the annotation applies to nothing")
         else:

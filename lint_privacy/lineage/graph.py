@@ -18,6 +18,7 @@ from ..catalog import Kind, SinkSpec
 from ..extract.flows import MUTATORS
 from ..facts import CallFact, FileFacts, FunctionFact, ParamFact
 from .ledger import Ledger, Part
+from .nodes import NodeId, field_name, field_node, function_of, is_field, node_id
 from .surface import Readers, returned_calls
 from .symbols import ClassInfo, Symbols
 
@@ -378,7 +379,7 @@ class Lineage:
 
     def field_node(self, class_qual: str, name: str) -> str:
         owner = self.symbols.field_owner(class_qual, name)
-        return f"field|{(owner[0].qualname if owner else class_qual)}.{name}"
+        return field_node(f"{(owner[0].qualname if owner else class_qual)}.{name}")
 
     def _field_sources(self, paths: set[str] | None) -> None:
         """The sources of the fields of the classes of these files (None: every file)."""
@@ -390,7 +391,7 @@ class Lineage:
             module_defaults = self.files[info.path].module_defaults
             found = []
             for f in info.fact.fields:
-                node = f"field|{info.qualname}.{f.name}"
+                node = field_node(f"{info.qualname}.{f.name}")
                 source = self._field_source(info, f, node, names, module_defaults)
                 if source is not None:
                     self._add_node(node, kind="field")
@@ -463,22 +464,22 @@ class Lineage:
             return self._global(fn.path, local[2:])
         if kind == "o:":  # a name of an enclosing function: any of its versions (v:NAME*)
             owner, _, name = local[2:].partition("|")
-            return f"{fn.path}::{owner}|v:{name}*"
+            return node_id(f"{fn.path}::{owner}", f"v:{name}*")
         if fn.fact.qualname == "<module>" and kind == "v:":
-            return f"{fn.path}::<module>|{local}"
-        return f"{fn.fid}|{local}"
+            return node_id(f"{fn.path}::<module>", local)
+        return node_id(fn.fid, local)
 
     def _global(self, path: str, name: str) -> str | None:
         module = self.symbols.module_of_path[path]
         if name in self._module_vars(path):
-            return f"{path}::<module>|v:{name}"
+            return node_id(f"{path}::<module>", f"v:{name}")
         target = self.symbols.imports.get(module, {}).get(name)
         if target:
             target = self.symbols.canonical(target)
             mod, _, var = target.rpartition(".")
             other = self.symbols.path_of_module.get(mod)
             if other and var in self._module_vars(other):
-                return f"{other}::<module>|v:{var}"
+                return node_id(f"{other}::<module>", f"v:{var}")
         return None
 
     def _module_vars(self, path: str) -> set[str]:
@@ -525,7 +526,7 @@ class Lineage:
         f = fn.fact
         defaults = (self.files[fn.path].module_defaults,)
         for p in f.params:
-            node = f"{fn.fid}|p:{p.name}"
+            node = node_id(fn.fid, f"p:{p.name}")
             self._add_node(node)
             if p.annotation is not None and p.annotation.categories:
                 self._found(self._source(node, f"{p.name} (parameter of {f.qualname})", fn.path, p.line,
@@ -545,7 +546,7 @@ class Lineage:
         for version in sorted(v for v, data in given.items() if data):
             name = version[2:].partition("#")[0]
             if "~" not in name and not name.endswith("*") and (kind := self._local_kind(name)):
-                self._local_source(f"{fn.fid}|{version}", f"{name} (variable of {f.qualname})", fn,
+                self._local_source(node_id(fn.fid, version), f"{name} (variable of {f.qualname})", fn,
                                    f.span.line, kind, "variable")
 
     def _read_sources(self, fn: _Fn) -> None:
@@ -553,7 +554,7 @@ class Lineage:
         defaults = (self.files[fn.path].module_defaults,)
         names = self.catalog.names
         for i, s in enumerate(fn.fact.sources):
-            node = f"{fn.fid}|s:{i}"
+            node = node_id(fn.fid, f"s:{i}")
             self._add_node(node)
             if s.kind == "key":
                 if not self.catalog.is_settings(s.container) and (kind := names.local_kind(s.key, key=True)):
@@ -588,7 +589,7 @@ class Lineage:
         return self.field_node(cls, attr) if cls else None
 
     def _attr_read(self, fn: _Fn, index: int, attr: AttrFact) -> None:
-        node = f"{fn.fid}|a:{index}"
+        node = node_id(fn.fid, f"a:{index}")
         self._add_node(node)
         target = self._attr_target(fn, attr.receiver_text, attr.attr)
         if (target is None or not self._declared(target)) and self._model_field(fn, node, attr):
@@ -632,7 +633,7 @@ class Lineage:
         kind = self.catalog.names.models[model].get(attr.attr)
         if kind is None and qualified not in settings:
             return False
-        fnode = f"field|{qualified}"
+        fnode = field_node(qualified)
         # Every read makes the source; the first in the build's order is the field's (Lineage._assemble).
         ann = None
         if qualified in settings:
@@ -668,7 +669,7 @@ class Lineage:
 
     def _declared(self, field: str) -> bool:
         """Whether a field node (``field|module.Class.name``) is a field some project class declares."""
-        owner, _, name = field.removeprefix("field|").rpartition(".")
+        owner, _, name = field_name(field).rpartition(".")
         return self.symbols.field_owner(owner, name) is not None
 
     def _configuration(self, fn: _Fn, local: str) -> bool:
@@ -771,7 +772,7 @@ class Lineage:
         return None, False, None
 
     def _call(self, fn: _Fn, index: int, call: CallFact) -> None:
-        result = f"{fn.fid}|c:{index}"
+        result = node_id(fn.fid, f"c:{index}")
         self._add_node(result)
         if call.annotation is not None and call.annotation.none:
             return  # `# privacy: none`: the user says nothing personal goes into or out of it
@@ -916,7 +917,7 @@ class Lineage:
     def _sink(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec,
               constructors: tuple[CallFact, ...], data: list[list[str]]) -> None:
         """Make the call a sink that the nodes of ``data`` (one list per carrying argument) reach."""
-        sink = f"{fn.fid}|k:{index}"
+        sink = node_id(fn.fid, f"k:{index}")
         self._add_node(sink, kind="sink")
         self._part.sinks.append(Sink(sink, fn.path, fn.fact.qualname, call, qualified, spec, constructors))
         for nodes in data:
@@ -1003,7 +1004,7 @@ class Lineage:
             work = deque(self.functions)
         else:  # their calls' summaries come from their callees' (as they are), then from their own
             callees = {callee for path in {fid.partition("::")[0] for fid in owners}
-                       for callee, site in self.ledger.parts[path].sites if site.rpartition("|")[0] in owners}
+                       for callee, site in self.ledger.parts[path].sites if function_of(site) in owners}
             work = deque(sorted(owners | callees))
         queued = set(work)
         while work:
@@ -1013,7 +1014,7 @@ class Lineage:
             if not reaching:
                 continue
             for site in callers.get(fid, ()):
-                caller = site.rpartition("|")[0]
+                caller = function_of(site)
                 if owners is not None and caller not in owners:
                     continue
                 added = self._summary_edges(caller, site, reaching)
@@ -1040,19 +1041,18 @@ class Lineage:
         todo = list(fids)
         while todo:
             for site in sites.get(todo.pop(), ()):
-                caller = site.rpartition("|")[0]
+                caller = function_of(site)
                 if caller not in found:
                     found.add(caller)
                     todo.append(caller)
         return found
 
     def _params_reaching_return(self, fn: _Fn) -> set[str]:
-        prefix = fn.fid + "|"
-        ret = prefix + "r"
+        ret = node_id(fn.fid, "r")
         reaching: set[str] = set()
         succ = self.full._succ
         for p in fn.fact.params:
-            start = f"{prefix}p:{p.name}"
+            start = node_id(fn.fid, f"p:{p.name}")
             if start not in succ:
                 continue
             seen = {start}
@@ -1064,7 +1064,7 @@ class Lineage:
                     break
                 for nxt, attrs in succ[node].items():
                     inside = attrs["kind"] in (Edge.LOCAL, Edge.SUMMARY)
-                    if nxt not in seen and nxt.startswith(prefix) and inside:
+                    if nxt not in seen and inside and function_of(nxt) == fn.fid:
                         seen.add(nxt)
                         queue.append(nxt)
         return reaching
@@ -1089,7 +1089,7 @@ class Lineage:
         if source.node not in self.full._succ:
             return []
         # A parameter's name says what its callers pass: its value does not go back to them.
-        phase = 1 if source.node.rpartition("|")[2].startswith("p:") and source.local else 0
+        phase = 1 if NodeId.of(source.node).kind == "p" and source.local else 0
         # A whole object goes on only as itself: not through its attributes, keys or calls
         # other than those that make its text.
         nodes = self.full.nodes
@@ -1140,8 +1140,8 @@ class Lineage:
             # A file's nodes: those its part made, what its functions return (made by callers
             # too) and its module's variables (other files' code can write into them).
             nodes.extend(n for n in part.nodes if n.startswith(f"{path}::"))
-            nodes.extend(f"{fn.fid}|r" for fn in part.functions)
-            nodes.extend(f"{path}::<module>|v:{name}" for name in self._module_vars(path))
+            nodes.extend(node_id(fn.fid, "r") for fn in part.functions)
+            nodes.extend(node_id(f"{path}::<module>", f"v:{name}") for name in self._module_vars(path))
         upstream = self.upstream(nodes)
         return [s for s in self.sources if s.path in focus or s.node in upstream]
 
@@ -1174,9 +1174,10 @@ class Lineage:
 
     def node_location(self, node: str) -> tuple[str, int, str] | None:
         """(path, line, function) of a graph node, for messages and code flows."""
-        if node.startswith("field|"):
+        if is_field(node):
             return None
-        fid, _, local = node.partition("|")
+        nid = NodeId.of(node)
+        fid, local = nid.function, nid.local
         fn = self.functions.get(fid)
         if fn is None:
             return None
@@ -1202,8 +1203,8 @@ class Lineage:
         steps: list[str] = []
         last = ""
         for node in reach.path:
-            fid = node.partition("|")[0]
-            if fid == last or node.startswith("field|"):
+            fid = function_of(node)
+            if fid == last or is_field(node):
                 continue
             last = fid
             fn = self.functions.get(fid)
@@ -1214,7 +1215,7 @@ class Lineage:
 
 def _opens(node: str) -> bool:
     """Whether a node reads into a value (an attribute, a key, a call's result)."""
-    local = node.rpartition("|")[2]
+    local = NodeId.of(node).local
     return local[:2] in ("a:", "s:", "c:")
 
 

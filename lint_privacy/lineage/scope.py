@@ -30,6 +30,7 @@ from ..config import Config
 from ..facts import FileFacts
 from ..project import module_name
 from .surface import Modules, Relation, closure, inverse, references
+from .nodes import is_field
 from .symbols import Symbols
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def outline(lin: Lineage, configuring: Iterable[str]) -> Outline:
                for p in files}
 
     def file_of(node: str) -> str | None:
-        if node.startswith("field|"):
+        if is_field(node):
             owner = symbols.classes.get(node[6:].rpartition(".")[0])
             return interned.get(owner[0]) if owner is not None else None
         return interned.get(node.partition("::")[0])
