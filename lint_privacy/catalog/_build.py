@@ -191,9 +191,7 @@ class _Builder:
                                      _merge_list(nots, _strs(m, "not")), _bool(m, "first", first))
 
     def _kinds(self, doc: YMap, section: str) -> None:
-        kinds = _map(doc, section, f"'{section}'")
-        for kid in kinds:
-            self._kind(_map(kinds, kid, f"kind {kid!r}"), kid)
+        _each(doc, section, "kind", self._kind)
 
     def _models(self, doc: YMap, section: str) -> None:
         models = _map(doc, section, f"'{section}'")
@@ -212,14 +210,10 @@ class _Builder:
             self.exclusions[key] = _merge_list(self.exclusions[key], _strs(ex, key))
 
     def _vendors(self, doc: YMap, section: str) -> None:
-        vendors = _map(doc, section, f"'{section}'")
-        for vid in vendors:
-            self._vendor(_map(vendors, vid, f"vendor {vid!r}"), vid)
+        _each(doc, section, "vendor", self._vendor)
 
     def _sinks(self, doc: YMap, section: str) -> None:
-        sinks = _map(doc, section, f"'{section}'")
-        for sid in sinks:
-            self._sink(_map(sinks, sid, f"sink {sid!r}"), sid)
+        _each(doc, section, "sink", self._sink)
 
     def _log_shipping(self, doc: YMap, section: str) -> None:
         self._shippers(doc, section, vendor="")
@@ -449,6 +443,13 @@ class _Builder:
 
 # Each section of a catalog file with its reader, in the order they are read: a kind's class
 # patterns name families, so families come first.
+def _each(doc: YMap, section: str, what: str, read: Callable[[YMap, str], None]) -> None:
+    """``read`` each entry of a section of named mappings (kinds, vendors, sinks) with its id."""
+    entries = _map(doc, section, f"'{section}'")
+    for key in entries:
+        read(_map(entries, key, f"{what} {key!r}"), key)
+
+
 _SECTIONS: tuple[tuple[str, Callable[[_Builder, YMap, str], None]], ...] = (
     ("class_families", _Builder._class_families),
     ("kinds", _Builder._kinds),
