@@ -358,6 +358,30 @@ def test_sentry_init_makes_personal_log_calls_a_transfer_to_sentry(project) -> N
     assert run.at("app/app.py", line_of(SENTRY, "# L:sentry_level_unknown"), "PRV401"), run.dump()
 
 
+SENTRY_PII = '''
+    import sentry_sdk
+
+
+    def init(dsn, debug):
+        if debug:
+            sentry_sdk.init(dsn=dsn, send_default_pii=False)  # L:pii_off
+        else:
+            sentry_sdk.init(dsn=dsn, send_default_pii=True)  # L:pii_on
+'''
+
+
+def test_sentry_sending_default_pii_is_a_transfer_of_request_data_at_the_init_call(project) -> None:
+    """send_default_pii=True: every event carries the request's IP address, cookies and user, so
+    the init call itself sends personal data to Sentry; False (the default) sends none."""
+    run = project.check({"app/__init__.py": "", "app/monitoring.py": SENTRY_PII})
+    line = line_of(SENTRY_PII, "# L:pii_on")
+    assert [h.code for h in run.at("app/monitoring.py", line)] == ["PRV302", "PRV401"], run.dump()
+    transfer = run.one("app/monitoring.py", line, "PRV401")
+    assert transfer.detail("data") == ("unannotated ip_address (request data, IP and user (send_default_pii=True)) "
+                                       f"from app/monitoring.py:{line}"), run.dump()
+    run.none("app/monitoring.py", line_of(SENTRY_PII, "# L:pii_off"))
+
+
 def test_without_sentry_init_a_log_call_is_exposure_only(out: Run) -> None:
     line = line_of(OUT, "# L:log_only")
     assert [h.code for h in out.at("app/out.py", line)] == ["PRV601"], out.dump()

@@ -781,6 +781,7 @@ class Lineage:
         runner = self.catalog.runner(qualified)
         if runner is not None and self._run(fn, index, call, runner, arg_nodes, result):
             return
+        self._pii_switch(fn, index, call, qualified, result)
         spec = self.catalog.match_call(qualified)
         if spec is None and self._declared_sink(call):
             # `# privacy: recipient=... country=...` on a call the catalog does not know (a
@@ -808,6 +809,21 @@ class Lineage:
             self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
         self._through_call(fn, call, qualified, arg_nodes, receiver, result)
+
+    def _pii_switch(self, fn: _Fn, index: int, call: CallFact, qualified: str, result: str) -> None:
+        """``sentry_sdk.init(send_default_pii=True)``: from then on the SDK sends the request data
+        of every event (IP address, cookies, the logged-in user) to its vendor. The call is a
+        source of that data and a sink to the vendor (the catalog's ``pii_keyword``)."""
+        shipper = next((s for s in self.catalog.log_shippers() if s.how == "call" and s.target == qualified
+                        and s.pii_keyword and s.vendor), None)
+        if shipper is None or not any(a.keyword == shipper.pii_keyword and a.const == "True" for a in call.args):
+            return
+        kind = self.catalog.names.kinds["ip_address"]
+        label = f"request data, IP and user ({shipper.pii_keyword}=True)"
+        self._found(self._source(result, label, fn.path, call.line, None, (self.files[fn.path].module_defaults,),
+                                 kind.id, "high"))
+        spec = SinkSpec(id=f"vendor:{shipper.vendor}", kind="vendor", vendor=shipper.vendor)
+        self._sink(fn, index, call, qualified, spec, (), [[result]])
 
     def _construct(self, fn: _Fn, call: CallFact, arg_nodes: list[list[str]], callee: _Fn | None,
                    constructed: str, result: str) -> bool:
