@@ -260,6 +260,9 @@ class Catalog:
         effects += [(p, "pseudonymise") for p in pseudonymisers]
         self._effects = _GlobSet(effects)
         self._log_shippers = tuple(log_shippers)
+        # Shipping calls that send request personal data when their pii_keyword is true.
+        self._pii_switches = {s.target: s for s in self._log_shippers if s.how == "call" and s.pii_keyword
+                              and s.vendor}
         self._modules = {m: v for v in self.vendors.values() for m in v.modules}
         self._domains = {d.lower(): v for v in self.vendors.values() for d in v.domains}
         self._host_countries = {
@@ -363,6 +366,13 @@ class Catalog:
                         best, best_len = found, j - i
                         break
         return best
+
+    def pii_switch(self, qualname: str) -> tuple[LogShipper, SinkSpec] | None:
+        """The log shipper a call is whose ``pii_keyword`` makes its vendor collect request
+        personal data (``sentry_sdk.init``), with that vendor's sink spec; None for any other."""
+        shipper = self._pii_switches.get(qualname)
+        spec = self._vendor_specs.get(shipper.vendor) if shipper is not None else None
+        return (shipper, spec) if shipper is not None and spec is not None else None
 
     def log_shippers(self) -> tuple[LogShipper, ...]:
         """Every way a log call becomes a transfer (see :class:`LogShipper`)."""

@@ -424,9 +424,10 @@ class Lineage:
         names = self.catalog.names
         return names.local_kind(name) or names.object_kind(name)
 
-    def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: Kind, local: str) -> None:
+    def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: Kind, local: str,
+                      confidence: str = "low") -> None:
         source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind.id,
-                              "low")
+                              confidence)
         self._found(replace(source, local=local, whole=kind.whole))
 
     def _source(self, node: str, label: str, path: str, line: int, ann: Annotation | None,
@@ -814,15 +815,15 @@ class Lineage:
         """``sentry_sdk.init(send_default_pii=True)``: from then on the SDK sends the request data
         of every event (IP address, cookies, the logged-in user) to its vendor. The call is a
         source of that data and a sink to the vendor (the catalog's ``pii_keyword``)."""
-        shipper = next((s for s in self.catalog.log_shippers() if s.how == "call" and s.target == qualified
-                        and s.pii_keyword and s.vendor), None)
-        if shipper is None or not any(a.keyword == shipper.pii_keyword and a.const == "True" for a in call.args):
+        switch = self.catalog.pii_switch(qualified)
+        if switch is None:
             return
-        kind = self.catalog.names.kinds["ip_address"]
+        shipper, spec = switch
+        if not any(a.keyword == shipper.pii_keyword and a.const == "True" for a in call.args):
+            return
         label = f"request data, IP and user ({shipper.pii_keyword}=True)"
-        self._found(self._source(result, label, fn.path, call.line, None, (self.files[fn.path].module_defaults,),
-                                 kind.id, "high"))
-        spec = SinkSpec(id=f"vendor:{shipper.vendor}", kind="vendor", vendor=shipper.vendor)
+        self._local_source(result, label, fn, call.line, self.catalog.names.kinds["ip_address"], "",
+                           confidence="high")  # the SDK's setting, not a name
         self._sink(fn, index, call, qualified, spec, (), [[result]])
 
     def _construct(self, fn: _Fn, call: CallFact, arg_nodes: list[list[str]], callee: _Fn | None,

@@ -57,4 +57,4 @@ class NodeId:
 
 def function_of(node: str) -> str:
     """The id of the function a node belongs to (``field`` for a stored field)."""
-    return NodeId.of(node).function
+    return node.partition(_SEP)[0]  # no NodeId made: graph walks call this per edge
