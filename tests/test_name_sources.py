@@ -315,12 +315,40 @@ def test_report_tests_brings_test_code_back(tmp_path) -> None:
     assert cli.returncode == 2 and cli.at("tests/conftest.py", 1, "PRV002"), cli.dump()
 
 
-def test_a_test_file_that_does_not_parse_is_still_named(tmp_path) -> None:
+def test_a_test_file_that_does_not_parse_is_named_in_a_note_not_a_finding(tmp_path) -> None:
+    """A fixture broken on purpose changes no production finding: no PRV002 and no exit 2, but
+    the run's summary names it (never a silent skip); a production file that does not parse is
+    still PRV002."""
     from conftest import run_cli, write_project
 
-    write_project(tmp_path, TEST_CODE)
+    write_project(tmp_path, {**TEST_CODE, "app/broken.py": "def broken(:\n"})
     cli = run_cli(tmp_path, "check", "--no-cache", ".")
-    assert cli.returncode == 2 and cli.at("tests/conftest.py", 1, "PRV002"), cli.dump()
+    assert cli.returncode == 2 and cli.codes() == ["PRV002"], cli.dump()
+    assert cli.at("app/broken.py", 1, "PRV002") and not cli.at("tests/conftest.py"), cli.dump()
+    note = ("1 test file not analysed: tests/conftest.py (syntax error at line 1: invalid syntax); "
+            "test code changes no production finding (report-tests = true judges it)")
+    assert note in cli.stdout.splitlines(), cli.dump()
+    (tmp_path / "app/broken.py").unlink()
+    cli = run_cli(tmp_path, "check", "--no-cache", "--format", "json", ".")
+    doc = json.loads(cli.stdout)
+    assert cli.returncode == 0 and doc["findings"] == [], cli.dump()
+    message = "this file was not analysed: syntax error at line 1: invalid syntax"
+    assert doc["tests_not_analysed"] == [{"path": "tests/conftest.py", "message": message}], cli.dump()
+    cli = run_cli(tmp_path, "check", "--no-cache", "app")  # only the files asked for are noted
+    assert cli.returncode == 0 and cli.stdout == "no findings\n", cli.dump()
+
+
+def test_flake8_reports_no_prv002_for_test_code(tmp_path) -> None:
+    """flake8 reports a syntax error itself (E999); a test file the project does not read (larger
+    than max-file-size) gets no PRV002 from the plugin, a production file does."""
+    from conftest import lint
+
+    big = "x = 1\n" * 40
+    files = {**TEST_CODE, "tests/test_big.py": big, "app/big.py": big,
+             "pyproject.toml": "[tool.lint-privacy]\nmax-file-size = 200\n"}
+    run = lint(tmp_path, files, "--select", "PRV,E999", "--privacy-no-cache")
+    assert sorted((h.path, h.code) for h in run.hits) == [
+        ("app/big.py", "PRV002"), ("tests/conftest.py", "E999")], run.dump()
 
 
 WRAPPED_MAIL = {
