@@ -306,8 +306,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _tests_not_analysed(failed: Sequence[Finding], shown: Callable[[str], str]) -> str:
-    """The note naming the test files that could not be analysed (no finding: no production
-    finding depends on test code), or "" when there are none."""
+    """The note naming the test and example files that could not be analysed (no finding: no
+    production finding depends on them), or "" when there are none."""
     if not failed:
         return ""
     from .errors import not_analysed_cause
@@ -315,9 +315,9 @@ def _tests_not_analysed(failed: Sequence[Finding], shown: Callable[[str], str]) 
 
     named = [f"{shown_path(shown(f.path))} ({printable(not_analysed_cause(f))})" for f in failed[:3]]
     more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
-    files = f"{len(failed)} test file{'s' if len(failed) != 1 else ''}"
-    return (f"{files} not analysed: {', '.join(named)}{more}; "
-            "test code changes no production finding (report-tests = true judges it)")
+    files = f"{len(failed)} test or example file{'s' if len(failed) != 1 else ''}"
+    return (f"{files} not analysed: {', '.join(named)}{more}; no production finding depends on "
+            f"{'them' if len(failed) != 1 else 'it'} (report-tests, examples: docs/adopting.md)")
 
 
 def _check_json(findings: Sequence[Finding], sups: Sequence[object], baseline: str | None, hidden: int,

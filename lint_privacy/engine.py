@@ -108,9 +108,9 @@ class Judgement:
 @dataclass
 class Result:
     """A judged run. ``not_analysed`` (PRV002) holds the production files that could not be
-    analysed; a test file that could not be (a fixture broken on purpose) changes no production
-    finding, so it is no finding unless test code is judged: ``tests_not_analysed`` names it, for
-    the run's notes."""
+    analysed; a test or example file that could not be (a fixture broken on purpose) changes no
+    production finding, so it is no finding unless that code is judged (Config.is_test):
+    ``tests_not_analysed`` names it, for the run's notes."""
 
     judged: Judgement
     not_analysed: list[Finding]

@@ -325,8 +325,8 @@ def test_a_test_file_that_does_not_parse_is_named_in_a_note_not_a_finding(tmp_pa
     cli = run_cli(tmp_path, "check", "--no-cache", ".")
     assert cli.returncode == 2 and cli.codes() == ["PRV002"], cli.dump()
     assert cli.at("app/broken.py", 1, "PRV002") and not cli.at("tests/conftest.py"), cli.dump()
-    note = ("1 test file not analysed: tests/conftest.py (syntax error at line 1: invalid syntax); "
-            "test code changes no production finding (report-tests = true judges it)")
+    note = ("1 test or example file not analysed: tests/conftest.py (syntax error at line 1: invalid "
+            "syntax); no production finding depends on it (report-tests, examples: docs/adopting.md)")
     assert note in cli.stdout.splitlines(), cli.dump()
     (tmp_path / "app/broken.py").unlink()
     cli = run_cli(tmp_path, "check", "--no-cache", "--format", "json", ".")
@@ -349,6 +349,62 @@ def test_flake8_reports_no_prv002_for_test_code(tmp_path) -> None:
     run = lint(tmp_path, files, "--select", "PRV,E999", "--privacy-no-cache")
     assert sorted((h.path, h.code) for h in run.hits) == [
         ("app/big.py", "PRV002"), ("tests/conftest.py", "E999")], run.dump()
+
+
+EXAMPLE_CODE = {
+    "app/__init__.py": "",
+    "app/mail.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def notify(email):
+            log.info("notify %s", email)  # L:prod
+    """,
+    "examples/demo_plugin/jobs.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def run(user_email):
+            log.info("demo for %s", user_email)  # L:example
+    """,
+    "app/docs/snippets.py": """
+        def show(email):
+            print(email)  # L:docs
+    """,
+}
+
+
+def test_example_demo_and_docs_code_is_not_production(tmp_path) -> None:
+    """examples/, demo/ and docs/ folders ship sample code, not what runs: no finding there
+    (flake8 and the CLI alike); `examples = []` judges them again."""
+    from conftest import lint, run_cli
+
+    run = lint(tmp_path, EXAMPLE_CODE)
+    assert [(h.path, h.line, h.code) for h in run.hits] == [
+        ("app/mail.py", line_of(EXAMPLE_CODE["app/mail.py"], "# L:prod"), "PRV601")], run.dump()
+    cli = run_cli(tmp_path, "check", "--no-cache", ".")
+    assert cli.returncode == 1 and [h.path for h in cli.hits] == ["app/mail.py"], cli.dump()
+    files = {**EXAMPLE_CODE, "pyproject.toml": "[tool.lint-privacy]\nexamples = []\n"}
+    run = lint(tmp_path, files)
+    example = "examples/demo_plugin/jobs.py"
+    run.one(example, line_of(files[example], "# L:example"), "PRV601")
+    run.one("app/docs/snippets.py", line_of(files["app/docs/snippets.py"], "# L:docs"), "PRV602")
+
+
+def test_a_source_root_named_examples_is_judged(tmp_path) -> None:
+    """The globs match the path under its source root: a project whose code is examples/ (this
+    repository's README judges examples/) is still judged, and a demo/ inside it is not."""
+    from conftest import run_cli, write_project
+
+    files = {"examples/shop/" + path: text for path, text in EXAMPLE_CODE.items()}
+    files["examples/shop/demo/seed.py"] = "def seed(email):\n    print(email)\n"
+    write_project(tmp_path, {**files, "pyproject.toml": '[tool.lint-privacy]\nsource-roots = ["examples"]\n'})
+    cli = run_cli(tmp_path, "check", "--no-cache", "examples/")
+    assert sorted(h.path for h in cli.hits) == ["examples/shop/app/mail.py"], cli.dump()
 
 
 WRAPPED_MAIL = {
