@@ -407,6 +407,79 @@ def test_a_source_root_named_examples_is_judged(tmp_path) -> None:
     assert sorted(h.path for h in cli.hits) == ["examples/shop/app/mail.py"], cli.dump()
 
 
+CONFIGURED = {
+    "app/__init__.py": "",
+    "app/runners.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        class Pinot:
+            username = None  # L:configured
+
+            def __init__(self, configuration):
+                self.configuration = configuration
+                self.username = self.configuration.get("username") or None
+
+            def run_query(self, query):
+                log.debug("running %s as %s", query, self.username)  # L:configured-log
+
+
+        class Ldap:
+            bind_email = None  # L:section
+
+            def __init__(self, app):
+                self.bind_email = app.ldap_configuration["bind_email"]
+
+            def bind(self):
+                log.info("binding as %s", self.bind_email)  # L:section-log
+
+
+        class Mailer:
+            to_email = None  # L:given
+
+            def __init__(self, to_email):
+                self.to_email = to_email
+
+            def send(self):
+                log.info("mail to %s", self.to_email)  # L:given-log
+
+
+        class Fallback:
+            username = None  # L:mixed
+
+            def __init__(self, configuration, username):
+                self.username = configuration.get("username") or username
+
+            def run(self):
+                log.info("as %s", self.username)  # L:mixed-log
+    """,
+}
+
+
+@pytest.mark.parametrize("marker", ["configured", "section"])
+def test_an_attribute_set_only_from_configuration_is_no_personal_data(tmp_path, marker: str) -> None:
+    """A data source's login read from its configuration (`self.configuration.get("username")`)
+    is the application's account: no inventory finding, no flow from it."""
+    from conftest import lint
+
+    run = lint(tmp_path, CONFIGURED)
+    source = CONFIGURED["app/runners.py"]
+    run.none("app/runners.py", line_of(source, f"# L:{marker}"))
+    run.none("app/runners.py", line_of(source, f"# L:{marker}-log"))
+
+
+@pytest.mark.parametrize("marker", ["given", "mixed"])
+def test_an_attribute_also_set_from_elsewhere_is_still_found(tmp_path, marker: str) -> None:
+    from conftest import lint
+
+    run = lint(tmp_path, CONFIGURED)
+    source = CONFIGURED["app/runners.py"]
+    assert run.at("app/runners.py", line_of(source, f"# L:{marker}"), "PRV10"), run.dump()
+    run.one("app/runners.py", line_of(source, f"# L:{marker}-log"), "PRV601")
+
+
 WRAPPED_MAIL = {
     "app/__init__.py": "",
     "app/extensions.py": """
