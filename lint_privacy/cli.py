@@ -11,7 +11,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -284,8 +284,10 @@ def _check(args: argparse.Namespace) -> int:
     notes = []
     if args.baseline:
         notes.append(f"{hidden} known finding{'s' if hidden != 1 else ''} hidden by the baseline {args.baseline}")
+    tests_failed = [f for f in result.tests_not_analysed if selected(f.path)]
+    notes.append(_tests_not_analysed(tests_failed, lambda path: _shown(config.root, path)))
     if args.format == "json":
-        text = _check_json(findings, sups, args.baseline, hidden)
+        text = _check_json(findings, sups, args.baseline, hidden, tests_failed)
     elif args.format == "sarif":
         from .outputs.sarif import render_sarif
 
@@ -303,7 +305,23 @@ def _check(args: argparse.Namespace) -> int:
     return _exit_code(findings)
 
 
-def _check_json(findings: Sequence[Finding], sups: Sequence[object], baseline: str | None, hidden: int) -> str:
+def _tests_not_analysed(failed: Sequence[Finding], shown: Callable[[str], str]) -> str:
+    """The note naming the test and example files that could not be analysed (no finding: no
+    production finding depends on them), or "" when there are none."""
+    if not failed:
+        return ""
+    from .errors import not_analysed_cause
+    from .findings import printable, shown_path
+
+    named = [f"{shown_path(shown(f.path))} ({printable(not_analysed_cause(f))})" for f in failed[:3]]
+    more = f" and {len(failed) - 3} more" if len(failed) > 3 else ""
+    files = f"{len(failed)} test or example file{'s' if len(failed) != 1 else ''}"
+    return (f"{files} not analysed: {', '.join(named)}{more}; no production finding depends on "
+            f"{'them' if len(failed) != 1 else 'it'} (report-tests, examples: docs/adopting.md)")
+
+
+def _check_json(findings: Sequence[Finding], sups: Sequence[object], baseline: str | None, hidden: int,
+                tests_failed: Sequence[Finding]) -> str:
     import json
 
     from .findings import Finding as _F
@@ -315,6 +333,8 @@ def _check_json(findings: Sequence[Finding], sups: Sequence[object], baseline: s
     }
     if baseline:
         doc["baseline"] = {"file": baseline, "hidden": hidden}
+    if tests_failed:
+        doc["tests_not_analysed"] = [{"path": f.path, "message": f.message} for f in tests_failed]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

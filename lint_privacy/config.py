@@ -23,6 +23,11 @@ _MAX_PYPROJECT = 8 * 1024 * 1024
 # Test code is not production: no finding of its own, no source, no path through it (SPEC).
 DEFAULT_TESTS = ("tests/*", "*/tests/*", "test/*", "*/test/*", "test_*.py", "*/test_*.py", "*_test.py",
                  "*_tests.py", "conftest.py", "*/conftest.py")
+# Example, demo and documentation code shipped inside a project (a sample plugin, a docs snippet)
+# is not production either. Matched on the path under its source root: a project whose source
+# root is examples/ (source-roots = ["examples"]) is still judged.
+DEFAULT_EXAMPLES = ("examples/*", "*/examples/*", "example/*", "*/example/*", "demo/*", "*/demo/*",
+                    "docs/*", "*/docs/*")
 
 
 class ConfigError(Exception):
@@ -43,6 +48,7 @@ class Config:
     internal_hosts: tuple[str, ...] = ("localhost", "*.local", "*.internal", "*.svc.cluster.local")
     tests: tuple[str, ...] = DEFAULT_TESTS  # globs over project-relative paths
     report_tests: bool = False  # judge test code as production
+    examples: tuple[str, ...] = DEFAULT_EXAMPLES  # globs over paths under their source root
     # [tool.lint-privacy.models]: fields of models the project does not own, annotated
     # ("django.contrib.auth.models.User.email", "account_user_data retention=12mo")
     models: tuple[tuple[str, str], ...] = ()
@@ -52,8 +58,12 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def is_test(self, path: str) -> bool:
-        """Whether a project-relative path is test code left out of the judgement."""
-        return not self.report_tests and _matches_any(self.tests, path)
+        """Whether a project-relative path is code left out of the judgement as not production:
+        test code (unless report-tests), or example code (the ``examples`` globs)."""
+        if not self.report_tests and _matches_any(self.tests, path):
+            return True
+        under = _under_source_root(self.source_roots, path)
+        return bool(self.examples) and _matches_any(self.examples, under)
 
     def cache_path(self) -> Path:
         return self.cache_dir or (self.root / ".lint-privacy-cache")
@@ -63,7 +73,8 @@ class Config:
         parts = [
             str(self.policy), repr(self.source_roots), repr(self.exclude), repr(self.persistence_bases),
             repr(self.anonymisers), repr(self.consent_checks), repr(self.jurisdictions),
-            repr(self.internal_hosts), repr(self.tests), repr(self.report_tests), repr(self.models),
+            repr(self.internal_hosts), repr(self.tests), repr(self.report_tests), repr(self.examples),
+            repr(self.models),
             str(self.max_file_size),
         ]
         for p in self.catalog:
@@ -79,6 +90,15 @@ def _matches_any(globs: tuple[str, ...], path: str) -> bool:
     return any(fnmatch.fnmatchcase(path, glob) for glob in globs)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _under_source_root(source_roots: tuple[str, ...], path: str) -> str:
+    """A project-relative path under the longest source root it is in (``examples/app/x.py`` ->
+    ``app/x.py`` for the source root ``examples``)."""
+    roots = (Path(root).as_posix().strip("/") for root in source_roots)
+    prefixes = [root + "/" for root in roots if root not in ("", ".") and path.startswith(root + "/")]
+    return path[len(max(prefixes, key=len, default="")):]
+
+
 _LIST_KEYS = {
     "source-roots": "source_roots",
     "exclude": "exclude",
@@ -87,6 +107,7 @@ _LIST_KEYS = {
     "consent-checks": "consent_checks",
     "internal-hosts": "internal_hosts",
     "tests": "tests",
+    "examples": "examples",
 }
 
 

@@ -107,10 +107,21 @@ class Judgement:
 
 @dataclass
 class Result:
+    """A judged run. ``not_analysed`` (PRV002) holds the production files that could not be
+    analysed; a test or example file that could not be (a fixture broken on purpose) changes no
+    production finding, so it is no finding unless that code is judged (Config.is_test):
+    ``tests_not_analysed`` names it, for the run's notes."""
+
     judged: Judgement
     not_analysed: list[Finding]
     project: Project
     context: Context | None = None
+    tests_not_analysed: list[Finding] = field(init=False)
+
+    def __post_init__(self) -> None:
+        failed, is_test = self.not_analysed, self.project.config.is_test
+        self.not_analysed = [f for f in failed if not is_test(f.path)]
+        self.tests_not_analysed = [f for f in failed if is_test(f.path)]
 
     @functools.cached_property
     def findings(self) -> list[Finding]:
@@ -569,7 +580,7 @@ def _analyse_apart(setup: Setup) -> Result | None:
     def work() -> None:
         try:
             result = analyse(setup)
-            answer = (result.project.keys, result.not_analysed, result.judged)
+            answer = (result.project.keys, result.project.failed, result.judged)
             send.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:
             os._exit(1)  # no traceback here: the parent analyses again and reports what goes wrong

@@ -68,3 +68,8 @@ def not_analysed(path: str, reason: str) -> Finding:
     return Finding(code="PRV002", path=path, line=1, col=0,
                    message=first_line(NOT_ANALYSED, {"cause": cause}),
                    reason=clauses(NOT_ANALYSED_REASON.format(detail=detail)))
+
+
+def not_analysed_cause(f: Finding) -> str:
+    """Why a file was not analysed, from its PRV002 finding ("syntax error at line 1: ...")."""
+    return f.message.removeprefix(NOT_ANALYSED.format(cause=""))

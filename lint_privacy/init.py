@@ -64,7 +64,7 @@ def run(root: Path, out: TextIO, err: TextIO) -> int:
     result = analyse(setup)
     findings = noqa.apply(result.findings, noqa.collect(result.noqa))
     n = write_baseline(root / BASELINE_FILE, findings, root)
-    files = len(result.project.keys) + len(result.not_analysed)
+    files = len(result.project.keys) + len(result.project.failed)
     out.write(f"wrote {BASELINE_FILE}: {n} finding{'s' if n != 1 else ''} of today in {files} "
               f"file{'s' if files != 1 else ''}, the ones `check --baseline` will not report again\n")
     for f in result.not_analysed:

@@ -163,7 +163,7 @@ class Live:
     def deleted(self, path: str) -> None:
         self.buffers.pop(path, None)
         self.keys.pop(path, None)
-        if path in self.base.project.keys or any(f.path == path for f in self.base.not_analysed):
+        if path in self.base.project.keys or any(f.path == path for f in self.base.project.failed):
             self.gone.add(path)
 
     # ------------------------------------------------------------------ findings out

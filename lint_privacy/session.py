@@ -165,35 +165,40 @@ class Session:
             return base.for_path(path)
         if key not in self._overlays:
             refused = self._refused(path, source, base)
-            if refused:
+            if refused is not None:
                 return refused
             try:
                 facts = facts_of(path, source, tree)
             except SourceError as e:
                 # flake8 parsed the file (or reports E999 and never calls us): what failed is ours.
-                return [not_analysed(path, str(e))]
+                return self._not_analysed(path, str(e))
             self._overlays[key] = self._judge_buffer(facts)
         return self._overlays[key]
 
-    def _refused(self, path: str, source: str, base: Result) -> list[Finding]:
+    def _refused(self, path: str, source: str, base: Result) -> list[Finding] | None:
         """What the CLI reports for a file it does not read (PRV002), when flake8 hands it over all
         the same: larger than the limit, or bytes Python refuses that flake8 read as latin-1 (its
-        fallback, which turns any file into text). One behaviour for both doors: Python's."""
+        fallback, which turns any file into text). One behaviour for both doors: Python's.
+        None: the file is read."""
         limit = self.config.max_file_size
         if len(source) > limit:  # characters: at least as many bytes
-            return [not_analysed(path, f"it is larger than the limit of {limit:,} bytes, so it is not read; "
-                                       "raise [tool.lint-privacy] max-file-size if it is code to judge")]
-        failed = [f for f in base.not_analysed if f.path == path]
-        if failed:
+            return self._not_analysed(path, f"it is larger than the limit of {limit:,} bytes, so it is not "
+                                            "read; raise [tool.lint-privacy] max-file-size if it is code to judge")
+        if any(f.path == path for f in base.project.failed):
             try:
                 raw = read_regular(self.config.root / path, limit)
             except OSError:
-                return []
+                return None
             text = universal_newlines(raw.decode("latin-1"))
             # flake8's reading of that very file (it drops a UTF-8 BOM read as latin-1, "\xef\xbb\xbf")
             if source in (text, text.removeprefix("\xef\xbb\xbf")):
-                return failed
-        return []
+                return [f for f in base.not_analysed if f.path == path]
+        return None
+
+    def _not_analysed(self, path: str, reason: str) -> list[Finding]:
+        """PRV002 of a file flake8 hands over that cannot be analysed; none for test code, whose
+        findings no production finding depends on (engine.Result)."""
+        return [] if self.config.is_test(path) else [not_analysed(path, reason)]
 
     def _judge_buffer(self, facts: FileFacts) -> list[Finding]:
         """The findings of a buffer, judged with the files its outline scope names (every file

@@ -315,12 +315,169 @@ def test_report_tests_brings_test_code_back(tmp_path) -> None:
     assert cli.returncode == 2 and cli.at("tests/conftest.py", 1, "PRV002"), cli.dump()
 
 
-def test_a_test_file_that_does_not_parse_is_still_named(tmp_path) -> None:
+def test_a_test_file_that_does_not_parse_is_named_in_a_note_not_a_finding(tmp_path) -> None:
+    """A fixture broken on purpose changes no production finding: no PRV002 and no exit 2, but
+    the run's summary names it (never a silent skip); a production file that does not parse is
+    still PRV002."""
     from conftest import run_cli, write_project
 
-    write_project(tmp_path, TEST_CODE)
+    write_project(tmp_path, {**TEST_CODE, "app/broken.py": "def broken(:\n"})
     cli = run_cli(tmp_path, "check", "--no-cache", ".")
-    assert cli.returncode == 2 and cli.at("tests/conftest.py", 1, "PRV002"), cli.dump()
+    assert cli.returncode == 2 and cli.codes() == ["PRV002"], cli.dump()
+    assert cli.at("app/broken.py", 1, "PRV002") and not cli.at("tests/conftest.py"), cli.dump()
+    note = ("1 test or example file not analysed: tests/conftest.py (syntax error at line 1: invalid "
+            "syntax); no production finding depends on it (report-tests, examples: docs/adopting.md)")
+    assert note in cli.stdout.splitlines(), cli.dump()
+    (tmp_path / "app/broken.py").unlink()
+    cli = run_cli(tmp_path, "check", "--no-cache", "--format", "json", ".")
+    doc = json.loads(cli.stdout)
+    assert cli.returncode == 0 and doc["findings"] == [], cli.dump()
+    message = "this file was not analysed: syntax error at line 1: invalid syntax"
+    assert doc["tests_not_analysed"] == [{"path": "tests/conftest.py", "message": message}], cli.dump()
+    cli = run_cli(tmp_path, "check", "--no-cache", "app")  # only the files asked for are noted
+    assert cli.returncode == 0 and cli.stdout == "no findings\n", cli.dump()
+
+
+def test_flake8_reports_no_prv002_for_test_code(tmp_path) -> None:
+    """flake8 reports a syntax error itself (E999); a test file the project does not read (larger
+    than max-file-size) gets no PRV002 from the plugin, a production file does."""
+    from conftest import lint
+
+    big = "x = 1\n" * 40
+    files = {**TEST_CODE, "tests/test_big.py": big, "app/big.py": big,
+             "pyproject.toml": "[tool.lint-privacy]\nmax-file-size = 200\n"}
+    run = lint(tmp_path, files, "--select", "PRV,E999", "--privacy-no-cache")
+    assert sorted((h.path, h.code) for h in run.hits) == [
+        ("app/big.py", "PRV002"), ("tests/conftest.py", "E999")], run.dump()
+
+
+EXAMPLE_CODE = {
+    "app/__init__.py": "",
+    "app/mail.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def notify(email):
+            log.info("notify %s", email)  # L:prod
+    """,
+    "examples/demo_plugin/jobs.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def run(user_email):
+            log.info("demo for %s", user_email)  # L:example
+    """,
+    "app/docs/snippets.py": """
+        def show(email):
+            print(email)  # L:docs
+    """,
+}
+
+
+def test_example_demo_and_docs_code_is_not_production(tmp_path) -> None:
+    """examples/, demo/ and docs/ folders ship sample code, not what runs: no finding there
+    (flake8 and the CLI alike); `examples = []` judges them again."""
+    from conftest import lint, run_cli
+
+    run = lint(tmp_path, EXAMPLE_CODE)
+    assert [(h.path, h.line, h.code) for h in run.hits] == [
+        ("app/mail.py", line_of(EXAMPLE_CODE["app/mail.py"], "# L:prod"), "PRV601")], run.dump()
+    cli = run_cli(tmp_path, "check", "--no-cache", ".")
+    assert cli.returncode == 1 and [h.path for h in cli.hits] == ["app/mail.py"], cli.dump()
+    files = {**EXAMPLE_CODE, "pyproject.toml": "[tool.lint-privacy]\nexamples = []\n"}
+    run = lint(tmp_path, files)
+    example = "examples/demo_plugin/jobs.py"
+    run.one(example, line_of(files[example], "# L:example"), "PRV601")
+    run.one("app/docs/snippets.py", line_of(files["app/docs/snippets.py"], "# L:docs"), "PRV602")
+
+
+def test_a_source_root_named_examples_is_judged(tmp_path) -> None:
+    """The globs match the path under its source root: a project whose code is examples/ (this
+    repository's README judges examples/) is still judged, and a demo/ inside it is not."""
+    from conftest import run_cli, write_project
+
+    files = {"examples/shop/" + path: text for path, text in EXAMPLE_CODE.items()}
+    files["examples/shop/demo/seed.py"] = "def seed(email):\n    print(email)\n"
+    write_project(tmp_path, {**files, "pyproject.toml": '[tool.lint-privacy]\nsource-roots = ["examples"]\n'})
+    cli = run_cli(tmp_path, "check", "--no-cache", "examples/")
+    assert sorted(h.path for h in cli.hits) == ["examples/shop/app/mail.py"], cli.dump()
+
+
+CONFIGURED = {
+    "app/__init__.py": "",
+    "app/runners.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        class Pinot:
+            username = None  # L:configured
+
+            def __init__(self, configuration):
+                self.configuration = configuration
+                self.username = self.configuration.get("username") or None
+
+            def run_query(self, query):
+                log.debug("running %s as %s", query, self.username)  # L:configured-log
+
+
+        class Ldap:
+            bind_email = None  # L:section
+
+            def __init__(self, app):
+                self.bind_email = app.ldap_configuration["bind_email"]
+
+            def bind(self):
+                log.info("binding as %s", self.bind_email)  # L:section-log
+
+
+        class Mailer:
+            to_email = None  # L:given
+
+            def __init__(self, to_email):
+                self.to_email = to_email
+
+            def send(self):
+                log.info("mail to %s", self.to_email)  # L:given-log
+
+
+        class Fallback:
+            username = None  # L:mixed
+
+            def __init__(self, configuration, username):
+                self.username = configuration.get("username") or username
+
+            def run(self):
+                log.info("as %s", self.username)  # L:mixed-log
+    """,
+}
+
+
+@pytest.mark.parametrize("marker", ["configured", "section"])
+def test_an_attribute_set_only_from_configuration_is_no_personal_data(tmp_path, marker: str) -> None:
+    """A data source's login read from its configuration (`self.configuration.get("username")`)
+    is the application's account: no inventory finding, no flow from it."""
+    from conftest import lint
+
+    run = lint(tmp_path, CONFIGURED)
+    source = CONFIGURED["app/runners.py"]
+    run.none("app/runners.py", line_of(source, f"# L:{marker}"))
+    run.none("app/runners.py", line_of(source, f"# L:{marker}-log"))
+
+
+@pytest.mark.parametrize("marker", ["given", "mixed"])
+def test_an_attribute_also_set_from_elsewhere_is_still_found(tmp_path, marker: str) -> None:
+    from conftest import lint
+
+    run = lint(tmp_path, CONFIGURED)
+    source = CONFIGURED["app/runners.py"]
+    assert run.at("app/runners.py", line_of(source, f"# L:{marker}"), "PRV10"), run.dump()
+    run.one("app/runners.py", line_of(source, f"# L:{marker}-log"), "PRV601")
 
 
 WRAPPED_MAIL = {

@@ -11,6 +11,7 @@ from ..annotations import Annotation
 from ..catalog.names import Kind
 from ..facts import AnnotationSite, FieldFact
 from ..findings import Finding, Rule, split_problem
+from ..lineage.graph import set_from_configuration
 from ..lineage.symbols import ClassInfo
 from ..policy.model import Policy
 from .base import Context, describe_term, did_you_mean, finding, join, register
@@ -194,8 +195,11 @@ def unannotated(ctx: Context) -> Iterator[Unannotated]:
 def _unannotated(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Unannotated | None:
     if _unjudged_name(field.name):
         return None
-    kind = ctx.catalog.names.field_kind(field, info.fact.qualname)
-    return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of))) if kind is not None else None
+    owner = info.fact.qualname
+    kind = ctx.catalog.names.field_kind(field, owner)
+    if kind is None or set_from_configuration(ctx.catalog, ctx.files[info.path], owner, field.name):
+        return None
+    return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of)))
 
 
 def _unjudged_name(name: str) -> bool:

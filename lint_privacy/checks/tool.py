@@ -35,7 +35,10 @@ than the analysis can follow, or a file that disappeared during the run. Also a 
 read at all, and the message says which: not a regular file (a FIFO, a socket, a device), a
 symbolic link out of the project, or larger than `[tool.lint-privacy] max-file-size` (default
 4 MiB). And a file one of the checks failed on with an internal error: its other findings are
-reported, the failed check's are unknown.""",
+reported, the failed check's are unknown. A test or example file (the `tests` and `examples`
+globs) that cannot be analysed is no finding unless those settings judge it: no production finding
+depends on that code (a fixture may be broken on purpose); the CLI's summary names it
+(`tests_not_analysed` in JSON).""",
     why="""A file that is skipped silently looks covered. The CLI reports it and exits 2 (the run
 cannot be trusted); flake8 reports syntax errors itself as E999. A FIFO never ends a read and
 `/dev/zero` never stops giving bytes: such a file is named, not read, and the run goes on.""",

@@ -414,11 +414,12 @@ class Lineage:
             match = names.classify(f.name)
             return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, ann,
                                 (info.fact.defaults, module_defaults), match.kind if match else "", "high")
-        kind = names.field_kind(f, info.fact.qualname) if ann is None else None
-        if kind is not None:
-            return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, None,
-                                (info.fact.defaults, module_defaults), kind.id, "low")
-        return None
+        owner = info.fact.qualname
+        kind = names.field_kind(f, owner) if ann is None else None
+        if kind is None or set_from_configuration(self.catalog, self.files[info.path], owner, f.name):
+            return None
+        return self._source(node, f"{owner}.{f.name}", info.path, f.span.line, None,
+                            (info.fact.defaults, module_defaults), kind.id, "low")
 
     def _local_kind(self, name: str) -> Kind | None:
         names = self.catalog.names
@@ -674,21 +675,7 @@ class Lineage:
         return self.symbols.field_owner(owner, name) is not None
 
     def _configuration(self, fn: _Fn, local: str) -> bool:
-        """Whether a local node reads configuration: ``settings.ADMIN_EMAIL``,
-        ``os.environ["SMTP_USER"]``, ``os.getenv("ADMIN_USER")``, a module constant ``FROM_EMAIL``."""
-        kind, _, rest = local.partition(":")
-        f = fn.fact
-        if kind == "s":
-            s = f.sources[int(rest)]
-            return s.kind == "key" and self.catalog.is_settings(s.container)
-        if kind == "a":
-            attr = f.attrs[int(rest)]
-            return attr.attr.isupper() or self.catalog.is_settings(attr.receiver_text)
-        if kind == "c":
-            func = f.calls[int(rest)].func
-            receiver, _, method = func.rpartition(".")
-            return self.catalog.is_settings(func) or (method in ("get", "getlist") and self.catalog.is_settings(receiver))
-        return kind == "g" and rest.isupper()
+        return reads_configuration(self.catalog, fn.fact, local)
 
     def _clean_key(self, source: SourceFact) -> bool:
         return source.kind == "key" and self.catalog.is_clean_attribute(source.key)
@@ -1243,3 +1230,32 @@ def _carries(spec: SinkSpec, arg: ArgFact) -> bool:
         if ref.matches(arg):
             return True
     return arg.star != ""
+
+
+def reads_configuration(catalog: Catalog, f: FunctionFact, local: str) -> bool:
+    """Whether a local node of a function reads configuration: ``settings.ADMIN_EMAIL``,
+    ``os.environ["SMTP_USER"]``, ``os.getenv("ADMIN_USER")``, a module constant ``FROM_EMAIL``."""
+    kind, _, rest = local.partition(":")
+    if kind == "s":
+        s = f.sources[int(rest)]
+        return s.kind == "key" and catalog.is_settings(s.container)
+    if kind == "a":
+        attr = f.attrs[int(rest)]
+        return attr.attr.isupper() or catalog.is_settings(attr.receiver_text)
+    if kind == "c":
+        func = f.calls[int(rest)].func
+        receiver, _, method = func.rpartition(".")
+        return catalog.is_settings(func) or (method in ("get", "getlist") and catalog.is_settings(receiver))
+    return kind == "g" and rest.isupper()
+
+
+def set_from_configuration(catalog: Catalog, facts: FileFacts, class_name: str, attr: str) -> bool:
+    """Whether a class's own methods give its attribute ``attr`` only values read from the
+    application's configuration (``self.username = self.configuration.get("username")``, a
+    data source's login): then it is configuration, not a person's data, whatever its name.
+    False when they never set it from configuration, or set it from anything else too."""
+    read = [(f, node) for f in facts.functions
+            if f.class_name == class_name and f.params and "staticmethod" not in f.decorators
+            for receiver, name, nodes in f.attr_stores if receiver == f.params[0].name and name == attr
+            for node in nodes]
+    return bool(read) and all(reads_configuration(catalog, f, n) for f, n in read)
