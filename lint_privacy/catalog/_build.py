@@ -44,7 +44,7 @@ _EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
 _SINK_KEYS = ("kind", "vendor", "calls", "receivers", "methods", "data", "url", "host",
-              "host_setting", "ttl", "retention_required")
+              "host_setting", "ttl", "retention_required", "binders")
 _SHIPPER_KEYS = ("vendor", "call", "handler", "min_level", "pii_keyword", "host")
 _LISTS = ("pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers")
 
@@ -378,6 +378,7 @@ class _Builder:
             ttl=ttls[0] if ttls else None,
             ttls=ttls,
             retention_required=_bool(m, "retention_required", kind in STORAGE_KINDS),
+            binders=tuple(_strs(m, "binders")),
         )
         self.sinks[sid] = (spec, calls, m)
         if self.user:  # a user's sink is tried before the shipped ones, so it can override

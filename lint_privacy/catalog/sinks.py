@@ -81,7 +81,9 @@ class SinkSpec:
     arguments (``ttls`` lists every argument that can carry a TTL, e.g. redis ``ex`` and
     ``px``; ``ttl`` is its first); ``host`` points into the arguments of the constructor the
     receiver came from (the last ``()`` of the qualified name, e.g. ``smtplib.SMTP(host)``);
-    ``host_setting`` is a Django setting naming the host (``EMAIL_HOST``).
+    ``host_setting`` is a Django setting naming the host (``EMAIL_HOST``). ``binders`` are the
+    methods of a receiver that make a new one writing their arguments with every call (structlog's
+    ``log.bind(user=...)``): a receiver made by one carries what it was given to the sink.
     """
 
     id: str
@@ -94,6 +96,7 @@ class SinkSpec:
     ttl: ArgRef | None = None
     retention_required: bool = False
     ttls: tuple[ArgRef, ...] = ()
+    binders: tuple[str, ...] = ()  # methods making a receiver that writes their arguments in every call
 
 
 @dataclass(frozen=True)

@@ -682,8 +682,9 @@ class Lineage:
 
     # ---- calls ----
 
-    def resolve_call(self, fn: _Fn, spelling: str) -> str:
-        """The qualified name of a call, with ``self.`` and logger spellings made concrete."""
+    def resolve_call(self, fn: _Fn, spelling: str, variable: str = "") -> str:
+        """The qualified name of a call, with ``self.`` and logger spellings made concrete.
+        ``variable``: the local node the receiver is (a call's ``receiver_var``)."""
         head, _, rest = spelling.partition(".")
         receiver, _, method = spelling.rpartition(".")
         if method in _LOG_METHODS and (receiver in self.catalog.logger_names or _LOGGER_FACTORY.search(receiver)):
@@ -703,6 +704,11 @@ class Lineage:
         qualified = self.symbols.resolve(fn.path, spelling)
         if qualified == spelling and (head in self.catalog.logger_names or f"{head}.{rest.split('.')[0]}" in self.catalog.logger_names):
             method = spelling.rsplit(".", 1)[-1]
+            return f"logging.getLogger().{method}"
+        if method in _LOG_METHODS and _local_name(variable) in self.catalog.logger_names \
+                and self._fn_by_qual(qualified) is None and self.catalog.match_call(qualified) is None:
+            # `logger = request.log.bind(...)` with `request: Request`: `Request().log.bind().info`
+            # names nothing known, and the variable is a logger by its name
             return f"logging.getLogger().{method}"
         return qualified
 
@@ -764,7 +770,7 @@ class Lineage:
         self._add_node(result)
         if call.annotation is not None and call.annotation.none:
             return  # `# privacy: none`: the user says nothing personal goes into or out of it
-        qualified = self.resolve_call(fn, call.func)
+        qualified = self.resolve_call(fn, call.func, call.receiver_var)
         arg_nodes = [[n for n in (self._node(fn, x) for x in a.nodes) if n] for a in call.args]
         runner = self.catalog.runner(qualified)
         if runner is not None and self._run(fn, index, call, runner, arg_nodes, result):
@@ -916,7 +922,11 @@ class Lineage:
             # EmailMessage(to=to, body=body).send(): the message made with the data is what is
             # sent. (Not a connection's or a client's: made with credentials, it sends queries.)
             data.append([n for n in (self._node(fn, x) for x in call.receiver) if n])
-        self._sink(fn, index, call, qualified, spec, self._constructors(fn, call), data)
+        constructors = self._constructors(fn, call)
+        if spec.binders and _bound(spec.binders, call, constructors):
+            # log = log.bind(user=name); log.info("done"): the bound logger writes the name too
+            data.append([n for n in (self._node(fn, x) for x in call.receiver) if n])
+        self._sink(fn, index, call, qualified, spec, constructors, data)
 
     def _sink(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec,
               constructors: tuple[CallFact, ...], data: list[list[str]]) -> None:
@@ -1217,10 +1227,25 @@ class Lineage:
         return steps
 
 
+def _local_name(local: str) -> str:
+    """The name of a local node's variable: ``v:log#2`` -> ``log``; "" for no variable."""
+    kind, _, rest = local.partition(":")
+    return re.split(r"[#~*]", rest, maxsplit=1)[0] if kind in ("v", "p") else ""
+
+
 def _opens(node: str) -> bool:
     """Whether a node reads into a value (an attribute, a key, a call's result)."""
     local = NodeId.of(node).local
     return local[:2] in ("a:", "s:", "c:")
+
+
+def _bound(binders: tuple[str, ...], call: CallFact, constructors: tuple[CallFact, ...]) -> bool:
+    """Whether a call's receiver was made by one of ``binders``: as spelled (``self.log.info``,
+    ``self.log = get_logger().bind(...)``: ``get_logger().bind().info``), or by a call that made
+    the variable it is (``log = log.bind(...)``)."""
+    receiver = call.func.rpartition(".")[0]
+    return any(f".{b}()" in receiver for b in binders) \
+        or any(c.func.rpartition(".")[2] in binders for c in constructors)
 
 
 def _carries(spec: SinkSpec, arg: ArgFact) -> bool:
