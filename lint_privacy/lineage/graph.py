@@ -512,6 +512,7 @@ class Lineage:
         if f.qualname != "<module>":
             self._variables(fn, plain)
         self._read_sources(fn)
+        self._keyed_evidence(fn, plain)
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
         for recv, stored, nodes in f.attr_stores:
@@ -568,6 +569,26 @@ class Lineage:
             elif s.annotation is not None:
                 self._found(self._source(node, f"{s.key} (variable)", fn.path, s.line, s.annotation,
                                          defaults, "", "high"))
+
+    def _keyed_evidence(self, fn: _Fn, plain: set[str]) -> None:
+        """``{"username": actor}``: a variable or parameter put under a dict key that names
+        personal data holds that data (the key is the name evidence, as a keyword is in
+        :meth:`_keyword_evidence`); not a constant (``{"email": ADMIN}``), nor a variable given
+        only configuration (``admin = settings.ADMIN_USER``), nor one named as data of its own."""
+        names = self.catalog.names
+        for key, local, line in fn.fact.keyed:
+            name = _local_name(local)
+            if name.isupper() or local in plain or names.local_kind(name) is not None \
+                    or self._configured(fn, local) or (kind := names.local_kind(key, key=True)) is None:
+                continue
+            node = self._node(fn, local)
+            if node is not None:
+                self._local_source(node, f"{name} (stored under '{key}')", fn, line, kind, "keyword")
+
+    def _configured(self, fn: _Fn, local: str) -> bool:
+        """Whether a variable's version is given configuration only (``x = settings.ADMIN_USER``)."""
+        given = [a for a, b in fn.fact.edges if b == local]
+        return bool(given) and all(self._configuration(fn, a) for a in given)
 
     def instance_class(self, path: str, spelling: str) -> str | None:
         """The project class whose instance a spelling denotes (``User.objects.get()``, ``User()``)."""
