@@ -688,7 +688,32 @@ class Lineage:
         for q in self.symbols.hierarchy(cls) if cls else ():
             if q in names.models:
                 return q
-        return None
+        typed = self._returned_type(fn, recv)
+        return typed if typed in names.models else None
+
+    def _returned_type(self, fn: _Fn, recv: str) -> str | None:
+        """``self._preprocess(message)``, of a project function that returns its parameter
+        ``message: MailMessage`` (as given, or what it became along the way): that class,
+        resolved in the function's own file. None for any other receiver."""
+        if not recv.endswith("()") or "(" in recv[:-2]:
+            return None
+        callee = self._callee(fn, self.resolve_call(fn, recv[:-2]))[0]
+        if callee is None:
+            return None
+        into: dict[str, list[str]] = {}
+        for a, b in callee.fact.edges:
+            into.setdefault(b, []).append(a)
+        typed = {p.name: p.type_text for p in callee.fact.params if p.type_text}
+        found: set[str] = set()
+        seen, todo = {"r"}, ["r"]
+        while todo and len(seen) < 64:  # back from the return through variables, to parameters
+            for a in into.get(todo.pop(), ()):
+                if a not in seen and a[:2] in ("v:", "p:"):
+                    seen.add(a)
+                    todo.append(a)
+                    if a[2:] in typed:
+                        found.add(typed[a[2:]])
+        return self.symbols.resolve(callee.path, found.pop()) if len(found) == 1 else None
 
     def _declared(self, field: str) -> bool:
         """Whether a field node (``field|module.Class.name``) is a field some project class declares."""
