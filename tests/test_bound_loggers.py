@@ -54,7 +54,8 @@ def bound(tmp_path_factory) -> Run:
 def test_every_line_of_a_logger_bound_with_a_username_logs_it(bound: Run, marker: str) -> None:
     hit = bound.one("app/tasks.py", line_of(TASKS, f"# L:{marker}"), "PRV601")
     method = "info" if marker == "bound_first" else "warning"
-    assert hit.message == f"unannotated username (observation.observer.username) is logged by logging.getLogger().{method}"
+    assert hit.message == ("unannotated username (observation.observer.username) is logged by "
+                           f"logging.getLogger().{method}")
     assert hit.detail("data").endswith(f"from app/tasks.py:{line_of(TASKS, '# L:bound_first') - 2}"), hit
 
 

@@ -56,14 +56,15 @@ def test_a_parameter_stored_under_a_personal_key_is_sent_as_that_data(keyed: Run
     hit = keyed.one("app/forms.py", line_of(FORMS, "# L:post"), "PRV304")
     assert hit.message == ("unannotated username (actor (stored under 'username')) is sent to "
                            "platform.activestate.com, an unknown host")
-    assert hit.detail("data") == ("unannotated username (actor (stored under 'username'), found by name: lower "
-                                  f"confidence) from app/forms.py:{line_of(FORMS, '# L:actor')}")
+    assert hit.detail("data") == ("unannotated username (actor (stored under 'username'), found by name: "
+                                  f"lower confidence) from app/forms.py:{line_of(FORMS, '# L:actor')}")
     assert "PublisherForm.lookup_actor()" in hit.detail("route"), hit
 
 
 def test_a_personal_key_in_a_logged_dict_is_logged(keyed: Run) -> None:
     hit = keyed.one("app/forms.py", line_of(FORMS, "# L:logged"), "PRV601")
-    assert hit.message == "unannotated email (who (stored under 'email')) is logged by logging.getLogger().info"
+    assert hit.message == ("unannotated email (who (stored under 'email')) is logged by "
+                           "logging.getLogger().info")
 
 
 def test_a_key_naming_an_id_stays_quiet(keyed: Run) -> None:

@@ -33,7 +33,7 @@ MAIL = '''
 
         def handle(self, message, rule):
             message = self._preprocess(message)
-            log.debug(f"Rule {rule}: processing mail {message.subject} from {message.from_}")  # L:preprocessed
+            log.debug(f"Rule {rule}: mail {message.subject} from {message.from_}")  # L:preprocessed
 
         def headline(self, message, rule):
             line = self._headline(message)
@@ -50,7 +50,8 @@ def test_the_result_of_a_method_returning_its_typed_parameter_has_that_type(mail
     line = line_of(MAIL, "# L:preprocessed")
     hit = mail.one("app/mail.py", line, "PRV601")
     assert hit.message == "unannotated email (MailMessage.from_) is logged by logging.getLogger().debug"
-    assert hit.detail("data") == f"unannotated email (MailMessage.from_, found by name: lower confidence) from app/mail.py:{line}"
+    assert hit.detail("data") == ("unannotated email (MailMessage.from_, found by name: lower confidence) "
+                                  f"from app/mail.py:{line}")
 
 
 def test_a_value_made_from_the_parameter_is_not_of_its_type(mail: Run) -> None:
