@@ -48,6 +48,8 @@ class ClassFact:
     defaults: Annotation | None
     fields: tuple[FieldFact, ...]
     has_tablename: bool = False
+    # (decorator, argument) for each name passed to a decorator call: @implementer(IService)
+    decorator_args: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

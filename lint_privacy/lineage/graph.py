@@ -139,6 +139,7 @@ class Lineage:
     _field_list: list[Source] = field(default_factory=list)  # those, by class
     _readers: Readers | None = None  # which files read each file's names (kept for updates)
     _memo: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> what checks keep of it
+    _interfaces: dict[str, list[str]] | None = None  # interface -> the classes implementing it
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.full)
@@ -316,13 +317,40 @@ class Lineage:
         dirty = set(changed) | readers.of(moved)
         roots = self._project_roots()
         symbols = self.symbols
+        declared = {d for p in (*changed, *gone) if p in self.files
+                    for d in self._declarations(self.files[p])}
         symbols.replace(changed.values(), gone)
+        self._interfaces = None
         if self._project_roots() != roots or len(symbols.path_of_module) != len(symbols.module_of_path):
             return None  # a package came or went, or two files are one module
         readers.replace(self.symbols, changed, modules_changed=bool(moved))
         dirty |= readers.of(moved - gone)
         dirty |= readers.reading(self.symbols, {p: n for p, n in names.items() if n})
-        return dirty
+        declared ^= {d for f in changed.values() for d in self._declarations(f)}
+        return dirty | self._interface_readers({iface for _, iface in declared})
+
+    def _declarations(self, facts: FileFacts) -> set[tuple[str, str]]:
+        """(class, interface) for each interface a file's classes declare they implement
+        (``@implementer(IMailer)``, catalog ``implementers``), both qualified."""
+        resolve, path, implementers = self.symbols.resolve, facts.path, self.catalog.implementers
+        module = self.symbols.module_of_path.get(path, "")
+        return {(f"{module}.{c.qualname}", resolve(path, arg)) for c in facts.classes
+                for decorator, arg in c.decorator_args if resolve(path, decorator) in implementers}
+
+    def _interface_readers(self, interfaces: set[str]) -> set[str]:
+        """The files that can ask a service locator for one of these interfaces (they bind it):
+        their calls of its methods reach other implementations now. Every file when one of
+        them is no project module's."""
+        changes: dict[str, set[str]] = {}
+        for iface in interfaces:
+            module, _, name = iface.rpartition(".")
+            path = self.symbols.path_of_module.get(module)
+            if path is None:
+                return set(self.files)
+            changes.setdefault(path, set()).add(name)
+        if not changes or self._readers is None:
+            return set()
+        return self._readers.reading(self.symbols, changes)
 
     def prepare_updates(self) -> None:
         """Work out now what the first :meth:`update` needs (which files read each file's names)."""
@@ -791,6 +819,35 @@ class Lineage:
                 return fn
         return None
 
+    def _implemented(self, fn: _Fn, call: CallFact) -> list[_Fn]:
+        """``request.find_service(IHelpDesk).create_conversation(...)``: the method of every project
+        class that implements the interface a service locator (catalog ``service_locators``) was
+        asked for, by a decorator of the catalog's ``implementers`` (``@implementer(IHelpDesk)``)."""
+        receiver, _, method = call.func.rpartition(".")
+        if not call.receiver or not receiver.endswith("()") \
+                or self.catalog.service_locator(self.resolve_call(fn, receiver[:-2])) is None:
+            return []  # most calls: the receiver is spelled as what made it
+        found: list[_Fn] = []
+        for made in self._made_by(fn, call.receiver):
+            ref = self.catalog.service_locator(self.resolve_call(fn, made.func))
+            asked = next((a.name for a in made.args if ref is not None and ref.matches(a) and a.name), "")
+            for cls in self._implementers().get(self.symbols.resolve(fn.path, asked), ()) if asked else ():
+                target = self._method(cls, method)
+                if target is not None and target not in found:
+                    found.append(target)
+        return found
+
+    def _implementers(self) -> dict[str, list[str]]:
+        """Each interface, with the classes of the project's code (not its tests) that declare
+        they implement it."""
+        if self._interfaces is None:
+            found: dict[str, list[str]] = {}
+            for path, facts in self.files.items():
+                for cls, iface in sorted(self._declarations(facts)) if not self.config.is_test(path) else ():
+                    found.setdefault(iface, []).append(cls)
+            self._interfaces = found
+        return self._interfaces
+
     def _callee(self, fn: _Fn, qualified: str) -> tuple[_Fn | None, bool, str | None]:
         """(project function, whether the receiver binds the first parameter, constructed class)."""
         target = self._fn_by_qual(qualified)
@@ -838,8 +895,10 @@ class Lineage:
         if constructed is not None:
             if self._construct(fn, call, arg_nodes, callee, constructed, result):
                 return
-        elif callee is not None:
-            self._bind(fn, call, arg_nodes, receiver if bound else [], callee, result, skip_self=bound)
+        elif callee is not None or (implemented := self._implemented(fn, call)):
+            targets, bound = ([callee], bound) if callee is not None else (implemented, True)
+            for target in targets:
+                self._bind(fn, call, arg_nodes, receiver if bound else [], target, result, skip_self=bound)
             if call.raised:  # raise make_error(f"... {email}"): what the factory returns is raised
                 self._sink(fn, index, call, qualified, SinkSpec(id="exception", kind="exception"), (), [[result]])
             return
@@ -1015,7 +1074,11 @@ class Lineage:
                 for n in nodes:
                     self._edge(n, f"{callee.fid}|p:{name}", Edge.CALL, site=result)
         self._edge(f"{callee.fid}|r", result, Edge.RETURN, site=result)
-        self._add_node(result, callee=callee.fid, mapping=mapping)
+        if "callee" in self.full._node[result]:  # one of several implementations (:meth:`_implemented`)
+            more = self.full._node[result].get("more", ())
+            self._add_node(result, more=(*more, (callee.fid, mapping)))
+        else:
+            self._add_node(result, callee=callee.fid, mapping=mapping)
 
     def _constructors(self, fn: _Fn, call: CallFact) -> tuple[CallFact, ...]:
         """Calls that made a call's receiver, back to the client: ``s3 = boto3.client(...,
@@ -1077,16 +1140,18 @@ class Lineage:
                 caller = function_of(site)
                 if owners is not None and caller not in owners:
                     continue
-                added = self._summary_edges(caller, site, reaching)
+                added = self._summary_edges(caller, site, fid, reaching)
                 if added and caller in self.functions and caller not in queued:
                     work.append(caller)
                     queued.add(caller)
 
-    def _summary_edges(self, caller: str, site: str, reaching: set[str]) -> bool:
+    def _summary_edges(self, caller: str, site: str, callee: str, reaching: set[str]) -> bool:
         fn = self.functions[caller]
         key = (1, fn.path, fn.index, int(site.rpartition(":")[2]))  # after its function's own edges
         added = False
-        for names, nodes in self.full._node[site]["mapping"]:
+        data = self.full._node[site]
+        mapping = data["mapping"] if data["callee"] == callee else dict(data["more"])[callee]
+        for names, nodes in mapping:
             if reaching.intersection(names):
                 for n in nodes:
                     if n != site and not self.full.has_edge(n, site):
