@@ -48,6 +48,8 @@ class ClassFact:
     defaults: Annotation | None
     fields: tuple[FieldFact, ...]
     has_tablename: bool = False
+    # (decorator, argument) for each name passed to a decorator call: @implementer(IService)
+    decorator_args: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class FunctionFact:
     edges: tuple[tuple[str, str], ...]  # local flow edges (from, to)
     attr_stores: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (receiver text, attr, nodes)
     plain: tuple[str, ...] = ()  # versions of variables annotated `# privacy: none` (hold nothing personal)
+    # locals put under a constant key of a dict literal: (key, local node, line); {"username": actor}
+    keyed: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,41 @@ PROJECT = {
             trail.info("profile of %s", request.user.email)
             return {"email": request.user.email}
         """,
+    # A service locator's interface, its implementations in a file of their own, and a caller that
+    # binds only the interface: an implementation declared or dropped changes the caller's lineage.
+    "app/desks.py": """
+        from zope.interface import Interface
+
+
+        class IDesk(Interface):
+            def open_ticket(payload):
+                \"\"\"Open a ticket.\"\"\"
+        """,
+    "app/desk_impl.py": """
+        import requests
+        from zope.interface import implementer
+
+        from app.desks import IDesk
+
+
+        @implementer(IDesk)
+        class ConsoleDesk:
+            def open_ticket(self, payload):
+                print(payload)
+
+
+        class WebDesk:
+            def open_ticket(self, payload):
+                requests.post("https://desk.example.com/tickets", json=payload)
+        """,
+    "app/support.py": """
+        from app.desks import IDesk
+
+
+        def report(request, contact_id):
+            contact = request.db.get(contact_id)
+            request.find_service(IDesk).open_ticket({"email": contact.email})
+        """,
 }
 
 LEAK = """
@@ -208,6 +243,10 @@ EDITS: list[tuple[str, str, Change | None]] = [
         "    push(export(contact_id))\n")),
     ("the deleted file back", "app/clients.py", written(textwrap.dedent(PROJECT["app/clients.py"]).lstrip())),
     ("lines inserted at the top (every position moves)", "app/models.py", prepended("# one\n# two\n")),
+    ("a class declares it implements an interface (a locator's caller reaches it)", "app/desk_impl.py",
+     replaced("class WebDesk:", "@implementer(IDesk)\nclass WebDesk:")),
+    ("another class no longer does", "app/desk_impl.py", replaced("@implementer(IDesk)\nclass ConsoleDesk:",
+                                                                 "class ConsoleDesk:")),
     ("a new package's module (a new top-level package)", "tools/__init__.py", written("X = 1\n")),
 ]
 

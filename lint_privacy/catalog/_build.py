@@ -37,16 +37,17 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
-        "regions", "class_families", "models", "model_receivers")
+        "service_locators", "implementers", "regions", "class_families", "models", "model_receivers")
 _KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "whole", "within", "patterns",
               "class_patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
 _VENDOR_KEYS = ("name", "kind", "country", "domains", "modules", "local_calls", "region",
                 "host_countries", "log_shipping")
 _SINK_KEYS = ("kind", "vendor", "calls", "receivers", "methods", "data", "url", "host",
-              "host_setting", "ttl", "retention_required")
+              "host_setting", "ttl", "retention_required", "binders")
 _SHIPPER_KEYS = ("vendor", "call", "handler", "min_level", "pii_keyword", "host")
-_LISTS = ("pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers")
+_LISTS = ("pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers",
+          "implementers")
 
 
 # -- typed field readers: each error points at the offending value ------------------------
@@ -164,6 +165,7 @@ class _Builder:
         self.lists: dict[str, list[str]] = {key: [] for key in _LISTS}
         self.families: dict[str, tuple[list[str], list[str], bool]] = {}  # family -> (words, not, first)
         self.runners: dict[str, ArgRef] = {}
+        self.locators: dict[str, ArgRef] = {}
         self.models: dict[str, dict[str, str]] = {}
         self.model_receivers: dict[str, str] = {}
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
@@ -222,6 +224,12 @@ class _Builder:
         runners = _map(doc, section, f"'{section}'")
         for call in runners:
             self.runners[call] = _argref(runners[call], runners.error(call, f"runner {call!r}: {_ARG_HELP}"))
+
+    def _service_locators(self, doc: YMap, section: str) -> None:
+        locators = _map(doc, section, f"'{section}'")
+        for call in locators:
+            self.locators[call] = _argref(locators[call],
+                                          locators.error(call, f"service locator {call!r}: {_ARG_HELP}"))
 
     def _list(self, doc: YMap, section: str) -> None:
         self.lists[section] = _merge_list(self.lists[section], _strs(doc, section))
@@ -378,6 +386,7 @@ class _Builder:
             ttl=ttls[0] if ttls else None,
             ttls=ttls,
             retention_required=_bool(m, "retention_required", kind in STORAGE_KINDS),
+            binders=tuple(_strs(m, "binders")),
         )
         self.sinks[sid] = (spec, calls, m)
         if self.user:  # a user's sink is tried before the shipped ones, so it can override
@@ -435,6 +444,8 @@ class _Builder:
             settings_containers=self.lists["settings_containers"],
             clean_attributes=self.lists["clean_attributes"],
             runners=self.runners,
+            service_locators=self.locators,
+            implementers=self.lists["implementers"],
             pseudonymisers=self.lists["pseudonymisers"],
             cleaners=self.lists["cleaners"],
             log_shippers=[s for s, _ in self.shippers],
@@ -460,6 +471,7 @@ _SECTIONS: tuple[tuple[str, Callable[[_Builder, YMap, str], None]], ...] = (
     ("sinks", _Builder._sinks),
     ("log_shipping", _Builder._log_shipping),
     ("runners", _Builder._runners),
+    ("service_locators", _Builder._service_locators),
     *((key, _Builder._list) for key in _LISTS),
     ("regions", _Builder._regions),
 )

@@ -81,7 +81,9 @@ class SinkSpec:
     arguments (``ttls`` lists every argument that can carry a TTL, e.g. redis ``ex`` and
     ``px``; ``ttl`` is its first); ``host`` points into the arguments of the constructor the
     receiver came from (the last ``()`` of the qualified name, e.g. ``smtplib.SMTP(host)``);
-    ``host_setting`` is a Django setting naming the host (``EMAIL_HOST``).
+    ``host_setting`` is a Django setting naming the host (``EMAIL_HOST``). ``binders`` are the
+    methods of a receiver that make a new one writing their arguments with every call (structlog's
+    ``log.bind(user=...)``): a receiver made by one carries what it was given to the sink.
     """
 
     id: str
@@ -94,6 +96,7 @@ class SinkSpec:
     ttl: ArgRef | None = None
     retention_required: bool = False
     ttls: tuple[ArgRef, ...] = ()
+    binders: tuple[str, ...] = ()  # methods making a receiver that writes their arguments in every call
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,8 @@ class Catalog:
         settings_containers: Iterable[str] = (),
         clean_attributes: Iterable[str] = (),
         runners: Mapping[str, ArgRef] | None = None,
+        service_locators: Mapping[str, ArgRef] | None = None,
+        implementers: Iterable[str] = (),
     ) -> None:
         self.names = names
         self.vendors: dict[str, Vendor] = dict(vendors)
@@ -252,6 +257,8 @@ class Catalog:
         self._settings = _GlobSet([(g, True) for g in settings_containers])
         self._clean_attributes = _GlobSet([(g, True) for g in clean_attributes])
         self._runners = _GlobSet(list((runners or {}).items()))
+        self._locators = _GlobSet(list((service_locators or {}).items()))
+        self.implementers: frozenset[str] = frozenset(implementers)
         self.sinks: tuple[SinkSpec, ...] = tuple(spec for spec, _ in sinks)
         self._by_id = {spec.id: spec for spec in self.sinks}
         self._sinks = _GlobSet([(_strip_builtins(c), spec) for spec, calls in sinks for c in calls])
@@ -284,6 +291,11 @@ class Catalog:
         """The argument naming the function a call runs with its other arguments
         (``threading.Thread(target=send_mail, args=(...))``), or None."""
         return self._runners.get(_strip_builtins(qualname))
+
+    def service_locator(self, qualname: str) -> ArgRef | None:
+        """The argument naming the interface whose implementation a call returns
+        (``request.find_service(IMailer)``), or None."""
+        return self._locators.get(qualname)
 
     def is_clean_attribute(self, name: str) -> bool:
         """Whether reading this attribute of an object leaves the object's personal data behind."""

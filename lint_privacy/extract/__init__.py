@@ -362,6 +362,9 @@ class _FileExtractor:
                 defaults=defaults,
                 fields=tuple(fields),
                 has_tablename=has_tablename,
+                decorator_args=tuple((spell(d.func), spell(a)) for d in node.decorator_list
+                                     if isinstance(d, ast.Call) for a in d.args
+                                     if isinstance(a, (ast.Name, ast.Attribute)) and spell(a)),
             )
         )
         return origins

@@ -377,6 +377,7 @@ class FunctionWalker:
         self._count: dict[str, int] = {p.name: 1 for p in params}  # p:NAME is a parameter's first version
         self._written: list[tuple[str, str]] = []  # every version made, in order (a try's handlers)
         self.plain: list[str] = []  # versions annotated `# privacy: none`
+        self.keyed: list[tuple[str, str, int]] = []  # {"username": actor}: (key, local node, line)
         # Versions holding a dict literal with constant keys: what each key holds (d["k"] reads it).
         self._dict_keys: dict[str, dict[str, tuple[str, ...]]] = {}
         self._last_dict: tuple[int, dict[str, tuple[str, ...]]] = (0, {})
@@ -520,6 +521,7 @@ class FunctionWalker:
             edges=tuple(sorted(self.edges)),
             attr_stores=tuple(self.attr_stores),
             plain=tuple(self.plain),
+            keyed=tuple(self.keyed),
         )
 
     def _origins_pass(self) -> None:
@@ -940,6 +942,8 @@ class FunctionWalker:
             keys: dict[str, tuple[str, ...]] = {}
             for k, v in zip(texts, node.values):
                 keys[k] = (*keys.get(k, ()), *_of(results, v))
+                if isinstance(v, ast.Name) and _KEY.fullmatch(k):
+                    self.keyed.extend((k, n, v.lineno) for n in _of(results, v) if n[:2] in ("v:", "p:"))
             self._last_dict = (id(node), keys)
         return tuple(n for v in node.values for n in _of(results, v))
 

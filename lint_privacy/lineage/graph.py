@@ -139,6 +139,7 @@ class Lineage:
     _field_list: list[Source] = field(default_factory=list)  # those, by class
     _readers: Readers | None = None  # which files read each file's names (kept for updates)
     _memo: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> what checks keep of it
+    _interfaces: dict[str, list[str]] | None = None  # interface -> the classes implementing it
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.full)
@@ -316,13 +317,40 @@ class Lineage:
         dirty = set(changed) | readers.of(moved)
         roots = self._project_roots()
         symbols = self.symbols
+        declared = {d for p in (*changed, *gone) if p in self.files
+                    for d in self._declarations(self.files[p])}
         symbols.replace(changed.values(), gone)
+        self._interfaces = None
         if self._project_roots() != roots or len(symbols.path_of_module) != len(symbols.module_of_path):
             return None  # a package came or went, or two files are one module
         readers.replace(self.symbols, changed, modules_changed=bool(moved))
         dirty |= readers.of(moved - gone)
         dirty |= readers.reading(self.symbols, {p: n for p, n in names.items() if n})
-        return dirty
+        declared ^= {d for f in changed.values() for d in self._declarations(f)}
+        return dirty | self._interface_readers({iface for _, iface in declared})
+
+    def _declarations(self, facts: FileFacts) -> set[tuple[str, str]]:
+        """(class, interface) for each interface a file's classes declare they implement
+        (``@implementer(IMailer)``, catalog ``implementers``), both qualified."""
+        resolve, path, implementers = self.symbols.resolve, facts.path, self.catalog.implementers
+        module = self.symbols.module_of_path.get(path, "")
+        return {(f"{module}.{c.qualname}", resolve(path, arg)) for c in facts.classes
+                for decorator, arg in c.decorator_args if resolve(path, decorator) in implementers}
+
+    def _interface_readers(self, interfaces: set[str]) -> set[str]:
+        """The files that can ask a service locator for one of these interfaces (they bind it):
+        their calls of its methods reach other implementations now. Every file when one of
+        them is no project module's."""
+        changes: dict[str, set[str]] = {}
+        for iface in interfaces:
+            module, _, name = iface.rpartition(".")
+            path = self.symbols.path_of_module.get(module)
+            if path is None:
+                return set(self.files)
+            changes.setdefault(path, set()).add(name)
+        if not changes or self._readers is None:
+            return set()
+        return self._readers.reading(self.symbols, changes)
 
     def prepare_updates(self) -> None:
         """Work out now what the first :meth:`update` needs (which files read each file's names)."""
@@ -512,6 +540,7 @@ class Lineage:
         if f.qualname != "<module>":
             self._variables(fn, plain)
         self._read_sources(fn)
+        self._keyed_evidence(fn, plain)
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
         for recv, stored, nodes in f.attr_stores:
@@ -568,6 +597,26 @@ class Lineage:
             elif s.annotation is not None:
                 self._found(self._source(node, f"{s.key} (variable)", fn.path, s.line, s.annotation,
                                          defaults, "", "high"))
+
+    def _keyed_evidence(self, fn: _Fn, plain: set[str]) -> None:
+        """``{"username": actor}``: a variable or parameter put under a dict key that names
+        personal data holds that data (the key is the name evidence, as a keyword is in
+        :meth:`_keyword_evidence`); not a constant (``{"email": ADMIN}``), nor a variable given
+        only configuration (``admin = settings.ADMIN_USER``), nor one named as data of its own."""
+        names = self.catalog.names
+        for key, local, line in fn.fact.keyed:
+            name = _local_name(local)
+            if name.isupper() or local in plain or names.local_kind(name) is not None \
+                    or self._configured(fn, local) or (kind := names.local_kind(key, key=True)) is None:
+                continue
+            node = self._node(fn, local)
+            if node is not None:
+                self._local_source(node, f"{name} (stored under '{key}')", fn, line, kind, "keyword")
+
+    def _configured(self, fn: _Fn, local: str) -> bool:
+        """Whether a variable's version is given configuration only (``x = settings.ADMIN_USER``)."""
+        given = [a for a, b in fn.fact.edges if b == local]
+        return bool(given) and all(self._configuration(fn, a) for a in given)
 
     def instance_class(self, path: str, spelling: str) -> str | None:
         """The project class whose instance a spelling denotes (``User.objects.get()``, ``User()``)."""
@@ -667,7 +716,32 @@ class Lineage:
         for q in self.symbols.hierarchy(cls) if cls else ():
             if q in names.models:
                 return q
-        return None
+        typed = self._returned_type(fn, recv)
+        return typed if typed in names.models else None
+
+    def _returned_type(self, fn: _Fn, recv: str) -> str | None:
+        """``self._preprocess(message)``, of a project function that returns its parameter
+        ``message: MailMessage`` (as given, or what it became along the way): that class,
+        resolved in the function's own file. None for any other receiver."""
+        if not recv.endswith("()") or "(" in recv[:-2]:
+            return None
+        callee = self._callee(fn, self.resolve_call(fn, recv[:-2]))[0]
+        if callee is None:
+            return None
+        into: dict[str, list[str]] = {}
+        for a, b in callee.fact.edges:
+            into.setdefault(b, []).append(a)
+        typed = {p.name: p.type_text for p in callee.fact.params if p.type_text}
+        found: set[str] = set()
+        seen, todo = {"r"}, ["r"]
+        while todo and len(seen) < 64:  # back from the return through variables, to parameters
+            for a in into.get(todo.pop(), ()):
+                if a not in seen and a[:2] in ("v:", "p:"):
+                    seen.add(a)
+                    todo.append(a)
+                    if a[2:] in typed:
+                        found.add(typed[a[2:]])
+        return self.symbols.resolve(callee.path, found.pop()) if len(found) == 1 else None
 
     def _declared(self, field: str) -> bool:
         """Whether a field node (``field|module.Class.name``) is a field some project class declares."""
@@ -682,8 +756,9 @@ class Lineage:
 
     # ---- calls ----
 
-    def resolve_call(self, fn: _Fn, spelling: str) -> str:
-        """The qualified name of a call, with ``self.`` and logger spellings made concrete."""
+    def resolve_call(self, fn: _Fn, spelling: str, variable: str = "") -> str:
+        """The qualified name of a call, with ``self.`` and logger spellings made concrete.
+        ``variable``: the local node the receiver is (a call's ``receiver_var``)."""
         head, _, rest = spelling.partition(".")
         receiver, _, method = spelling.rpartition(".")
         if method in _LOG_METHODS and (receiver in self.catalog.logger_names or _LOGGER_FACTORY.search(receiver)):
@@ -703,6 +778,11 @@ class Lineage:
         qualified = self.symbols.resolve(fn.path, spelling)
         if qualified == spelling and (head in self.catalog.logger_names or f"{head}.{rest.split('.')[0]}" in self.catalog.logger_names):
             method = spelling.rsplit(".", 1)[-1]
+            return f"logging.getLogger().{method}"
+        if method in _LOG_METHODS and _local_name(variable) in self.catalog.logger_names \
+                and self._fn_by_qual(qualified) is None and self.catalog.match_call(qualified) is None:
+            # `logger = request.log.bind(...)` with `request: Request`: `Request().log.bind().info`
+            # names nothing known, and the variable is a logger by its name
             return f"logging.getLogger().{method}"
         return qualified
 
@@ -739,6 +819,35 @@ class Lineage:
                 return fn
         return None
 
+    def _implemented(self, fn: _Fn, call: CallFact) -> list[_Fn]:
+        """``request.find_service(IHelpDesk).create_conversation(...)``: the method of every project
+        class that implements the interface a service locator (catalog ``service_locators``) was
+        asked for, by a decorator of the catalog's ``implementers`` (``@implementer(IHelpDesk)``)."""
+        receiver, _, method = call.func.rpartition(".")
+        if not call.receiver or not receiver.endswith("()") \
+                or self.catalog.service_locator(self.resolve_call(fn, receiver[:-2])) is None:
+            return []  # most calls: the receiver is spelled as what made it
+        found: list[_Fn] = []
+        for made in self._made_by(fn, call.receiver):
+            ref = self.catalog.service_locator(self.resolve_call(fn, made.func))
+            asked = next((a.name for a in made.args if ref is not None and ref.matches(a) and a.name), "")
+            for cls in self._implementers().get(self.symbols.resolve(fn.path, asked), ()) if asked else ():
+                target = self._method(cls, method)
+                if target is not None and target not in found:
+                    found.append(target)
+        return found
+
+    def _implementers(self) -> dict[str, list[str]]:
+        """Each interface, with the classes of the project's code (not its tests) that declare
+        they implement it."""
+        if self._interfaces is None:
+            found: dict[str, list[str]] = {}
+            for path, facts in self.files.items():
+                for cls, iface in sorted(self._declarations(facts)) if not self.config.is_test(path) else ():
+                    found.setdefault(iface, []).append(cls)
+            self._interfaces = found
+        return self._interfaces
+
     def _callee(self, fn: _Fn, qualified: str) -> tuple[_Fn | None, bool, str | None]:
         """(project function, whether the receiver binds the first parameter, constructed class)."""
         target = self._fn_by_qual(qualified)
@@ -764,7 +873,7 @@ class Lineage:
         self._add_node(result)
         if call.annotation is not None and call.annotation.none:
             return  # `# privacy: none`: the user says nothing personal goes into or out of it
-        qualified = self.resolve_call(fn, call.func)
+        qualified = self.resolve_call(fn, call.func, call.receiver_var)
         arg_nodes = [[n for n in (self._node(fn, x) for x in a.nodes) if n] for a in call.args]
         runner = self.catalog.runner(qualified)
         if runner is not None and self._run(fn, index, call, runner, arg_nodes, result):
@@ -786,8 +895,10 @@ class Lineage:
         if constructed is not None:
             if self._construct(fn, call, arg_nodes, callee, constructed, result):
                 return
-        elif callee is not None:
-            self._bind(fn, call, arg_nodes, receiver if bound else [], callee, result, skip_self=bound)
+        elif callee is not None or (implemented := self._implemented(fn, call)):
+            targets, bound = ([callee], bound) if callee is not None else (implemented, True)
+            for target in targets:
+                self._bind(fn, call, arg_nodes, receiver if bound else [], target, result, skip_self=bound)
             if call.raised:  # raise make_error(f"... {email}"): what the factory returns is raised
                 self._sink(fn, index, call, qualified, SinkSpec(id="exception", kind="exception"), (), [[result]])
             return
@@ -916,7 +1027,11 @@ class Lineage:
             # EmailMessage(to=to, body=body).send(): the message made with the data is what is
             # sent. (Not a connection's or a client's: made with credentials, it sends queries.)
             data.append([n for n in (self._node(fn, x) for x in call.receiver) if n])
-        self._sink(fn, index, call, qualified, spec, self._constructors(fn, call), data)
+        constructors = self._constructors(fn, call)
+        if spec.binders and _bound(spec.binders, call, constructors):
+            # log = log.bind(user=name); log.info("done"): the bound logger writes the name too
+            data.append([n for n in (self._node(fn, x) for x in call.receiver) if n])
+        self._sink(fn, index, call, qualified, spec, constructors, data)
 
     def _sink(self, fn: _Fn, index: int, call: CallFact, qualified: str, spec: SinkSpec,
               constructors: tuple[CallFact, ...], data: list[list[str]]) -> None:
@@ -959,7 +1074,11 @@ class Lineage:
                 for n in nodes:
                     self._edge(n, f"{callee.fid}|p:{name}", Edge.CALL, site=result)
         self._edge(f"{callee.fid}|r", result, Edge.RETURN, site=result)
-        self._add_node(result, callee=callee.fid, mapping=mapping)
+        if "callee" in self.full._node[result]:  # one of several implementations (:meth:`_implemented`)
+            more = self.full._node[result].get("more", ())
+            self._add_node(result, more=(*more, (callee.fid, mapping)))
+        else:
+            self._add_node(result, callee=callee.fid, mapping=mapping)
 
     def _constructors(self, fn: _Fn, call: CallFact) -> tuple[CallFact, ...]:
         """Calls that made a call's receiver, back to the client: ``s3 = boto3.client(...,
@@ -1021,16 +1140,18 @@ class Lineage:
                 caller = function_of(site)
                 if owners is not None and caller not in owners:
                     continue
-                added = self._summary_edges(caller, site, reaching)
+                added = self._summary_edges(caller, site, fid, reaching)
                 if added and caller in self.functions and caller not in queued:
                     work.append(caller)
                     queued.add(caller)
 
-    def _summary_edges(self, caller: str, site: str, reaching: set[str]) -> bool:
+    def _summary_edges(self, caller: str, site: str, callee: str, reaching: set[str]) -> bool:
         fn = self.functions[caller]
         key = (1, fn.path, fn.index, int(site.rpartition(":")[2]))  # after its function's own edges
         added = False
-        for names, nodes in self.full._node[site]["mapping"]:
+        data = self.full._node[site]
+        mapping = data["mapping"] if data["callee"] == callee else dict(data["more"])[callee]
+        for names, nodes in mapping:
             if reaching.intersection(names):
                 for n in nodes:
                     if n != site and not self.full.has_edge(n, site):
@@ -1217,10 +1338,25 @@ class Lineage:
         return steps
 
 
+def _local_name(local: str) -> str:
+    """The name of a local node's variable: ``v:log#2`` -> ``log``; "" for no variable."""
+    kind, _, rest = local.partition(":")
+    return re.split(r"[#~*]", rest, maxsplit=1)[0] if kind in ("v", "p") else ""
+
+
 def _opens(node: str) -> bool:
     """Whether a node reads into a value (an attribute, a key, a call's result)."""
     local = NodeId.of(node).local
     return local[:2] in ("a:", "s:", "c:")
+
+
+def _bound(binders: tuple[str, ...], call: CallFact, constructors: tuple[CallFact, ...]) -> bool:
+    """Whether a call's receiver was made by one of ``binders``: as spelled (``self.log.info``,
+    ``self.log = get_logger().bind(...)``: ``get_logger().bind().info``), or by a call that made
+    the variable it is (``log = log.bind(...)``)."""
+    receiver = call.func.rpartition(".")[0]
+    return any(f".{b}()" in receiver for b in binders) \
+        or any(c.func.rpartition(".")[2] in binders for c in constructors)
 
 
 def _carries(spec: SinkSpec, arg: ArgFact) -> bool:

@@ -106,7 +106,8 @@ class Ledger:
     def finish(self, part: Part) -> None:
         """The part is recorded: its calls into project functions, in the order their nodes were made."""
         nodes = self.graph._node
-        part.sites = [(str(data["callee"]), n) for n in part.nodes if "callee" in (data := nodes[n])]
+        part.sites = [(str(callee), n) for n in part.nodes if "callee" in (data := nodes[n])
+                      for callee in (data["callee"], *(fid for fid, _ in data.get("more", ())))]
         part.seen = None
         if not any(fnode for fnode, _ in part.sources):
             part.plain = [source for _, source in part.sources if source is not None]
