@@ -12,6 +12,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import re
 import sys
 import time
 import tokenize
@@ -212,6 +213,33 @@ def check_coding(source: str) -> None:
         raise SourceError(f"its encoding cannot be read ({e})") from None
 
 
+# Syntax of a newer Python than some that run lint-privacy, by the version that brought it: a file
+# holding it is not broken, it is written for a newer interpreter (PEP 695 type parameters and
+# aliases; PEP 696 defaults of type parameters; PEP 758 except without parentheses).
+_NEWER_SYNTAX = (
+    ((3, 12), re.compile(r"\s*(?:type\s+\w+\s*(?:\[.*\])?\s*=|(?:async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)"),
+     "type parameters or a type alias"),
+    ((3, 13), re.compile(r"\s*(?:type|(?:async\s+)?def|class)\s+\w+\s*\[[^\]]*=\s*[^\]=]"),
+     "a default of a type parameter"),
+    ((3, 14), re.compile(r"\s*except\*?\s+[\w.]+\s*,[^:]+:"), "an except clause without parentheses"),
+)
+
+
+def newer_syntax(source: str, lineno: int | None) -> str:
+    """What to add to a syntax error at ``lineno`` when that line looks like the syntax of a Python
+    newer than the running one: which, and to run lint-privacy with it ("" otherwise)."""
+    lines = source.splitlines()
+    if not lineno or lineno > len(lines):
+        return ""
+    running = sys.version_info[:2]
+    for version, pattern, what in _NEWER_SYNTAX:
+        if running < version and pattern.match(lines[lineno - 1]):
+            return (f"; the line looks like Python {version[0]}.{version[1]} syntax ({what}), which Python "
+                    f"{running[0]}.{running[1]}, running lint-privacy, cannot parse: if the project runs on "
+                    f"Python {version[0]}.{version[1]} or later, run lint-privacy with it")
+    return ""
+
+
 def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFacts:
     """Extract one file, turning every failure into a SourceError that says what went wrong."""
     from .extract import extract  # not needed by a run that finds every file in the cache
@@ -224,7 +252,8 @@ def facts_of(path: str, source: str, tree: ast.Module | None = None) -> FileFact
             line = source.count("\n", 0, source.index("\0")) + 1
             raise SourceError(f"line {line} holds a NUL byte, which Python does not accept in source") from None
         if isinstance(e, SyntaxError):
-            raise SourceError(f"syntax error at line {e.lineno}: {e.msg}" if e.lineno else f"syntax error: {e.msg}") from None
+            where = f"syntax error at line {e.lineno}: {e.msg}" if e.lineno else f"syntax error: {e.msg}"
+            raise SourceError(where + newer_syntax(source, e.lineno)) from None
         raise SourceError(str(e)) from None
     except (RecursionError, MemoryError):
         raise SourceError("it is nested too deeply for Python's parser") from None

@@ -372,6 +372,35 @@ def test_every_syntax_of_the_running_interpreter(tmp_path: Path, version: tuple[
     assert hits(result.findings, "models.py") == MODELS_EXPECTED
 
 
+NEWER = {  # a line of each newer syntax lint-privacy names when the running Python cannot parse it
+    (3, 12): ("def first[T](xs: list[T]) -> T:\n    return xs[0]\n", "type parameters or a type alias"),
+    (3, 13): ("type Alias[T = str] = list[T]\n", "a default of a type parameter"),
+    (3, 14): ("try:\n    pass\nexcept ValueError, TypeError:\n    pass\n", "an except clause without parentheses"),
+}
+
+
+@pytest.mark.parametrize("version", sorted(NEWER), ids=lambda v: f"py{v[0]}{v[1]}")
+def test_newer_syntax_is_named_with_the_python_to_run(tmp_path: Path, version: tuple[int, int]) -> None:
+    source, what = NEWER[version]
+    running = sys.version_info[:2]
+    if running >= version:
+        pytest.skip(f"Python {running[0]}.{running[1]} parses {version[0]}.{version[1]} syntax")
+    result = run(tmp_path, {"newer.py": source, "models.py": MODELS})
+    found = not_analysed(result, "newer.py")
+    wanted = (3, 12) if version == (3, 13) and running < (3, 12) else version  # 3.13's line is 3.12's too
+    assert f"looks like Python {wanted[0]}.{wanted[1]} syntax" in found.reason, found.reason
+    assert f"runs on Python {wanted[0]}.{wanted[1]} or later, run lint-privacy with it" in found.reason
+    if wanted == version:
+        assert what in found.reason
+    assert hits(result.findings, "models.py") == MODELS_EXPECTED
+
+
+def test_a_plain_syntax_error_names_no_newer_python(tmp_path: Path) -> None:
+    result = run(tmp_path, {"broken.py": "def first(:\n    return xs\n", "models.py": MODELS})
+    found = not_analysed(result, "broken.py")
+    assert "syntax error at line 1" in found.message and "run lint-privacy with it" not in found.reason
+
+
 # -------------------------------------------------------------------------- the file system
 
 

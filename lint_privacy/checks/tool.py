@@ -44,7 +44,10 @@ cannot be trusted); flake8 reports syntax errors itself as E999. A FIFO never en
 `/dev/zero` never stops giving bytes: such a file is named, not read, and the run goes on.""",
     example="""def broken(:
     pass""",
-    fix="""Fix the file (or exclude it in `[tool.lint-privacy] extend-exclude` if it is not code).""",
+    fix="""Fix the file (or exclude it in `[tool.lint-privacy] extend-exclude` if it is not code). When
+the line looks like syntax of a newer Python than the one running lint-privacy (type parameters of
+3.12, `except A, B:` of 3.14), the message says so: install lint-privacy under the Python the project
+runs on.""",
 )
 PRV004 = Rule(
     code="PRV004",
