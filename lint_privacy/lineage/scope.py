@@ -73,8 +73,8 @@ def outline(lin: Lineage, configuring: Iterable[str]) -> Outline:
                 feeds.setdefault(fb, set()).add(fa)
     callers: dict[str, set[str]] = {}
     for node, data in lin.full.nodes(data=True):
-        called = (data["callee"], *(fid for fid, _ in data.get("more", ()))) if data.get("callee") else ()
-        for callee in called:
+        callees = (data["callee"], *(fid for fid, _ in data.get("more", ()))) if data.get("callee") else ()
+        for callee in callees:
             caller, called = where[node], file_of(callee)
             if caller is not None and called is not None and caller != called:
                 callers.setdefault(called, set()).add(caller)
