@@ -788,9 +788,9 @@ class Lineage:
 
     def _property_value(self, class_qual: str, name: str, depth: int) -> str | None:
         """What a property of an instance of ``class_qual`` holds, as a spelling of the call that
-        made it (``jira.JIRA()``), when the property returns a library's object, directly or
-        through methods of the instance (``return self._rpc_connection()``, the subclass's
-        override taken); None for anything else."""
+        made it (``jira.JIRA()``, ``app.api.BoardsAPI()``), when the property returns a library's
+        object or a project class's instance, directly or through methods of the instance
+        (``return self._rpc_connection()``, the subclass's override taken); None for anything else."""
         prop = self._method(class_qual, name)
         if prop is None or depth > 3 or not _PROPERTY.intersection(prop.fact.decorators):
             return None
@@ -806,7 +806,9 @@ class Lineage:
         if callee is not None:
             return self._returned_object(callee, class_qual, depth + 1) if depth < 3 else None
         head = qualified.split(".")[0].split("(")[0]
-        return f"{qualified}()" if head not in self._project_roots() else None
+        # a library's object, or an instance of a project class (its methods are followed)
+        known = head not in self._project_roots() or qualified in self.symbols.classes
+        return f"{qualified}()" if known else None
 
     def _project_roots(self) -> frozenset[str]:
         """The top-level names of the project's own modules."""
