@@ -1,11 +1,87 @@
-"""Data followed where the class of an object is only known at run time: a property returning
-a project class's instance leads into that class's methods."""
+"""Data followed where the class of an object is only known at run time: a call of an abstract
+method runs the overrides of its subclasses; a property returning a project class's instance
+leads into that class's methods. And a message published to a broker (Redis, Kafka, AMQP)
+leaves the application."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import Run, check, line_of
+
+BROKERS = '''
+    import json
+    import logging
+    from abc import ABC, abstractmethod
+
+    import redis
+
+    _BROKERS = []
+
+
+    class EventBroker(ABC):
+        @abstractmethod
+        def publish(self, *, topic, payload):
+            """Publish the payload."""
+
+
+    class RedisBroker(EventBroker):
+        def __init__(self, url):
+            self.connection = redis.StrictRedis.from_url(url)
+
+        def publish(self, *, topic, payload):
+            self.connection.publish(topic, payload)  # L:redis
+
+
+    class SyslogBroker(EventBroker):
+        def publish(self, *, topic, payload):
+            logging.getLogger(topic).info("%s", payload)  # L:syslog
+
+
+    def register(broker):
+        _BROKERS.append(broker)
+
+
+    def publish_event(*, topic, payload):
+        for broker in _BROKERS:
+            broker.publish(topic=topic, payload=json.dumps(payload))
+
+
+    def on_login(email):
+        publish_event(topic="user.login", payload={"email": email})
+
+
+    def on_tick(count):
+        publish_event(topic="tick", payload={"count": count})
+
+
+    def ping(url):
+        client = redis.Redis.from_url(url)
+        client.publish("user.ping", "ping")  # L:no-data
+'''
+
+LIBRARY_PUBLISH = '''
+    import logging
+    from abc import ABC, abstractmethod
+
+    import paho.mqtt.client as mqtt
+
+
+    class Sink(ABC):
+        @abstractmethod
+        def publish(self, payload):
+            """Send it."""
+
+
+    class LogSink(Sink):
+        def publish(self, payload):
+            logging.getLogger(__name__).info("%s", payload)  # L:log-sink
+
+
+    def notify(email):
+        client = mqtt.Client()
+        client.publish(email)
+'''
 
 TRACKERS = '''
     import requests
@@ -46,11 +122,49 @@ TRACKERS = '''
             self.rpc.update_issue(issue_id, [{"value": f"Reporter: {user.username}"}])
 '''
 
+QUEUES = '''
+    import os
+
+    import pika
+    from kafka import KafkaProducer
+
+
+    def announce(email):
+        producer = KafkaProducer(bootstrap_servers=os.environ["KAFKA_SERVERS"])
+        producer.send("signups", value=email.encode())  # L:kafka
+        producer.send(f"signups.{len(email)}", value=b"new")  # L:kafka-no-data
+
+
+    def enqueue(phone):
+        channel = pika.BlockingConnection(pika.ConnectionParameters(os.environ["AMQP_HOST"])).channel()
+        channel.basic_publish(exchange="", routing_key="sms", body=phone)  # L:amqp
+'''
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
     return check(tmp_path_factory.mktemp("dispatch"), {
-        "app/__init__.py": "", "app/trackers.py": TRACKERS,
+        "app/__init__.py": "", "app/events.py": BROKERS, "app/trackers.py": TRACKERS, "app/queues.py": QUEUES,
     })
+
+
+def test_an_abstract_method_called_on_an_unknown_object_runs_every_override(run: Run) -> None:
+    redis_hit = run.one("app/events.py", line_of(BROKERS, "# L:redis"), "PRV003")
+    assert redis_hit.message.startswith("unannotated email (email (parameter of on_login)"), redis_hit
+    assert "EventBroker.publish()" in redis_hit.detail("route"), redis_hit.text
+    assert "RedisBroker.publish()" in redis_hit.detail("route"), redis_hit.text
+    assert "the address is computed at run time" in redis_hit.detail("reason"), redis_hit.text
+    log_hit = run.one("app/events.py", line_of(BROKERS, "# L:syslog"), "PRV601")
+    assert log_hit.message.startswith("unannotated email (email (parameter of on_login)"), log_hit
+
+
+def test_a_redis_message_without_personal_data_is_quiet(run: Run) -> None:
+    run.none("app/events.py", line_of(BROKERS, "# L:no-data"))
+
+
+def test_a_library_objects_method_is_not_taken_for_the_projects_abstract_method(tmp_path) -> None:
+    lib = check(tmp_path, {"app/__init__.py": "", "app/sinks.py": LIBRARY_PUBLISH})
+    lib.none("app/sinks.py", line_of(LIBRARY_PUBLISH, "# L:log-sink"))
 
 
 def test_a_property_returning_a_project_class_leads_into_its_methods(run: Run) -> None:
@@ -58,3 +172,15 @@ def test_a_property_returning_a_project_class_leads_into_its_methods(run: Run) -
     assert hit.message.startswith("unannotated username (user.username"), hit
     assert "BoardsAPI.update_issue()" in hit.detail("route"), hit.text
     assert "delete_comment" not in hit.detail("route"), hit.text
+
+
+def test_messages_published_to_kafka_and_amqp_leave_for_the_broker(run: Run) -> None:
+    kafka = run.one("app/queues.py", line_of(QUEUES, "# L:kafka"), "PRV003")
+    assert kafka.message.startswith("unannotated email (email (parameter of announce)"), kafka
+    assert "read from the environment" in kafka.detail("reason"), kafka.text
+    amqp = run.one("app/queues.py", line_of(QUEUES, "# L:amqp"), "PRV003")
+    assert amqp.message.startswith("unannotated phone (phone (parameter of enqueue)"), amqp
+
+
+def test_a_topic_is_no_message(run: Run) -> None:
+    run.none("app/queues.py", line_of(QUEUES, "# L:kafka-no-data"))

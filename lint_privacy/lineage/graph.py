@@ -43,6 +43,7 @@ _QUERYSET_METHODS = frozenset({
 })
 # Calls that turn an object into its text: a whole object (a user) goes through them as itself.
 _FORMATTERS = frozenset({"str", "repr", "format", "join", "f", "escape"})
+_ABSTRACT = frozenset({"abstractmethod", "abc.abstractmethod"})
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -140,6 +141,7 @@ class Lineage:
     _readers: Readers | None = None  # which files read each file's names (kept for updates)
     _memo: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> what checks keep of it
     _interfaces: dict[str, list[str]] | None = None  # interface -> the classes implementing it
+    _abstracts: dict[str, list[_Fn]] | None = None  # method name -> the project's abstract methods so named
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.full)
@@ -189,6 +191,7 @@ class Lineage:
         """``functions`` and ``methods_of`` with these files' new functions in place of their old
         ones (``old``: the parts they had; None: a build)."""
         parts = self.ledger.parts
+        self._abstracts = None
         if old is None:
             self.functions, self.methods_of = {}, {}
         for was in old or ():
@@ -552,6 +555,7 @@ class Lineage:
                         self._edge(src, target, Edge.FIELD)
         for i, call in enumerate(f.calls):
             self._call(fn, i, call)
+        self._overriding(fn)
 
     def _params(self, fn: _Fn) -> None:
         f = fn.fact
@@ -909,7 +913,54 @@ class Lineage:
         if spec is not None:
             self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
+        abstract = self._dispatched(fn, qualified)
+        if abstract is not None:
+            # The overrides of the abstract method run (_overriding); what they return is not
+            # followed, so the result stays what an unknown call's is.
+            self._bind(fn, call, arg_nodes, receiver, abstract, result, skip_self=True)
         self._through_call(fn, call, qualified, arg_nodes, receiver, result)
+
+    def _dispatched(self, fn: _Fn, qualified: str) -> _Fn | None:
+        """``broker.publish(...)`` on an object whose class the engine cannot tell (an element of
+        a registry, a parameter): the project's one abstract method of that name
+        (``@abstractmethod``), which runs the override of the object's class. Not on a library's
+        object, nor on a project class's instance (its own methods say what runs)."""
+        prefix, _, method = qualified.rpartition(".")
+        if not prefix or not method:
+            return None
+        if self._abstracts is None:
+            self._abstracts = {}
+            for f in self.functions.values():
+                if f.class_qual and _ABSTRACT.intersection(f.fact.decorators):
+                    self._abstracts.setdefault(f.fact.qualname.rpartition(".")[2], []).append(f)
+        found = self._abstracts.get(method, ())
+        if len(found) != 1 or (prefix.endswith("()") and prefix[:-2] in self.symbols.classes):
+            return None
+        head = re.split(r"[.(\[]", prefix, maxsplit=1)[0]
+        if head not in self._project_roots():
+            bound = self.symbols.imports.get(self.symbols.module_of_path[fn.path], {})
+            if head in bound or head in {t.partition(".")[0] for t in bound.values()}:
+                return None
+        return found[0]
+
+    def _overriding(self, fn: _Fn) -> None:
+        """A method overriding an abstract method of a base class is given what a call of the
+        abstract method is given (``_dispatched``): its parameters by name, else by position."""
+        if not fn.class_qual:
+            return
+        name = fn.fact.qualname.rpartition(".")[2]
+        abstract = next((m for q in list(self.symbols.hierarchy(fn.class_qual))[1:]
+                         if (m := self._fn_by_qual(f"{q}.{name}")) is not None), None)
+        if abstract is None or not _ABSTRACT.intersection(abstract.fact.decorators):
+            return
+        mine = fn.fact.params
+        by_name = {p.name: p for p in mine}
+        for i, p in enumerate(abstract.fact.params):
+            same = by_name.get(p.name)
+            if same is None and p.kind == "positional" and i < len(mine) and mine[i].kind == "positional":
+                same = mine[i]
+            if same is not None:
+                self._edge(node_id(abstract.fid, f"p:{p.name}"), node_id(fn.fid, f"p:{same.name}"), Edge.CALL)
 
     def _pii_switch(self, fn: _Fn, index: int, call: CallFact, qualified: str, result: str) -> None:
         """``sentry_sdk.init(send_default_pii=True)``: from then on the SDK sends the request data
