@@ -1,7 +1,8 @@
-"""Data followed where the class of an object is only known at run time: a call of an abstract
-method runs the overrides of its subclasses; a property returning a project class's instance
-leads into that class's methods. And a message published to a broker (Redis, Kafka, AMQP)
-leaves the application."""
+"""Data followed where the class of an object is only known at run time or built up piece by
+piece: a call of an abstract method runs the overrides of its subclasses; a property returning
+a project class's instance leads into that class's methods; an attribute set on a vendor SDK's
+object travels with the object; a message published to a broker (Redis, Kafka, AMQP) leaves
+the application."""
 
 from __future__ import annotations
 
@@ -122,6 +123,34 @@ TRACKERS = '''
             self.rpc.update_issue(issue_id, [{"value": f"Reporter: {user.username}"}])
 '''
 
+KUSTO = '''
+    import logging
+
+    import requests
+    from azure.kusto.data import ClientRequestProperties, KustoClient
+
+
+    def run_query(client_string, query, user):
+        client = KustoClient(client_string)
+        props = ClientRequestProperties()
+        props.application = "reports"
+        props.user = user.email  # L:store
+        logging.getLogger(__name__).info("query from %s", props.application)  # L:other-attribute
+        return client.execute("db", query, props)  # L:execute
+
+
+    def _send(url, email):
+        prepared = requests.Request("POST", url, data={"email": email}).prepare()
+        response = requests.Response()
+        response.request = prepared
+        return response
+
+
+    def fetch(url, email):
+        response = _send(url, email)
+        logging.getLogger(__name__).info("reply %s", response.content)  # L:reply
+'''
+
 QUEUES = '''
     import os
 
@@ -144,7 +173,8 @@ QUEUES = '''
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
     return check(tmp_path_factory.mktemp("dispatch"), {
-        "app/__init__.py": "", "app/events.py": BROKERS, "app/trackers.py": TRACKERS, "app/queues.py": QUEUES,
+        "app/__init__.py": "", "app/events.py": BROKERS, "app/trackers.py": TRACKERS, "app/kusto.py": KUSTO,
+        "app/queues.py": QUEUES,
     })
 
 
@@ -172,6 +202,20 @@ def test_a_property_returning_a_project_class_leads_into_its_methods(run: Run) -
     assert hit.message.startswith("unannotated username (user.username"), hit
     assert "BoardsAPI.update_issue()" in hit.detail("route"), hit.text
     assert "delete_comment" not in hit.detail("route"), hit.text
+
+
+def test_an_attribute_set_on_a_vendor_sdk_object_is_sent_with_it(run: Run) -> None:
+    hit = run.one("app/kusto.py", line_of(KUSTO, "# L:execute"), "PRV003")
+    assert hit.message.startswith("unannotated email (user.email"), hit
+    run.none("app/kusto.py", line_of(KUSTO, "# L:store"))  # building the properties sends nothing
+
+
+def test_another_attribute_of_the_object_does_not_carry_what_was_set(run: Run) -> None:
+    run.none("app/kusto.py", line_of(KUSTO, "# L:other-attribute"))
+
+
+def test_an_object_that_is_no_vendors_does_not_carry_an_attribute_set_on_it(run: Run) -> None:
+    run.none("app/kusto.py", line_of(KUSTO, "# L:reply"))
 
 
 def test_messages_published_to_kafka_and_amqp_leave_for_the_broker(run: Run) -> None:

@@ -367,7 +367,7 @@ class FunctionWalker:
         self.sources: list[SourceFact] = []
         self.edges: set[tuple[str, str]] = set()
         self.origins: dict[str, str] = {}
-        self.attr_stores: list[tuple[str, str, tuple[str, ...]]] = []
+        self.attr_stores: list[tuple[str, str, tuple[str, ...], str]] = []
         self.age_checks: list[AgeCheck] = []
         self.marker_sites: list[AnnotationSite] = []
         self._span_of: tuple[ast.stmt | None, Span] = (None, Span(0, 0, 0))
@@ -381,6 +381,9 @@ class FunctionWalker:
         # Versions holding a dict literal with constant keys: what each key holds (d["k"] reads it).
         self._dict_keys: dict[str, dict[str, tuple[str, ...]]] = {}
         self._last_dict: tuple[int, dict[str, tuple[str, ...]]] = (0, {})
+        # Versions made by ``o.k = v`` (_hold): the version before the first such store, and
+        # for each attribute stored the version that holds its value.
+        self._held: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {}
         # Versions holding a list or tuple literal: what each element holds (a task's args=[...]).
         self._elements: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._element_nodes: dict[int, tuple[str, ...]] = {}  # id(element of a list literal) -> its nodes
@@ -782,7 +785,8 @@ class FunctionWalker:
                 recv = spell(t.value)
                 self.eval(t.value, stmt, annotation, guards)
                 if value:
-                    self.attr_stores.append((self.resolve_spelling(recv), t.attr, value))
+                    spelling = self.resolve_spelling(recv)
+                    self.attr_stores.append((spelling, t.attr, value, self._hold(t)))
             elif isinstance(t, ast.Subscript):
                 # d["k"] = v puts v's data into d, which keeps what it held.
                 base = t.value
@@ -802,6 +806,23 @@ class FunctionWalker:
                             del self._dict_keys[dst]  # d[k] = v, d[a][b] = v: any key may hold it
                 elif isinstance(base, ast.Attribute):
                     stack.append(base)
+
+    def _hold(self, target: ast.Attribute) -> str:
+        """``o.k = v`` on a local object (not ``self``): a new version of ``o``, which the lineage
+        has hold ``v`` unless it knows ``o``'s class (whose field ``k`` it is). Reading ``o.k``
+        then gives ``v``, another attribute what ``o`` held before (``response.request = req``
+        does not make ``response.content`` the request). "" for other receivers."""
+        obj = target.value
+        if not self.versioned or not isinstance(obj, ast.Name) or obj.id == self.self_name:
+            return ""
+        old = self.read(obj.id)
+        if old[0] not in "vp":
+            return ""
+        base, stored = self._held.get(old, (old, {}))
+        new = self.write(obj.id)
+        self.edges.add((old, new))
+        self._held[new] = (base, {**stored, target.attr: (new,)})
+        return new
 
     # ---- expressions ----
 
@@ -911,7 +932,10 @@ class FunctionWalker:
     def _attribute_value(self, node: ast.Attribute, results: Results) -> tuple[str, ...]:
         index = len(self.attrs)
         recv_text = self.resolve_spelling(spell(node.value))
-        self.attrs.append(AttrFact(node.attr, _of(results, node.value), recv_text, node.lineno))
+        holds = _of(results, node.value)
+        if isinstance(node.value, ast.Name) and (held := self._held.get(self.read(node.value.id))):
+            holds = held[1].get(node.attr, (held[0],))
+        self.attrs.append(AttrFact(node.attr, holds, recv_text, node.lineno))
         return (f"a:{index}",)
 
     def _subscript_value(self, node: ast.Subscript, results: Results) -> tuple[str, ...]:

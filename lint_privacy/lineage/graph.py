@@ -546,13 +546,19 @@ class Lineage:
         self._keyed_evidence(fn, plain)
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
-        for recv, stored, nodes in f.attr_stores:
+        for recv, stored, nodes, holder in f.attr_stores:
             target = self._attr_target(fn, recv, stored)
-            if target:
+            into, kind = target, Edge.FIELD  # a project class's field
+            if target is None and holder and self._vendor_object(fn, recv):
+                # An object of a vendor's SDK, built to be sent (request properties given
+                # `props.user = user.email`): it holds the value. Not any object: a reply made
+                # by hand (`response.request = req`) is no request.
+                into, kind = self._node(fn, holder), Edge.LOCAL
+            if into:
                 for n in nodes:
                     src = self._node(fn, n)
                     if src:
-                        self._edge(src, target, Edge.FIELD)
+                        self._edge(src, into, kind)
         for i, call in enumerate(f.calls):
             self._call(fn, i, call)
         self._overriding(fn)
@@ -642,6 +648,10 @@ class Lineage:
             return self.field_node(fn.class_qual, attr)
         cls = self.instance_class(fn.path, recv)
         return self.field_node(cls, attr) if cls else None
+
+    def _vendor_object(self, fn: _Fn, spelling: str) -> bool:
+        """Whether a receiver is an object of a vendor's SDK (``ClientRequestProperties()``)."""
+        return self.catalog.vendor_for_module(self.symbols.resolve(fn.path, spelling)) is not None
 
     def _attr_read(self, fn: _Fn, index: int, attr: AttrFact) -> None:
         node = node_id(fn.fid, f"a:{index}")
@@ -1141,7 +1151,7 @@ class Lineage:
         if fn.self_name and call.func.split(".")[0] == fn.self_name and fn.class_qual:
             attr = call.func.split(".")[1] if "." in call.func else ""
             for other in self.methods_of.get(fn.class_qual, ()):
-                for recv, name, nodes in other.fact.attr_stores:
+                for recv, name, nodes, _ in other.fact.attr_stores:
                     if recv == other.self_name and name == attr:
                         found.extend(self._made_by(other, nodes))
         return tuple(found)
