@@ -384,6 +384,8 @@ class FunctionWalker:
         # Versions made by ``o.k = v`` (_hold): the version before the first such store, and
         # for each attribute stored the version that holds its value.
         self._held: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {}
+        # Versions of a loop's name over a literal list of texts: those texts (getattr(o, name)).
+        self._texts_of: dict[str, tuple[str, ...]] = {}
         # Versions holding a list or tuple literal: what each element holds (a task's args=[...]).
         self._elements: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._element_nodes: dict[int, tuple[str, ...]] = {}  # id(element of a list literal) -> its nodes
@@ -633,6 +635,9 @@ class FunctionWalker:
             here.ev(stmt.test)
         else:  # the iterable is evaluated once, before the first iteration
             here.assign(stmt.target, here.ev(stmt.iter))
+            names = _texts(stmt.iter.elts) if isinstance(stmt.iter, (ast.List, ast.Tuple, ast.Set)) else None
+            if names and isinstance(stmt.target, ast.Name):  # for name in ["phone", "email"]
+                self._texts_of[self.read(stmt.target.id)] = tuple(names)
         return [_Block(stmt.body, list(here.guards), ended=lambda _: self._loop_back(heads)),
                 _Block(stmt.orelse, list(here.guards))]
 
@@ -1040,6 +1045,10 @@ class FunctionWalker:
             if source:
                 return source[0]
         spelled = self.resolve_spelling(spell(func))
+        if spelled == "getattr" and len(node.args) in (2, 3):
+            read = self._getattr(node, results)
+            if read is not None:
+                return read
         args: list[ArgFact] = self._task_args(node, results) if spelled.endswith(".apply_async") else []
         queued = bool(args)
         if queued:  # task.apply_async(args=[a, b]) is task.delay(a, b): each argument to its parameter
@@ -1074,6 +1083,27 @@ class FunctionWalker:
             for n in (receiver_var, *(n for a in args for n in a.nodes)):
                 self.edges.add((n, updated))
         return f"c:{index}"
+
+    def _getattr(self, node: ast.Call, results: Results) -> str | None:
+        """``getattr(o, "email")``, or ``getattr(o, name)`` in a loop over ``["phone", "email"]``:
+        a read of each attribute named (the node of the first, which the others feed); None when
+        the name is not known."""
+        obj, name = node.args[0], node.args[1]
+        text = _text(name)
+        names = (text,) if text is not None else None
+        if names is None and isinstance(name, ast.Name):
+            names = self._texts_of.get(self.read(name.id))
+        if not names or self.ref("getattr") != "g:getattr":
+            return None
+        receiver, spelling = _of(results, obj), self.resolve_spelling(spell(obj))
+        start = len(self.attrs)
+        self.attrs.extend(AttrFact(attr, receiver, spelling, node.lineno) for attr in names)
+        first = f"a:{start}"
+        for i in range(start + 1, len(self.attrs)):
+            self.edges.add((f"a:{i}", first))
+        for n in _of(results, node.args[2]) if len(node.args) == 3 else ():
+            self.edges.add((n, first))  # the default
+        return first
 
     def _task_args(self, node: ast.Call, results: Results) -> list[ArgFact]:
         """The arguments of ``task.apply_async(args=[...], kwargs={...})`` as those of a direct
