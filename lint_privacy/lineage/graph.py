@@ -660,8 +660,10 @@ class Lineage:
         if (target is None or not self._declared(target)) and self._model_field(fn, node, attr):
             return
         # The attribute of a known class is that field; an id, a count or a status carries none
-        # of its object's personal data; any other attribute of an object may (``msg.body``).
-        if target is None and not self.catalog.is_clean_attribute(attr.attr):
+        # of its object's personal data; any other attribute of an object may (``msg.body``), and
+        # so may one a project class inherits from a library (``form.errors`` of a Django form).
+        inherited = target is not None and attr.receiver_text != fn.self_name and self._inherited(target)
+        if (target is None or inherited) and not self.catalog.is_clean_attribute(attr.attr):
             for r in attr.receiver:
                 src = self._node(fn, r)
                 if src:
@@ -679,6 +681,19 @@ class Lineage:
             # evidence, read here (``request.user.email``, ``member.phone``; by the object's name,
             # ``action.email.to``, ``member.name``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+
+    def _inherited(self, field: str) -> bool:
+        """Whether a field node names an attribute its class gets from a library's base class:
+        neither a field nor a method of the project's classes, and the class has such a base."""
+        owner, _, name = field_name(field).rpartition(".")
+        return not self._declared(field) and self._method(owner, name) is None and self._library_base(owner)
+
+    def _library_base(self, class_qual: str) -> bool:
+        """Whether a project class has a base class of a library (``forms.Form``) whose instances
+        keep what they are given: not one whose call gives nothing of its arguments (the
+        catalog's cleaners: ``enum.Enum(value)`` looks a member up)."""
+        bases = [q for q in self.symbols.hierarchy(class_qual) if q not in self.symbols.classes]
+        return bool(bases) and not any(self.catalog.effect(q) == "clean" for q in bases)
 
     def _model_field(self, fn: _Fn, node: str, attr: AttrFact) -> bool:
         """``request.user.email``, ``get_user_model().objects.get(...).email``, ``staff.email`` of a
@@ -923,12 +938,27 @@ class Lineage:
         if spec is not None:
             self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
+        if call.func == "super().__init__" and fn.fact.qualname.endswith(".__init__") and fn.self_name:
+            self._library_init(fn, arg_nodes)
         abstract = self._dispatched(fn, qualified)
         if abstract is not None:
             # The overrides of the abstract method run (_overriding); what they return is not
             # followed, so the result stays what an unknown call's is.
             self._bind(fn, call, arg_nodes, receiver, abstract, result, skip_self=True)
         self._through_call(fn, call, qualified, arg_nodes, receiver, result)
+
+    def _library_init(self, fn: _Fn, arg_nodes: list[list[str]]) -> None:
+        """``super().__init__(*args, **kwargs)`` reaching a library's constructor (no project
+        class above defines ``__init__``): the instance keeps what it is given, and the
+        construction gives the instance (``UserForm(data).errors`` carries the data)."""
+        bases = list(self.symbols.hierarchy(fn.class_qual))[1:]
+        if any(self._fn_by_qual(f"{q}.__init__") is not None for q in bases) or not self._library_base(fn.class_qual):
+            return
+        me = node_id(fn.fid, f"p:{fn.self_name}")
+        for nodes in arg_nodes:
+            for n in nodes:
+                self._edge(n, me, Edge.LOCAL)
+        self._edge(me, node_id(fn.fid, "r"), Edge.LOCAL)
 
     def _dispatched(self, fn: _Fn, qualified: str) -> _Fn | None:
         """``broker.publish(...)`` on an object whose class the engine cannot tell (an element of
@@ -996,6 +1026,10 @@ class Lineage:
                 target = self.field_node(constructed, a.keyword)
                 for n in nodes:
                     self._edge(n, target, Edge.FIELD)
+            elif callee is None and self._library_base(constructed):
+                # Form(request.POST): a library's constructor keeps what it is given (super().__init__)
+                for n in nodes:
+                    self._edge(n, result, Edge.LOCAL)
         if callee is not None:
             self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
         if self._exception_class(constructed):  # an exception is its message: str(e), raise make_error()
