@@ -167,3 +167,5 @@ class FileFacts:
     line_count: int = 0
     noqa: tuple[tuple[int, str], ...] = ()  # (line, the noqa comment naming a PRV code): the suppression report
     dotted_strings: tuple[tuple[str, int], ...] = ()  # "pkg.mod.Class" literals (logging dictConfig)
+    # module-level NAME = ["text", ...] (a list or tuple of texts, also under if/try), with its line
+    text_lists: tuple[tuple[str, tuple[str, ...], int], ...] = ()

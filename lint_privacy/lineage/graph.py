@@ -542,6 +542,8 @@ class Lineage:
         self._params(fn)
         if f.qualname != "<module>":
             self._variables(fn, plain)
+        else:
+            self._callbacks(fn)
         self._read_sources(fn)
         self._keyed_evidence(fn, plain)
         for i, attr in enumerate(f.attrs):
@@ -575,6 +577,22 @@ class Lineage:
             elif p.annotation is None and p.name != fn.self_name and (kind := self._local_kind(p.name)):
                 self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind,
                                    "parameter")
+
+    def _callbacks(self, module: _Fn) -> None:
+        """A setting listing the functions a framework calls with a person's data (the catalog's
+        ``callbacks``: ``SOCIAL_AUTH_PIPELINE``): the parameters of each project function it
+        names are sources of what the framework gives them."""
+        names = self.catalog.names
+        for setting, texts, _ in self.files[module.path].text_lists:
+            params = names.callbacks.get(setting)
+            for text in texts if params else ():
+                target = self._fn_by_qual(self.symbols.canonical(text))
+                for p in target.fact.params if target is not None else ():
+                    if p.name in params and p.annotation is None:
+                        label = f"{p.name} (parameter of {target.fact.qualname}, given by {setting})"
+                        self._local_source(node_id(target.fid, f"p:{p.name}"), label, target, p.line,
+                                           names.kinds[params[p.name]], "parameter",
+                                           confidence="high")  # the framework's contract, not a name
 
     def _variables(self, fn: _Fn, plain: set[str]) -> None:
         """Each assigned version of a variable (v:NAME, v:NAME#2), not the joins (v:NAME~3,
