@@ -1507,6 +1507,6 @@ def set_from_configuration(catalog: Catalog, facts: FileFacts, class_name: str, 
     False when they never set it from configuration, or set it from anything else too."""
     read = [(f, node) for f in facts.functions
             if f.class_name == class_name and f.params and "staticmethod" not in f.decorators
-            for receiver, name, nodes in f.attr_stores if receiver == f.params[0].name and name == attr
+            for receiver, name, nodes, _ in f.attr_stores if receiver == f.params[0].name and name == attr
             for node in nodes]
     return bool(read) and all(reads_configuration(catalog, f, n) for f, n in read)
