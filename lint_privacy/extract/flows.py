@@ -1090,7 +1090,7 @@ class FunctionWalker:
         the name is not known."""
         obj, name = node.args[0], node.args[1]
         text = _text(name)
-        names = (text,) if text is not None else None
+        names: tuple[str, ...] | None = (text,) if text is not None else None
         if names is None and isinstance(name, ast.Name):
             names = self._texts_of.get(self.read(name.id))
         if not names or self.ref("getattr") != "g:getattr":

@@ -584,14 +584,15 @@ class Lineage:
         names are sources of what the framework gives them."""
         names = self.catalog.names
         for setting, texts, _ in self.files[module.path].text_lists:
-            params = names.callbacks.get(setting)
-            for text in texts if params else ():
-                target = self._fn_by_qual(self.symbols.canonical(text))
-                for p in target.fact.params if target is not None else ():
-                    if p.name in params and p.annotation is None:
+            params = names.callbacks.get(setting, {})
+            targets = [self._fn_by_qual(self.symbols.canonical(text)) for text in texts] if params else []
+            for target in (t for t in targets if t is not None):
+                for p in target.fact.params:
+                    kind = params.get(p.name)
+                    if kind is not None and p.annotation is None:
                         label = f"{p.name} (parameter of {target.fact.qualname}, given by {setting})"
                         self._local_source(node_id(target.fid, f"p:{p.name}"), label, target, p.line,
-                                           names.kinds[params[p.name]], "parameter",
+                                           names.kinds[kind], "parameter",
                                            confidence="high")  # the framework's contract, not a name
 
     def _variables(self, fn: _Fn, plain: set[str]) -> None:
