@@ -971,7 +971,8 @@ class Lineage:
         class above defines ``__init__``): the instance keeps what it is given, and the
         construction gives the instance (``UserForm(data).errors`` carries the data)."""
         bases = list(self.symbols.hierarchy(fn.class_qual))[1:]
-        if any(self._fn_by_qual(f"{q}.__init__") is not None for q in bases) or not self._library_base(fn.class_qual):
+        projects = any(self._fn_by_qual(f"{q}.__init__") is not None for q in bases)
+        if projects or not self._library_base(fn.class_qual):
             return
         me = node_id(fn.fid, f"p:{fn.self_name}")
         for nodes in arg_nodes:
