@@ -124,7 +124,8 @@ class FunctionFact:
     attrs: tuple[AttrFact, ...]
     sources: tuple[SourceFact, ...]
     edges: tuple[tuple[str, str], ...]  # local flow edges (from, to)
-    attr_stores: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (receiver text, attr, nodes)
+    # (receiver text, attr, nodes, the receiver's local node when it is a variable or parameter, else "")
+    attr_stores: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()
     plain: tuple[str, ...] = ()  # versions of variables annotated `# privacy: none` (hold nothing personal)
     # locals put under a constant key of a dict literal: (key, local node, line); {"username": actor}
     keyed: tuple[tuple[str, str, int], ...] = ()
@@ -166,3 +167,5 @@ class FileFacts:
     line_count: int = 0
     noqa: tuple[tuple[int, str], ...] = ()  # (line, the noqa comment naming a PRV code): the suppression report
     dotted_strings: tuple[tuple[str, int], ...] = ()  # "pkg.mod.Class" literals (logging dictConfig)
+    # module-level NAME = ["text", ...] (a list or tuple of texts, also under if/try), with its line
+    text_lists: tuple[tuple[str, tuple[str, ...], int], ...] = ()

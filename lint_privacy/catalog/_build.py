@@ -37,7 +37,8 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _TOP = ("version", "kinds", "exclusions", "vendors", "sinks", "log_shipping",
         "pseudonymisers", "cleaners", "clean_attributes", "logger_names", "settings_containers", "runners",
-        "service_locators", "implementers", "regions", "class_families", "models", "model_receivers")
+        "service_locators", "implementers", "regions", "class_families", "models", "model_receivers",
+        "callbacks")
 _KIND_KEYS = ("label", "personal", "special", "local", "local_patterns", "whole", "within", "patterns",
               "class_patterns", "exclude", "remove_patterns")
 _EXCLUSION_KEYS = ("first", "after", "last", "types", "bases")
@@ -168,6 +169,7 @@ class _Builder:
         self.locators: dict[str, ArgRef] = {}
         self.models: dict[str, dict[str, str]] = {}
         self.model_receivers: dict[str, str] = {}
+        self.callbacks: dict[str, dict[str, str]] = {}
         self.regions: dict[str, dict[str, tuple[str, ...]]] = {p: {} for p in PROVIDERS}
         self.user = False
 
@@ -200,6 +202,17 @@ class _Builder:
         for model in models:
             fields = _map(models, model, f"model {model!r}")
             self.models.setdefault(model, {}).update({f: _str(fields, f) for f in fields})
+
+    def _callbacks(self, doc: YMap, section: str) -> None:
+        settings = _map(doc, section, f"'{section}'")
+        for setting in settings:
+            params = _map(settings, setting, f"callback setting {setting!r}")
+            for name in params:
+                kind = _str(params, name)
+                if kind not in self.kinds:
+                    raise params.error(name, f"callbacks: {setting}: parameter {name!r} has unknown "
+                                             f"kind {kind!r}")
+                self.callbacks.setdefault(setting, {})[name] = kind
 
     def _model_receivers(self, doc: YMap, section: str) -> None:
         receivers = _map(doc, section, f"'{section}'")
@@ -423,6 +436,7 @@ class _Builder:
             class_families=self.families,
             models=self._checked_models(),
             model_receivers=self.model_receivers,
+            callbacks=self.callbacks,
         )
         vendors = {
             vid: Vendor(
@@ -466,6 +480,7 @@ _SECTIONS: tuple[tuple[str, Callable[[_Builder, YMap, str], None]], ...] = (
     ("kinds", _Builder._kinds),
     ("models", _Builder._models),
     ("model_receivers", _Builder._model_receivers),
+    ("callbacks", _Builder._callbacks),
     ("exclusions", _Builder._exclusions),
     ("vendors", _Builder._vendors),
     ("sinks", _Builder._sinks),

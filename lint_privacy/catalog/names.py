@@ -106,11 +106,14 @@ class Names:
         class_families: Mapping[str, tuple[Iterable[str], Iterable[str], bool]] | None = None,
         models: Mapping[str, Mapping[str, str]] | None = None,
         model_receivers: Mapping[str, str] | None = None,
+        callbacks: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         # Models of frameworks the project uses but does not own: field -> kind; and spellings
         # that hold an instance of one (request.user).
         self.models: dict[str, dict[str, str]] = {m: dict(f) for m, f in (models or {}).items()}
         self.model_receivers: dict[str, str] = dict(model_receivers or {})
+        # Settings listing functions a framework calls with a person's data: parameter -> kind.
+        self.callbacks: dict[str, dict[str, str]] = {s: dict(p) for s, p in (callbacks or {}).items()}
         self.kinds: dict[str, Kind] = dict(kinds)
         self._types = frozenset(types)
         self._bases = tuple(bases)

@@ -18,7 +18,7 @@ from .regions import Regions
 # ``vendor`` is what match_call gives a call into a vendor's modules; a catalog may also use
 # it explicitly to send a call to another vendor than its module's (openai.AzureOpenAI).
 SINK_KINDS = (
-    "log", "output", "exception", "warning", "http", "mail", "storage", "cache", "file",
+    "log", "output", "exception", "warning", "http", "mail", "queue", "storage", "cache", "file",
     "sql", "object_store", "orm", "vendor",
 )
 # Kinds that show data to whoever reads logs, output and error reports: PRV6xx judges them; they

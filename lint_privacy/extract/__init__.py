@@ -209,6 +209,7 @@ class _FileExtractor:
             line_count=self.source.count("\n") + self.source.count("\r") - self.source.count("\r\n") + 1,  # as Python counts
             noqa=tuple(self.comments.noqa),
             dotted_strings=dotted_strings,
+            text_lists=self._text_lists(),
         )
 
     def _walk_file(self) -> tuple[tuple[ImportFact, ...], tuple[tuple[str, int], ...]]:
@@ -249,6 +250,24 @@ class _FileExtractor:
             if c.kind == "privacy-defaults" and c.alone and c.column == 0 and line not in inside:
                 return self.attacher.parse(c, "defaults", line, c.column)
         return None
+
+    def _text_lists(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+        """Module-level ``NAME = ("a.b", "c.d")``, a list or tuple of texts only, also in the
+        branches of an ``if`` or a ``try`` (settings chosen by the environment)."""
+        found: list[tuple[str, tuple[str, ...], int]] = []
+        stack: list[ast.stmt] = list(reversed(self.tree.body))
+        while stack:
+            stmt = stack.pop()
+            if isinstance(stmt, (ast.If, ast.Try)):
+                for block in (stmt.body, *(h.body for h in getattr(stmt, "handlers", ())), stmt.orelse,
+                              getattr(stmt, "finalbody", [])):
+                    stack.extend(reversed(block))
+            elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                texts = tuple(e.value for e in stmt.value.elts
+                              if isinstance(e, ast.Constant) and isinstance(e.value, str))
+                if texts and len(texts) == len(stmt.value.elts):
+                    found.extend((t.id, texts, stmt.lineno) for t in stmt.targets if isinstance(t, ast.Name))
+        return tuple(found)
 
     def _constants(self) -> tuple[tuple[str, str, int], ...]:
         found: list[tuple[str, str, int]] = []

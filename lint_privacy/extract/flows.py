@@ -367,7 +367,7 @@ class FunctionWalker:
         self.sources: list[SourceFact] = []
         self.edges: set[tuple[str, str]] = set()
         self.origins: dict[str, str] = {}
-        self.attr_stores: list[tuple[str, str, tuple[str, ...]]] = []
+        self.attr_stores: list[tuple[str, str, tuple[str, ...], str]] = []
         self.age_checks: list[AgeCheck] = []
         self.marker_sites: list[AnnotationSite] = []
         self._span_of: tuple[ast.stmt | None, Span] = (None, Span(0, 0, 0))
@@ -381,6 +381,11 @@ class FunctionWalker:
         # Versions holding a dict literal with constant keys: what each key holds (d["k"] reads it).
         self._dict_keys: dict[str, dict[str, tuple[str, ...]]] = {}
         self._last_dict: tuple[int, dict[str, tuple[str, ...]]] = (0, {})
+        # Versions made by ``o.k = v`` (_hold): the version before the first such store, and
+        # for each attribute stored the version that holds its value.
+        self._held: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {}
+        # Versions of a loop's name over a literal list of texts: those texts (getattr(o, name)).
+        self._texts_of: dict[str, tuple[str, ...]] = {}
         # Versions holding a list or tuple literal: what each element holds (a task's args=[...]).
         self._elements: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._element_nodes: dict[int, tuple[str, ...]] = {}  # id(element of a list literal) -> its nodes
@@ -630,6 +635,9 @@ class FunctionWalker:
             here.ev(stmt.test)
         else:  # the iterable is evaluated once, before the first iteration
             here.assign(stmt.target, here.ev(stmt.iter))
+            names = _texts(stmt.iter.elts) if isinstance(stmt.iter, (ast.List, ast.Tuple, ast.Set)) else None
+            if names and isinstance(stmt.target, ast.Name):  # for name in ["phone", "email"]
+                self._texts_of[self.read(stmt.target.id)] = tuple(names)
         return [_Block(stmt.body, list(here.guards), ended=lambda _: self._loop_back(heads)),
                 _Block(stmt.orelse, list(here.guards))]
 
@@ -782,7 +790,8 @@ class FunctionWalker:
                 recv = spell(t.value)
                 self.eval(t.value, stmt, annotation, guards)
                 if value:
-                    self.attr_stores.append((self.resolve_spelling(recv), t.attr, value))
+                    spelling = self.resolve_spelling(recv)
+                    self.attr_stores.append((spelling, t.attr, value, self._hold(t)))
             elif isinstance(t, ast.Subscript):
                 # d["k"] = v puts v's data into d, which keeps what it held.
                 base = t.value
@@ -802,6 +811,23 @@ class FunctionWalker:
                             del self._dict_keys[dst]  # d[k] = v, d[a][b] = v: any key may hold it
                 elif isinstance(base, ast.Attribute):
                     stack.append(base)
+
+    def _hold(self, target: ast.Attribute) -> str:
+        """``o.k = v`` on a local object (not ``self``): a new version of ``o``, which the lineage
+        has hold ``v`` unless it knows ``o``'s class (whose field ``k`` it is). Reading ``o.k``
+        then gives ``v``, another attribute what ``o`` held before (``response.request = req``
+        does not make ``response.content`` the request). "" for other receivers."""
+        obj = target.value
+        if not self.versioned or not isinstance(obj, ast.Name) or obj.id == self.self_name:
+            return ""
+        old = self.read(obj.id)
+        if old[0] not in "vp":
+            return ""
+        base, stored = self._held.get(old, (old, {}))
+        new = self.write(obj.id)
+        self.edges.add((old, new))
+        self._held[new] = (base, {**stored, target.attr: (new,)})
+        return new
 
     # ---- expressions ----
 
@@ -911,7 +937,10 @@ class FunctionWalker:
     def _attribute_value(self, node: ast.Attribute, results: Results) -> tuple[str, ...]:
         index = len(self.attrs)
         recv_text = self.resolve_spelling(spell(node.value))
-        self.attrs.append(AttrFact(node.attr, _of(results, node.value), recv_text, node.lineno))
+        holds = _of(results, node.value)
+        if isinstance(node.value, ast.Name) and (held := self._held.get(self.read(node.value.id))):
+            holds = held[1].get(node.attr, (held[0],))
+        self.attrs.append(AttrFact(node.attr, holds, recv_text, node.lineno))
         return (f"a:{index}",)
 
     def _subscript_value(self, node: ast.Subscript, results: Results) -> tuple[str, ...]:
@@ -1016,6 +1045,10 @@ class FunctionWalker:
             if source:
                 return source[0]
         spelled = self.resolve_spelling(spell(func))
+        if spelled == "getattr" and len(node.args) in (2, 3):
+            read = self._getattr(node, results)
+            if read is not None:
+                return read
         args: list[ArgFact] = self._task_args(node, results) if spelled.endswith(".apply_async") else []
         queued = bool(args)
         if queued:  # task.apply_async(args=[a, b]) is task.delay(a, b): each argument to its parameter
@@ -1050,6 +1083,27 @@ class FunctionWalker:
             for n in (receiver_var, *(n for a in args for n in a.nodes)):
                 self.edges.add((n, updated))
         return f"c:{index}"
+
+    def _getattr(self, node: ast.Call, results: Results) -> str | None:
+        """``getattr(o, "email")``, or ``getattr(o, name)`` in a loop over ``["phone", "email"]``:
+        a read of each attribute named (the node of the first, which the others feed); None when
+        the name is not known."""
+        obj, name = node.args[0], node.args[1]
+        text = _text(name)
+        names: tuple[str, ...] | None = (text,) if text is not None else None
+        if names is None and isinstance(name, ast.Name):
+            names = self._texts_of.get(self.read(name.id))
+        if not names or self.ref("getattr") != "g:getattr":
+            return None
+        receiver, spelling = _of(results, obj), self.resolve_spelling(spell(obj))
+        start = len(self.attrs)
+        self.attrs.extend(AttrFact(attr, receiver, spelling, node.lineno) for attr in names)
+        first = f"a:{start}"
+        for i in range(start + 1, len(self.attrs)):
+            self.edges.add((f"a:{i}", first))
+        for n in _of(results, node.args[2]) if len(node.args) == 3 else ():
+            self.edges.add((n, first))  # the default
+        return first
 
     def _task_args(self, node: ast.Call, results: Results) -> list[ArgFact]:
         """The arguments of ``task.apply_async(args=[...], kwargs={...})`` as those of a direct

@@ -43,6 +43,7 @@ _QUERYSET_METHODS = frozenset({
 })
 # Calls that turn an object into its text: a whole object (a user) goes through them as itself.
 _FORMATTERS = frozenset({"str", "repr", "format", "join", "f", "escape"})
+_ABSTRACT = frozenset({"abstractmethod", "abc.abstractmethod"})
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -140,6 +141,7 @@ class Lineage:
     _readers: Readers | None = None  # which files read each file's names (kept for updates)
     _memo: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> what checks keep of it
     _interfaces: dict[str, list[str]] | None = None  # interface -> the classes implementing it
+    _abstracts: dict[str, list[_Fn]] | None = None  # method name -> the project's abstract methods so named
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.full)
@@ -189,6 +191,7 @@ class Lineage:
         """``functions`` and ``methods_of`` with these files' new functions in place of their old
         ones (``old``: the parts they had; None: a build)."""
         parts = self.ledger.parts
+        self._abstracts = None
         if old is None:
             self.functions, self.methods_of = {}, {}
         for was in old or ():
@@ -539,19 +542,28 @@ class Lineage:
         self._params(fn)
         if f.qualname != "<module>":
             self._variables(fn, plain)
+        else:
+            self._callbacks(fn)
         self._read_sources(fn)
         self._keyed_evidence(fn, plain)
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
-        for recv, stored, nodes in f.attr_stores:
+        for recv, stored, nodes, holder in f.attr_stores:
             target = self._attr_target(fn, recv, stored)
-            if target:
+            into, kind = target, Edge.FIELD  # a project class's field
+            if target is None and holder and self._vendor_object(fn, recv):
+                # An object of a vendor's SDK, built to be sent (request properties given
+                # `props.user = user.email`): it holds the value. Not any object: a reply made
+                # by hand (`response.request = req`) is no request.
+                into, kind = self._node(fn, holder), Edge.LOCAL
+            if into:
                 for n in nodes:
                     src = self._node(fn, n)
                     if src:
-                        self._edge(src, target, Edge.FIELD)
+                        self._edge(src, into, kind)
         for i, call in enumerate(f.calls):
             self._call(fn, i, call)
+        self._overriding(fn)
 
     def _params(self, fn: _Fn) -> None:
         f = fn.fact
@@ -565,6 +577,23 @@ class Lineage:
             elif p.annotation is None and p.name != fn.self_name and (kind := self._local_kind(p.name)):
                 self._local_source(node, f"{p.name} (parameter of {f.qualname})", fn, p.line, kind,
                                    "parameter")
+
+    def _callbacks(self, module: _Fn) -> None:
+        """A setting listing the functions a framework calls with a person's data (the catalog's
+        ``callbacks``: ``SOCIAL_AUTH_PIPELINE``): the parameters of each project function it
+        names are sources of what the framework gives them."""
+        names = self.catalog.names
+        for setting, texts, _ in self.files[module.path].text_lists:
+            params = names.callbacks.get(setting, {})
+            targets = [self._fn_by_qual(self.symbols.canonical(text)) for text in texts] if params else []
+            for target in (t for t in targets if t is not None):
+                for p in target.fact.params:
+                    kind = params.get(p.name)
+                    if kind is not None and p.annotation is None:
+                        label = f"{p.name} (parameter of {target.fact.qualname}, given by {setting})"
+                        self._local_source(node_id(target.fid, f"p:{p.name}"), label, target, p.line,
+                                           names.kinds[kind], "parameter",
+                                           confidence="high")  # the framework's contract, not a name
 
     def _variables(self, fn: _Fn, plain: set[str]) -> None:
         """Each assigned version of a variable (v:NAME, v:NAME#2), not the joins (v:NAME~3,
@@ -639,6 +668,10 @@ class Lineage:
         cls = self.instance_class(fn.path, recv)
         return self.field_node(cls, attr) if cls else None
 
+    def _vendor_object(self, fn: _Fn, spelling: str) -> bool:
+        """Whether a receiver is an object of a vendor's SDK (``ClientRequestProperties()``)."""
+        return self.catalog.vendor_for_module(self.symbols.resolve(fn.path, spelling)) is not None
+
     def _attr_read(self, fn: _Fn, index: int, attr: AttrFact) -> None:
         node = node_id(fn.fid, f"a:{index}")
         self._add_node(node)
@@ -646,8 +679,10 @@ class Lineage:
         if (target is None or not self._declared(target)) and self._model_field(fn, node, attr):
             return
         # The attribute of a known class is that field; an id, a count or a status carries none
-        # of its object's personal data; any other attribute of an object may (``msg.body``).
-        if target is None and not self.catalog.is_clean_attribute(attr.attr):
+        # of its object's personal data; any other attribute of an object may (``msg.body``), and
+        # so may one a project class inherits from a library (``form.errors`` of a Django form).
+        inherited = target is not None and attr.receiver_text != fn.self_name and self._inherited(target)
+        if (target is None or inherited) and not self.catalog.is_clean_attribute(attr.attr):
             for r in attr.receiver:
                 src = self._node(fn, r)
                 if src:
@@ -665,6 +700,19 @@ class Lineage:
             # evidence, read here (``request.user.email``, ``member.phone``; by the object's name,
             # ``action.email.to``, ``member.name``), not every field of that name in the project.
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+
+    def _inherited(self, field: str) -> bool:
+        """Whether a field node names an attribute its class gets from a library's base class:
+        neither a field nor a method of the project's classes, and the class has such a base."""
+        owner, _, name = field_name(field).rpartition(".")
+        return not self._declared(field) and self._method(owner, name) is None and self._library_base(owner)
+
+    def _library_base(self, class_qual: str) -> bool:
+        """Whether a project class has a base class of a library (``forms.Form``) whose instances
+        keep what they are given: not one whose call gives nothing of its arguments (the
+        catalog's cleaners: ``enum.Enum(value)`` looks a member up)."""
+        bases = [q for q in self.symbols.hierarchy(class_qual) if q not in self.symbols.classes]
+        return bool(bases) and not any(self.catalog.effect(q) == "clean" for q in bases)
 
     def _model_field(self, fn: _Fn, node: str, attr: AttrFact) -> bool:
         """``request.user.email``, ``get_user_model().objects.get(...).email``, ``staff.email`` of a
@@ -788,9 +836,9 @@ class Lineage:
 
     def _property_value(self, class_qual: str, name: str, depth: int) -> str | None:
         """What a property of an instance of ``class_qual`` holds, as a spelling of the call that
-        made it (``jira.JIRA()``), when the property returns a library's object, directly or
-        through methods of the instance (``return self._rpc_connection()``, the subclass's
-        override taken); None for anything else."""
+        made it (``jira.JIRA()``, ``app.api.BoardsAPI()``), when the property returns a library's
+        object or a project class's instance, directly or through methods of the instance
+        (``return self._rpc_connection()``, the subclass's override taken); None for anything else."""
         prop = self._method(class_qual, name)
         if prop is None or depth > 3 or not _PROPERTY.intersection(prop.fact.decorators):
             return None
@@ -806,7 +854,9 @@ class Lineage:
         if callee is not None:
             return self._returned_object(callee, class_qual, depth + 1) if depth < 3 else None
         head = qualified.split(".")[0].split("(")[0]
-        return f"{qualified}()" if head not in self._project_roots() else None
+        # a library's object, or an instance of a project class (its methods are followed)
+        known = head not in self._project_roots() or qualified in self.symbols.classes
+        return f"{qualified}()" if known else None
 
     def _project_roots(self) -> frozenset[str]:
         """The top-level names of the project's own modules."""
@@ -907,7 +957,70 @@ class Lineage:
         if spec is not None:
             self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
+        if call.func == "super().__init__" and fn.fact.qualname.endswith(".__init__") and fn.self_name:
+            self._library_init(fn, arg_nodes)
+        abstract = self._dispatched(fn, qualified)
+        if abstract is not None:
+            # The overrides of the abstract method run (_overriding); what they return is not
+            # followed, so the result stays what an unknown call's is.
+            self._bind(fn, call, arg_nodes, receiver, abstract, result, skip_self=True)
         self._through_call(fn, call, qualified, arg_nodes, receiver, result)
+
+    def _library_init(self, fn: _Fn, arg_nodes: list[list[str]]) -> None:
+        """``super().__init__(*args, **kwargs)`` reaching a library's constructor (no project
+        class above defines ``__init__``): the instance keeps what it is given, and the
+        construction gives the instance (``UserForm(data).errors`` carries the data)."""
+        bases = list(self.symbols.hierarchy(fn.class_qual))[1:]
+        projects = any(self._fn_by_qual(f"{q}.__init__") is not None for q in bases)
+        if projects or not self._library_base(fn.class_qual):
+            return
+        me = node_id(fn.fid, f"p:{fn.self_name}")
+        for nodes in arg_nodes:
+            for n in nodes:
+                self._edge(n, me, Edge.LOCAL)
+        self._edge(me, node_id(fn.fid, "r"), Edge.LOCAL)
+
+    def _dispatched(self, fn: _Fn, qualified: str) -> _Fn | None:
+        """``broker.publish(...)`` on an object whose class the engine cannot tell (an element of
+        a registry, a parameter): the project's one abstract method of that name
+        (``@abstractmethod``), which runs the override of the object's class. Not on a library's
+        object, nor on a project class's instance (its own methods say what runs)."""
+        prefix, _, method = qualified.rpartition(".")
+        if not prefix or not method:
+            return None
+        if self._abstracts is None:
+            self._abstracts = {}
+            for f in self.functions.values():
+                if f.class_qual and _ABSTRACT.intersection(f.fact.decorators):
+                    self._abstracts.setdefault(f.fact.qualname.rpartition(".")[2], []).append(f)
+        found = self._abstracts.get(method, ())
+        if len(found) != 1 or (prefix.endswith("()") and prefix[:-2] in self.symbols.classes):
+            return None
+        head = re.split(r"[.(\[]", prefix, maxsplit=1)[0]
+        if head not in self._project_roots():
+            bound = self.symbols.imports.get(self.symbols.module_of_path[fn.path], {})
+            if head in bound or head in {t.partition(".")[0] for t in bound.values()}:
+                return None
+        return found[0]
+
+    def _overriding(self, fn: _Fn) -> None:
+        """A method overriding an abstract method of a base class is given what a call of the
+        abstract method is given (``_dispatched``): its parameters by name, else by position."""
+        if not fn.class_qual:
+            return
+        name = fn.fact.qualname.rpartition(".")[2]
+        abstract = next((m for q in list(self.symbols.hierarchy(fn.class_qual))[1:]
+                         if (m := self._fn_by_qual(f"{q}.{name}")) is not None), None)
+        if abstract is None or not _ABSTRACT.intersection(abstract.fact.decorators):
+            return
+        mine = fn.fact.params
+        by_name = {p.name: p for p in mine}
+        for i, p in enumerate(abstract.fact.params):
+            same = by_name.get(p.name)
+            if same is None and p.kind == "positional" and i < len(mine) and mine[i].kind == "positional":
+                same = mine[i]
+            if same is not None:
+                self._edge(node_id(abstract.fid, f"p:{p.name}"), node_id(fn.fid, f"p:{same.name}"), Edge.CALL)
 
     def _pii_switch(self, fn: _Fn, index: int, call: CallFact, qualified: str, result: str) -> None:
         """``sentry_sdk.init(send_default_pii=True)``: from then on the SDK sends the request data
@@ -933,6 +1046,10 @@ class Lineage:
                 target = self.field_node(constructed, a.keyword)
                 for n in nodes:
                     self._edge(n, target, Edge.FIELD)
+            elif callee is None and self._library_base(constructed):
+                # Form(request.POST): a library's constructor keeps what it is given (super().__init__)
+                for n in nodes:
+                    self._edge(n, result, Edge.LOCAL)
         if callee is not None:
             self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
         if self._exception_class(constructed):  # an exception is its message: str(e), raise make_error()
@@ -1088,7 +1205,7 @@ class Lineage:
         if fn.self_name and call.func.split(".")[0] == fn.self_name and fn.class_qual:
             attr = call.func.split(".")[1] if "." in call.func else ""
             for other in self.methods_of.get(fn.class_qual, ()):
-                for recv, name, nodes in other.fact.attr_stores:
+                for recv, name, nodes, _ in other.fact.attr_stores:
                     if recv == other.self_name and name == attr:
                         found.extend(self._made_by(other, nodes))
         return tuple(found)
@@ -1392,6 +1509,6 @@ def set_from_configuration(catalog: Catalog, facts: FileFacts, class_name: str, 
     False when they never set it from configuration, or set it from anything else too."""
     read = [(f, node) for f in facts.functions
             if f.class_name == class_name and f.params and "staticmethod" not in f.decorators
-            for receiver, name, nodes in f.attr_stores if receiver == f.params[0].name and name == attr
+            for receiver, name, nodes, _ in f.attr_stores if receiver == f.params[0].name and name == attr
             for node in nodes]
     return bool(read) and all(reads_configuration(catalog, f, n) for f, n in read)
