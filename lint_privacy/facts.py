@@ -124,7 +124,7 @@ class FunctionFact:
     attrs: tuple[AttrFact, ...]
     sources: tuple[SourceFact, ...]
     edges: tuple[tuple[str, str], ...]  # local flow edges (from, to)
-    attr_stores: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (receiver text, attr, nodes)
+    attr_stores: tuple[tuple[str, str, tuple[str, ...], int], ...] = ()  # (receiver text, attr, nodes, line)
     plain: tuple[str, ...] = ()  # versions of variables annotated `# privacy: none` (hold nothing personal)
     # locals put under a constant key of a dict literal: (key, local node, line); {"username": actor}
     keyed: tuple[tuple[str, str, int], ...] = ()

@@ -367,7 +367,7 @@ class FunctionWalker:
         self.sources: list[SourceFact] = []
         self.edges: set[tuple[str, str]] = set()
         self.origins: dict[str, str] = {}
-        self.attr_stores: list[tuple[str, str, tuple[str, ...]]] = []
+        self.attr_stores: list[tuple[str, str, tuple[str, ...], int]] = []
         self.age_checks: list[AgeCheck] = []
         self.marker_sites: list[AnnotationSite] = []
         self._span_of: tuple[ast.stmt | None, Span] = (None, Span(0, 0, 0))
@@ -782,7 +782,7 @@ class FunctionWalker:
                 recv = spell(t.value)
                 self.eval(t.value, stmt, annotation, guards)
                 if value:
-                    self.attr_stores.append((self.resolve_spelling(recv), t.attr, value))
+                    self.attr_stores.append((self.resolve_spelling(recv), t.attr, value, t.lineno))
             elif isinstance(t, ast.Subscript):
                 # d["k"] = v puts v's data into d, which keeps what it held.
                 base = t.value
