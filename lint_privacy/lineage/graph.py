@@ -456,12 +456,20 @@ class Lineage:
             match = names.classify(f.name)
             return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, ann,
                                 (info.fact.defaults, module_defaults), match.kind if match else "", "high")
+        kind = self._named_kind(info, f) if ann is None else None
+        if kind is None:
+            return None
+        return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, None,
+                            (info.fact.defaults, module_defaults), kind.id, "low")
+
+    def _named_kind(self, info: ClassInfo, f: FieldFact) -> Kind | None:
+        """The kind of an unannotated field personal by its name, unless its class sets it from
+        configuration only."""
         owner = info.fact.qualname
-        kind = names.field_kind(f, owner) if ann is None else None
+        kind = self.catalog.names.field_kind(f, owner)
         if kind is None or set_from_configuration(self.catalog, self.files[info.path], owner, f.name):
             return None
-        return self._source(node, f"{owner}.{f.name}", info.path, f.span.line, None,
-                            (info.fact.defaults, module_defaults), kind.id, "low")
+        return kind
 
     def _local_kind(self, name: str) -> Kind | None:
         names = self.catalog.names
@@ -980,7 +988,7 @@ class Lineage:
         info, f = owner
         if f.annotation is not None:
             return bool(f.annotation.categories)
-        return self.catalog.names.field_kind(f, info.fact.qualname) is not None
+        return self._named_kind(info, f) is not None
 
     def _orm_write(self, fn: _Fn, call: CallFact, arg_nodes: list[list[str]]) -> None:
         """An ORM write of the catalog on a project model's manager (``Model.objects.create(subject=s)``,
