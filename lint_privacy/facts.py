@@ -124,8 +124,9 @@ class FunctionFact:
     attrs: tuple[AttrFact, ...]
     sources: tuple[SourceFact, ...]
     edges: tuple[tuple[str, str], ...]  # local flow edges (from, to)
-    # (receiver text, attr, nodes, the receiver's local node when it is a variable or parameter, else "")
-    attr_stores: tuple[tuple[str, str, tuple[str, ...], str], ...] = ()
+    # (receiver text, attr, nodes, the receiver's local node when it is a variable or parameter, else "",
+    #  the line of the store)
+    attr_stores: tuple[tuple[str, str, tuple[str, ...], str, int], ...] = ()
     plain: tuple[str, ...] = ()  # versions of variables annotated `# privacy: none` (hold nothing personal)
     # locals put under a constant key of a dict literal: (key, local node, line); {"username": actor}
     keyed: tuple[tuple[str, str, int], ...] = ()

@@ -161,13 +161,18 @@ class Names:
         person (``User.name``, ``Contact.name``) is that person's name, a ``to`` of a mail's class
         (``EmailMessage.to``) an e-mail address."""
         name = field.name
-        if name.startswith("__") or (name.isupper() and len(name) > 1) or (field.constant and not field.type_text):
-            return None
-        if field.fixed_text:
-            return None
-        if field.value_call.rpartition(".")[2] in self._types or _base_type(field.type_text) in self._types:
+        if name.startswith("__") or (name.isupper() and len(name) > 1) or not self.may_hold(field):
             return None
         return self.personal_kind(name) or self._family_kind(owner.rpartition(".")[2], name)
+
+    def may_hold(self, field: FieldLike) -> bool:
+        """Whether a class attribute can hold a person's data, whatever its name: not an untyped
+        constant, not one text for every instance, not a value of a type in ``exclusions.types``
+        (a flag, a number, a reference to another row)."""
+        if (field.constant and not field.type_text) or field.fixed_text:
+            return False
+        types = self._types
+        return field.value_call.rpartition(".")[2] not in types and _base_type(field.type_text) not in types
 
     def member_kind(self, receiver: str, attr: str) -> Kind | None:
         """The personal kind an attribute of an object of unknown type holds by the object's

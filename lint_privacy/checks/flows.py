@@ -7,7 +7,7 @@ its route ("through sync() in app/services.py:12").
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from ..catalog.sinks import LOG_LEVELS
@@ -53,7 +53,13 @@ def _strongest(reaches: list[Reach]) -> tuple[Reach, ...]:
     names, the value read where it is (``user.email``) speaks before the variable or parameter
     holding it further on, and a keyword it was passed under comes last."""
     known = tuple(r for r in reaches if not r.source.local)
-    return known or tuple(sorted(reaches, key=lambda r: _LOCAL_RANK.get(r.source.local, 1)))
+    return known or tuple(sorted(reaches, key=lambda r: evidence_rank(r.source)))
+
+
+def evidence_rank(source: Source) -> int:
+    """How well a source says what its data is, best first: a field, an annotation or request
+    input (0), then the local names in the order of :func:`_strongest`."""
+    return 1 + _LOCAL_RANK.get(source.local, 1) if source.local else 0
 
 
 def _what(source: Source, category: str) -> str:
@@ -92,10 +98,10 @@ def route(ctx: Context, reach: Reach) -> str:
         else:
             legs[-1].append(node)
     if not stored:
-        steps = lin.functions_through(reach)
+        steps = lin.functions_along(reach.path)
         inner = [s for s in steps if not s.startswith(reach.sink.function + "()")] if len(steps) > 1 else []
         return f"through {' -> '.join(_shown(steps))}" if inner else ""
-    shown = [_shown(lin.functions_through(replace(reach, path=tuple(leg)))) for leg in legs]
+    shown = [_shown(lin.functions_along(leg)) for leg in legs]
     parts = [f"through {' -> '.join(shown[0])}"] if shown[0] else []
     parts += [f"stored in {field}, read in {' -> '.join(leg) or 'module code'}"
               for field, leg in zip(stored, shown[1:])]
@@ -112,9 +118,14 @@ def _shown(steps: list[str]) -> list[str]:
 
 
 def steps(ctx: Context, reach: Reach) -> tuple[Step, ...]:
+    return steps_along(ctx, reach.source, reach.path)
+
+
+def steps_along(ctx: Context, source: Source, nodes: tuple[str, ...]) -> tuple[Step, ...]:
+    """The places a path of the lineage from a source goes through (SARIF's code flows)."""
     lin = lineage(ctx)
-    out: list[Step] = [Step(reach.source.path, reach.source.line, f"{reach.source.label}")]
-    for node in reach.path[1:]:
+    out: list[Step] = [Step(source.path, source.line, f"{source.label}")]
+    for node in nodes[1:]:
         loc = lin.node_location(node)
         if loc is None:
             continue

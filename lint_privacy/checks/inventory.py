@@ -11,10 +11,12 @@ from ..annotations import Annotation
 from ..catalog.names import Kind
 from ..facts import AnnotationSite, FieldFact
 from ..findings import Finding, Rule, split_problem
-from ..lineage.graph import set_from_configuration
+from ..lineage.graph import Source, Write, set_from_configuration
+from ..lineage.nodes import field_node, function_of
 from ..lineage.symbols import ClassInfo
 from ..policy.model import Policy
 from .base import Context, describe_term, did_you_mean, finding, join, register
+from .flows import evidence_rank, lineage, origin, steps_along
 
 PRV101 = Rule(
     code="PRV101",
@@ -54,18 +56,40 @@ notice really lacks it, the notice (and then the policy) must change first.""",
 PRV103 = Rule(
     code="PRV103",
     name="unannotated-personal-data",
-    summary="A field looks like personal data by its name but carries no annotation.",
-    template="{owner}.{field} looks like personal data ({kind}) but has no privacy annotation",
+    summary="A field holds personal data (by its name or by what is written into it) but has no annotation.",
+    template="{owner}.{field} {holds} personal data ({what}) but has no privacy annotation",
     reason="likely categories: {suggest}",
     what="""A field of a model, dataclass, attrs class, pydantic model, TypedDict or plain class whose
 name says it holds personal data (e-mail, phone, name, address, date of birth, IP address, ids,
 bank and card numbers, ...) and that has neither a `# privacy:` comment nor a `PersonalData`
 marker. Names that only look alike are excluded (`email_verified`, `phone_count`,
-`password_hash`, `created_at`).""",
+`password_hash`, `created_at`).
+
+A field of a stored model (Django, SQLAlchemy, SQLModel, a configured persistence base) whose
+name says nothing is flagged too when the code writes personal data into it: a JSON blob or a
+free-text column (`Event.details receives personal data (IP address from request.remote_addr)`).
+A write is a keyword of the model's constructor (`Event(details=data)`, `cls(details=data)` in a
+classmethod), of a Django manager's `create`, `get_or_create`, `update_or_create` or a queryset's
+`update` (not `defaults=`), or an attribute assigned (`event.details = data`), with the data
+followed through variables, containers (a dict literal, `d.update(...)`, `d["k"] = v`) and the
+project's calls; the details say what was written, where, and through which functions. The data
+must say what it is where it is read: a field, request input, an annotation, or an attribute or
+key named as personal data (`request.remote_addr`, `payload["email"]`); not a local's name (a
+parameter `email`), nor a whole object (a user stored as a reference), nor a part read out of it
+on the way (`data.pop("action")`, `email.domain`). Fields that cannot hold it are left out: a
+number, a flag, a reference to a row, an id, a status, a time (`*_id`, `*_at`).""",
     why="""Unmarked personal data escapes every other check: nobody decided its category, its
 retention or who may receive it.""",
     example="""class Subscriber(models.Model):
-    email = models.EmailField()""",
+    email = models.EmailField()
+
+
+class Event(models.Model):
+    details = models.JSONField()
+
+
+def record(request):
+    Event.objects.create(details={"ip": request.remote_addr})""",
     fix="""Annotate it with the category the notice gives it, and its retention if it is stored:
 `email = models.EmailField()  # privacy: marketing_contact retention=until_unsubscribe`.
 `lint-privacy fix` writes suggestions (`marketing_contact?`) for a person to confirm.""",
@@ -102,10 +126,11 @@ PRV106 = Rule(
     code="PRV106",
     name="not-covered-by-notice",
     summary="Personal data of a kind that no category of the notice covers.",
-    template="{owner}.{field} looks like {kind} data, which no category of the notice covers",
+    template="{owner}.{field} {holds} {what}, which no category of the notice covers",
     reason="the notice never says it is collected",
     what="""A field whose name says it holds a kind of personal data (health, religion, biometrics,
-...) that appears in the elements of no category of the policy.""",
+...), or a stored field the code writes such data into (as PRV103 finds them), of a kind that
+appears in the elements of no category of the policy.""",
     why="""Collecting data the notice never mentions breaks transparency outright, and special
 categories (GDPR Art. 9) need an explicit legal basis the notice does not give.""",
     example="""class Candidate(models.Model):
@@ -153,6 +178,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for info in _judged_classes(ctx):
         for field in info.fact.fields:
             yield from _field(ctx, info, field, covering)
+    for found in _written(ctx, covering):
+        yield found.finding(ctx)
 
 
 def _judged_classes(ctx: Context) -> Iterator[ClassInfo]:
@@ -166,21 +193,26 @@ def _judged_classes(ctx: Context) -> Iterator[ClassInfo]:
 
 @dataclass(frozen=True)
 class Unannotated:
-    """A field that looks personal and has no annotation: PRV103, or PRV106 when no category
-    of the notice covers its kind (``covering`` empty)."""
+    """A field that holds personal data and has no annotation: PRV103, or PRV106 when no
+    category of the notice covers its kind (``covering`` empty). Found by its name, or (with
+    ``writes``) by the personal data the code writes into it."""
 
     info: ClassInfo
     field: FieldFact
     kind: Kind
     covering: tuple[str, ...]
+    writes: tuple[Write, ...] = ()
 
-    def finding(self) -> Finding:
+    def finding(self, ctx: Context) -> Finding:
         owner, name, span = self.info.fact.qualname, self.field.name, self.field.span
+        more = _written_fields(ctx, self.writes)
+        holds = "receives" if self.writes else "looks like"
+        source = f" from {self.writes[0].source.label}" if self.writes else ""
         if not self.covering:
-            return finding(PRV106, self.info.path, span.line, span.col, owner=owner, field=name,
-                           kind=self.kind.label.removesuffix(" data"))
-        return finding(PRV103, self.info.path, span.line, span.col, owner=owner, field=name, kind=self.kind.label,
-                       suggest=join(self.covering, 4))
+            return finding(PRV106, self.info.path, span.line, span.col, owner=owner, field=name, holds=holds,
+                           what=f"{self.kind.label.removesuffix(' data')} data{source}", **more)
+        return finding(PRV103, self.info.path, span.line, span.col, owner=owner, field=name, holds=holds,
+                       what=f"{self.kind.label}{source}", suggest=join(self.covering, 4), **more)
 
 
 def unannotated(ctx: Context) -> Iterator[Unannotated]:
@@ -190,6 +222,7 @@ def unannotated(ctx: Context) -> Iterator[Unannotated]:
         for field in info.fact.fields:
             if field.annotation is None and (found := _unannotated(ctx, info, field, covering)) is not None:
                 yield found
+    yield from _written(ctx, covering)
 
 
 def _unannotated(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Unannotated | None:
@@ -200,6 +233,73 @@ def _unannotated(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: d
     if kind is None or set_from_configuration(ctx.catalog, ctx.files[info.path], owner, field.name):
         return None
     return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of)))
+
+
+def _written(ctx: Context, covering_of: dict[str, list[str]]) -> Iterator[Unannotated]:
+    """The unannotated fields of stored models that no name makes personal but that personal
+    data is written into (``Event(details={"ip": request.remote_addr})``,
+    ``Mail.objects.create(subject=...)``, ``event.details = ...``): each as the kind of the
+    best source written into it (a field, request input, an attribute read before a local name).
+    A value pseudonymised on the way (hashed, encrypted) is left out: the field does not hold
+    the data as it was read, which the finding would name."""
+    names = ctx.catalog.names
+    fields: dict[str, tuple[ClassInfo, FieldFact]] = {}
+    for info in _judged_classes(ctx):
+        if not info.storage or ctx.config.is_test(info.path):
+            continue
+        for field in info.fact.fields:
+            if field.annotation is None and not _unjudged_name(field.name) and names.may_hold(field) \
+                    and not ctx.catalog.is_clean_attribute(field.name) \
+                    and names.field_kind(field, info.fact.qualname) is None:
+                fields[field_node(f"{info.qualname}.{field.name}")] = (info, field)
+    if not fields:
+        return
+    lin = lineage(ctx)
+    fields = {node: f for node, f in fields.items() if node in lin.full}
+    upstream = lin.upstream(fields)
+    writes: dict[str, list[Write]] = {}
+    for source in lin.sources:
+        if source.node in upstream and _written_evidence(ctx, source):
+            for write in lin.writes(source, fields):
+                if not write.pseudonymised:
+                    writes.setdefault(write.field, []).append(write)
+    for node, (info, field) in fields.items():
+        if node in writes:
+            found = tuple(sorted(writes[node], key=lambda w: evidence_rank(w.source)))
+            kind = names.kinds[found[0].source.data_kind]
+            yield Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of)), found)
+
+
+def _written_evidence(ctx: Context, source: Source) -> bool:
+    """Whether a source says well enough what its data is for a field it is written into to be
+    inventoried as that: a field, request input or an annotation, or a key or an attribute named
+    as personal data where it is read (``request.remote_addr``, ``payload["email"]``). Not the
+    name of a local (a parameter's value comes from its callers, whose sources are followed
+    through the call), not an attribute named only by its object (``member.name``), not a
+    whole object (a user stored is a reference to its row, no copy of its data)."""
+    kind = ctx.catalog.names.kinds.get(source.data_kind)
+    return kind is not None and kind.personal and not source.whole and not source.by_object \
+        and source.local in ("", "attribute", "key")
+
+
+def _written_fields(ctx: Context, writes: tuple[Write, ...]) -> dict[str, object]:
+    """What a finding on a field found by what is written into it says of the writes: the data
+    of the first (``IP address from request.remote_addr``), where it was written and through
+    which functions, every source's origin."""
+    if not writes:
+        return {}
+    lin = lineage(ctx)
+    first = writes[0]
+    route = ""
+    fn = lin.functions.get(function_of(first.path[-1]))
+    if fn is not None:
+        module = fn.fact.qualname == "<module>"
+        route = f"written by {'module code' if module else fn.fact.qualname + '()'} at {fn.path}:{first.line}"
+        before = lin.functions_along(first.path)[:None if module else -1]
+        route += f", through {' -> '.join(before)}" if before else ""
+    origins = tuple(dict.fromkeys(origin(w.source) for w in writes))
+    return {"route": route, "origins": origins,
+            "steps": steps_along(ctx, first.source, first.path)}
 
 
 def _unjudged_name(name: str) -> bool:
@@ -265,7 +365,7 @@ def _field(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[st
     if ann is None:
         found = _unannotated(ctx, info, field, covering_of)
         if found is not None:
-            yield found.finding()
+            yield found.finding(ctx)
         return
     name = field.name
     if _unjudged_name(name):

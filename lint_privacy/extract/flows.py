@@ -367,7 +367,7 @@ class FunctionWalker:
         self.sources: list[SourceFact] = []
         self.edges: set[tuple[str, str]] = set()
         self.origins: dict[str, str] = {}
-        self.attr_stores: list[tuple[str, str, tuple[str, ...], str]] = []
+        self.attr_stores: list[tuple[str, str, tuple[str, ...], str, int]] = []
         self.age_checks: list[AgeCheck] = []
         self.marker_sites: list[AnnotationSite] = []
         self._span_of: tuple[ast.stmt | None, Span] = (None, Span(0, 0, 0))
@@ -791,7 +791,7 @@ class FunctionWalker:
                 self.eval(t.value, stmt, annotation, guards)
                 if value:
                     spelling = self.resolve_spelling(recv)
-                    self.attr_stores.append((spelling, t.attr, value, self._hold(t)))
+                    self.attr_stores.append((spelling, t.attr, value, self._hold(t), t.lineno))
             elif isinstance(t, ast.Subscript):
                 # d["k"] = v puts v's data into d, which keeps what it held.
                 base = t.value

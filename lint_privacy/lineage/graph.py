@@ -41,6 +41,8 @@ _QUERYSET_METHODS = frozenset({
     "earliest", "in_bulk", "filter_by", "one", "one_or_none", "scalar", "get_or_404", "first_or_404",
     "restrict", "none", "iterator",
 })
+# The keywords of a Django manager's writes that are no field of the model.
+_ORM_OPTIONS = frozenset({"defaults", "create_defaults"})
 # Calls that turn an object into its text: a whole object (a user) goes through them as itself.
 _FORMATTERS = frozenset({"str", "repr", "format", "join", "f", "escape"})
 _ABSTRACT = frozenset({"abstractmethod", "abc.abstractmethod"})
@@ -77,6 +79,7 @@ class Source:
     # "keyword" (a local passed under a keyword naming personal data: Q(email=value))
     local: str = ""
     whole: bool = False  # an object (a user), personal only where it reaches a sink as itself
+    by_object: bool = False  # an attribute found by its object's name (``member.name``), not its own
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,17 @@ class Reach:
     sink: Sink
     path: tuple[str, ...]
     pseudonymised: bool
+
+
+@dataclass(frozen=True)
+class Write:
+    """A source's data written into a field, with the path it takes to the node written."""
+
+    source: Source
+    field: str  # the field's node
+    path: tuple[str, ...]  # from the source to the node whose value is written
+    pseudonymised: bool
+    line: int  # of the write (the constructor's call, the assignment); 0 when not known
 
 
 @dataclass
@@ -445,22 +459,30 @@ class Lineage:
             match = names.classify(f.name)
             return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, ann,
                                 (info.fact.defaults, module_defaults), match.kind if match else "", "high")
+        kind = self._named_kind(info, f) if ann is None else None
+        if kind is None:
+            return None
+        return self._source(node, f"{info.fact.qualname}.{f.name}", info.path, f.span.line, None,
+                            (info.fact.defaults, module_defaults), kind.id, "low")
+
+    def _named_kind(self, info: ClassInfo, f: FieldFact) -> Kind | None:
+        """The kind of an unannotated field personal by its name, unless its class sets it from
+        configuration only."""
         owner = info.fact.qualname
-        kind = names.field_kind(f, owner) if ann is None else None
+        kind = self.catalog.names.field_kind(f, owner)
         if kind is None or set_from_configuration(self.catalog, self.files[info.path], owner, f.name):
             return None
-        return self._source(node, f"{owner}.{f.name}", info.path, f.span.line, None,
-                            (info.fact.defaults, module_defaults), kind.id, "low")
+        return kind
 
     def _local_kind(self, name: str) -> Kind | None:
         names = self.catalog.names
         return names.local_kind(name) or names.object_kind(name)
 
     def _local_source(self, node: str, label: str, fn: _Fn, line: int, kind: Kind, local: str,
-                      confidence: str = "low") -> None:
+                      confidence: str = "low", by_object: bool = False) -> None:
         source = self._source(node, label, fn.path, line, None, (self.files[fn.path].module_defaults,), kind.id,
                               confidence)
-        self._found(replace(source, local=local, whole=kind.whole))
+        self._found(replace(source, local=local, whole=kind.whole, by_object=by_object))
 
     def _source(self, node: str, label: str, path: str, line: int, ann: Annotation | None,
                 defaults: tuple[Annotation | None, ...], kind: str, confidence: str) -> Source:
@@ -548,7 +570,7 @@ class Lineage:
         self._keyed_evidence(fn, plain)
         for i, attr in enumerate(f.attrs):
             self._attr_read(fn, i, attr)
-        for recv, stored, nodes, holder in f.attr_stores:
+        for recv, stored, nodes, holder, line in f.attr_stores:
             target = self._attr_target(fn, recv, stored)
             into, kind = target, Edge.FIELD  # a project class's field
             if target is None and holder and self._vendor_object(fn, recv):
@@ -560,7 +582,7 @@ class Lineage:
                 for n in nodes:
                     src = self._node(fn, n)
                     if src:
-                        self._edge(src, into, kind)
+                        self._edge(src, into, kind, line=line)
         for i, call in enumerate(f.calls):
             self._call(fn, i, call)
         self._overriding(fn)
@@ -692,14 +714,17 @@ class Lineage:
         if attr.receiver_text and (kind := self.catalog.names.object_kind(attr.attr)):
             # ``request.user``, ``self.user``: the object, whatever its class (it prints a person).
             self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
-        elif (target is None or not self._declared(target)) and attr.receiver_text not in ("", fn.self_name) \
-                and (kind := self.catalog.names.local_kind(attr.attr)
-                     or self.catalog.names.member_kind(attr.receiver_text, attr.attr)):
+        elif (target is None or not self._declared(target)) and attr.receiver_text not in ("", fn.self_name):
             # An object of a type we cannot tell, or of a class that declares no such field (it
             # inherits it from a framework's model: AbstractUser.email): the name itself is the
             # evidence, read here (``request.user.email``, ``member.phone``; by the object's name,
             # ``action.email.to``, ``member.name``), not every field of that name in the project.
-            self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind, "attribute")
+            names, recv = self.catalog.names, attr.receiver_text
+            kind = names.local_kind(attr.attr)
+            by_object = kind is None and (kind := names.member_kind(recv, attr.attr)) is not None
+            if kind is not None:
+                self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind,
+                                   "attribute", by_object=by_object)
 
     def _inherited(self, field: str) -> bool:
         """Whether a field node names an attribute its class gets from a library's base class:
@@ -955,10 +980,17 @@ class Lineage:
         if spec is None and call.raised:
             spec = SinkSpec(id="exception", kind="exception")
         if spec is not None:
+            if spec.kind == "orm":
+                self._orm_write(fn, call, arg_nodes)
             self._sink_call(fn, index, call, qualified, spec, arg_nodes)
             return
         if call.func == "super().__init__" and fn.fact.qualname.endswith(".__init__") and fn.self_name:
             self._library_init(fn, arg_nodes)
+        if call.func == fn.self_name and "classmethod" in fn.fact.decorators:
+            # cls(field=value): the keywords are the class's fields but for those that are sources
+            # of their own (a subclass's instance may be made, so the result still carries its
+            # arguments, as any call's it cannot resolve).
+            self._write_fields(call, arg_nodes, fn.class_qual, into_sources=False)
         abstract = self._dispatched(fn, qualified)
         if abstract is not None:
             # The overrides of the abstract method run (_overriding); what they return is not
@@ -1041,15 +1073,13 @@ class Lineage:
                    constructed: str, result: str) -> bool:
         """A project class's instance made: it holds its arguments in its fields, not as a whole
         (User(email=e).id carries nothing personal). True when that is all (it is not raised)."""
-        for a, nodes in zip(call.args, arg_nodes):
-            if a.keyword:
-                target = self.field_node(constructed, a.keyword)
-                for n in nodes:
-                    self._edge(n, target, Edge.FIELD)
-            elif callee is None and self._library_base(constructed):
-                # Form(request.POST): a library's constructor keeps what it is given (super().__init__)
-                for n in nodes:
-                    self._edge(n, result, Edge.LOCAL)
+        self._write_fields(call, arg_nodes, constructed)
+        if callee is None and self._library_base(constructed):
+            # Form(request.POST): a library's constructor keeps what it is given (super().__init__)
+            for a, nodes in zip(call.args, arg_nodes):
+                if not a.keyword:
+                    for n in nodes:
+                        self._edge(n, result, Edge.LOCAL)
         if callee is not None:
             self._bind(fn, call, arg_nodes, [], callee, result, skip_self=True)
         if self._exception_class(constructed):  # an exception is its message: str(e), raise make_error()
@@ -1057,6 +1087,37 @@ class Lineage:
                 for n in nodes:
                     self._edge(n, result, Edge.LOCAL)
         return not call.raised  # raise MyError(f"... {email}") is still an exception message
+
+    def _write_fields(self, call: CallFact, arg_nodes: list[list[str]], model: str,
+                      into_sources: bool = True) -> None:
+        """Each keyword argument of the call into the model's field of that name, at the call's
+        line; with ``into_sources`` False, not into a field that is a source of its own."""
+        for a, nodes in zip(call.args, arg_nodes):
+            if a.keyword and (into_sources or not self._source_field(model, a.keyword)):
+                target = self.field_node(model, a.keyword)
+                for n in nodes:
+                    self._edge(n, target, Edge.FIELD, line=call.line)
+
+    def _source_field(self, model: str, name: str) -> bool:
+        """Whether a project class's field is a source of its own (annotated with a category, or
+        personal by its name): what is written into it is that field's data from there on."""
+        owner = self.symbols.field_owner(model, name)
+        if owner is None:
+            return False
+        info, f = owner
+        if f.annotation is not None:
+            return bool(f.annotation.categories)
+        return self._named_kind(info, f) is not None
+
+    def _orm_write(self, fn: _Fn, call: CallFact, arg_nodes: list[list[str]]) -> None:
+        """An ORM write of the catalog on a project model's manager (``Model.objects.create(subject=s)``,
+        ``get_or_create``, ``update_or_create``, a queryset's ``update(subject=s)``): its keyword
+        arguments go into the model's fields (``defaults=`` is none: its dict is not followed),
+        but for the fields that are sources of their own (their source says what they hold)."""
+        model = self.instance_class(fn.path, call.func) if ".objects." in call.func else None
+        if model is not None:
+            self._write_fields(call, [[] if a.keyword in _ORM_OPTIONS or "__" in (a.keyword or "") else nodes
+                                      for a, nodes in zip(call.args, arg_nodes)], model, into_sources=False)
 
     def _through_call(self, fn: _Fn, call: CallFact, qualified: str, arg_nodes: list[list[str]],
                       receiver: list[str], result: str) -> None:
@@ -1205,7 +1266,7 @@ class Lineage:
         if fn.self_name and call.func.split(".")[0] == fn.self_name and fn.class_qual:
             attr = call.func.split(".")[1] if "." in call.func else ""
             for other in self.methods_of.get(fn.class_qual, ()):
-                for recv, name, nodes, _ in other.fact.attr_stores:
+                for recv, name, nodes, _, _ in other.fact.attr_stores:
                     if recv == other.self_name and name == attr:
                         found.extend(self._made_by(other, nodes))
         return tuple(found)
@@ -1330,32 +1391,54 @@ class Lineage:
     def _reaches_from(self, source: Source) -> list[Reach]:
         if source.node not in self.full._succ:
             return []
-        # A parameter's name says what its callers pass: its value does not go back to them.
-        phase = 1 if NodeId.of(source.node).kind == "p" and source.local else 0
         # A whole object goes on only as itself: not through its attributes, keys or calls
         # other than those that make its text.
         nodes = self.full.nodes
         skip = (lambda nxt: _opens(nxt) and not nodes[nxt].get("formats")) if source.whole else None
-        parent = self.realizable(source.node, phase, skip)
+        parent = self.realizable(source.node, _start_phase(source), skip)
         hit: dict[str, tuple[str, int]] = {}
         for state in parent:
             if state[0] in self.sinks and state[0] not in hit:
                 hit[state[0]] = state
-        return [self._reach(source, sink_node, state, parent) for sink_node, state in hit.items()]
+        return [Reach(source, self.sinks[node], *_path_to(state, parent)) for node, state in hit.items()]
 
-    def _reach(self, source: Source, sink_node: str, state: tuple[str, int],
-               parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None]) -> Reach:
-        path: list[str] = []
-        pseudo = False
-        cur: tuple[str, int] | None = state
-        while cur is not None:
-            path.append(cur[0])
-            link = parent[cur]
-            if link is None:
-                break
-            cur, p = link
-            pseudo = pseudo or p
-        return Reach(source, self.sinks[sink_node], tuple(reversed(path)), pseudo)
+    def writes(self, source: Source, fields: Collection[str]) -> list[Write]:
+        """The fields of ``fields`` that the source's data is written into (a keyword of a
+        constructor or of an ORM write, an attribute assigned) along a realizable path that
+        enters no other field and reads no part of a value (:meth:`_part_of`): the data as the
+        code wrote it, not as read back from a field, a key or an attribute (what they hold is
+        their own: the ``"action"`` of a dict that holds an IP address too is no IP address, nor
+        the ``domain`` of an e-mail address an e-mail address). Each field with the first path
+        found, in breadth-first order."""
+        if source.node not in self.full._succ:
+            return []
+        parent = self.realizable(source.node, _start_phase(source), lambda n: is_field(n) or self._part_of(n))
+        succ = self.full._succ
+        found: dict[str, Write] = {}
+        for state in parent:
+            for nxt, attrs in succ[state[0]].items():
+                if nxt in fields and nxt not in found and attrs["kind"] == Edge.FIELD and nxt != source.node:
+                    path, pseudonymised = _path_to(state, parent)
+                    found[nxt] = Write(source, nxt, path, pseudonymised, attrs.get("line", 0))
+        return list(found.values())
+
+    def _part_of(self, node: str) -> bool:
+        """Whether a node reads a part of a value: a mapping's under a constant key
+        (``event["action"]``, ``event.get("action")``, ``event.pop("action")``) or an attribute
+        of an object whose class is not known (``email.domain``; a field's read is its field)."""
+        nid = NodeId.of(node)
+        fn = self.functions.get(nid.function)
+        if fn is None:
+            return False
+        if (i := nid.index("s")) is not None:
+            return fn.fact.sources[i].kind == "key"
+        if (i := nid.index("c")) is not None:
+            call = fn.fact.calls[i]
+            method = call.func.rpartition(".")[2]
+            return method in ("get", "pop") and bool(call.args) and call.args[0].const is not None
+        if nid.index("a") is not None:
+            return all(attrs["kind"] != Edge.FIELD for attrs in self.full._pred[node].values())
+        return False
 
     def upstream(self, nodes: Iterable[str]) -> set[str]:
         """The nodes from which one of ``nodes`` can be reached (these included), by any path."""
@@ -1440,11 +1523,11 @@ class Lineage:
                     return fn.path, p.line, f.qualname
         return fn.path, f.span.line, f.qualname
 
-    def functions_through(self, reach: Reach) -> list[str]:
-        """``path:line function()`` of each function the path enters, in order, deduplicated."""
+    def functions_along(self, path: Iterable[str]) -> list[str]:
+        """``path:line function()`` of each function a path of nodes enters, in order, deduplicated."""
         steps: list[str] = []
         last = ""
-        for node in reach.path:
+        for node in path:
             fid = function_of(node)
             if fid == last or is_field(node):
                 continue
@@ -1459,6 +1542,28 @@ def _local_name(local: str) -> str:
     """The name of a local node's variable: ``v:log#2`` -> ``log``; "" for no variable."""
     kind, _, rest = local.partition(":")
     return re.split(r"[#~*]", rest, maxsplit=1)[0] if kind in ("v", "p") else ""
+
+
+def _start_phase(source: Source) -> int:
+    """A parameter's name says what its callers pass: its value does not go back to them."""
+    return 1 if NodeId.of(source.node).kind == "p" and source.local else 0
+
+
+def _path_to(state: tuple[str, int], parent: dict[tuple[str, int], tuple[tuple[str, int], bool] | None],
+             ) -> tuple[tuple[str, ...], bool]:
+    """The nodes of the path a realizable search took to ``state``, and whether an edge of it
+    pseudonymises."""
+    path: list[str] = []
+    pseudo = False
+    cur: tuple[str, int] | None = state
+    while cur is not None:
+        path.append(cur[0])
+        link = parent[cur]
+        if link is None:
+            break
+        cur, p = link
+        pseudo = pseudo or p
+    return tuple(reversed(path)), pseudo
 
 
 def _opens(node: str) -> bool:
@@ -1509,6 +1614,6 @@ def set_from_configuration(catalog: Catalog, facts: FileFacts, class_name: str, 
     False when they never set it from configuration, or set it from anything else too."""
     read = [(f, node) for f in facts.functions
             if f.class_name == class_name and f.params and "staticmethod" not in f.decorators
-            for receiver, name, nodes, _ in f.attr_stores if receiver == f.params[0].name and name == attr
+            for receiver, name, nodes, _, _ in f.attr_stores if receiver == f.params[0].name and name == attr
             for node in nodes]
     return bool(read) and all(reads_configuration(catalog, f, n) for f, n in read)

@@ -22,6 +22,7 @@ SQLALCHEMY_BASES = (
     "sqlalchemy.orm.declarative_base()",
     "flask_sqlalchemy.SQLAlchemy().Model",
 )
+_FLASK_SQLALCHEMY = "flask_sqlalchemy.SQLAlchemy"
 SQLMODEL = "sqlmodel.SQLModel"
 # Roots of data classes that hold values in memory only.
 TRANSIENT_BASES = {
@@ -270,7 +271,7 @@ class Symbols:
                 if keywords.get("table") == "True":
                     return "sqlmodel", "SQLModel table"
                 return "", "SQLModel model (no table=True)"
-            if base in SQLALCHEMY_BASES or self._is_declarative_base(base):
+            if base in SQLALCHEMY_BASES or self._is_declarative_base(base) or self._extension_model(base):
                 return "sqlalchemy", "SQLAlchemy model"
             if base in TRANSIENT_BASES:
                 return "", TRANSIENT_BASES[base]
@@ -287,6 +288,12 @@ class Symbols:
                 if parent.kind != "class":
                     return "", parent.kind
         return "", "class"
+
+    def _extension_model(self, base: str) -> bool:
+        """``db.Model`` where ``db = AppSQLAlchemy(...)``, a project class deriving from
+        Flask-SQLAlchemy's extension: its ``Model`` is the extension's."""
+        made, _, attr = base.rpartition("().")
+        return attr == "Model" and made in self.classes and _FLASK_SQLALCHEMY in self.hierarchy(made)
 
     def _is_declarative_base(self, base: str) -> bool:
         """``Base = declarative_base()`` in a project module makes ``module.Base`` a base."""
