@@ -11,7 +11,7 @@ from ..annotations import Annotation
 from ..catalog.names import Kind
 from ..facts import AnnotationSite, FieldFact
 from ..findings import Finding, Rule, split_problem
-from ..lineage.graph import Source, Write, set_from_configuration
+from ..lineage.graph import Source, Write, named_kind
 from ..lineage.nodes import field_node, function_of
 from ..lineage.symbols import ClassInfo
 from ..policy.model import Policy
@@ -228,11 +228,8 @@ def unannotated(ctx: Context) -> Iterator[Unannotated]:
 def _unannotated(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Unannotated | None:
     if _unjudged_name(field.name):
         return None
-    owner = info.fact.qualname
-    kind = ctx.catalog.names.field_kind(field, owner)
-    if kind is None or set_from_configuration(ctx.catalog, ctx.files[info.path], owner, field.name):
-        return None
-    return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of)))
+    kind = named_kind(ctx.catalog, ctx.files[info.path], info.fact.qualname, field)
+    return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of))) if kind is not None else None
 
 
 def _written(ctx: Context, covering_of: dict[str, list[str]]) -> Iterator[Unannotated]:

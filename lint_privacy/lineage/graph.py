@@ -466,13 +466,7 @@ class Lineage:
                             (info.fact.defaults, module_defaults), kind.id, "low")
 
     def _named_kind(self, info: ClassInfo, f: FieldFact) -> Kind | None:
-        """The kind of an unannotated field personal by its name, unless its class sets it from
-        configuration only."""
-        owner = info.fact.qualname
-        kind = self.catalog.names.field_kind(f, owner)
-        if kind is None or set_from_configuration(self.catalog, self.files[info.path], owner, f.name):
-            return None
-        return kind
+        return named_kind(self.catalog, self.files[info.path], info.fact.qualname, f)
 
     def _local_kind(self, name: str) -> Kind | None:
         names = self.catalog.names
@@ -1023,7 +1017,7 @@ class Lineage:
         if self._abstracts is None:
             self._abstracts = {}
             for f in self.functions.values():
-                if f.class_qual and _ABSTRACT.intersection(f.fact.decorators):
+                if f.class_qual and _abstract(f):
                     self._abstracts.setdefault(f.fact.qualname.rpartition(".")[2], []).append(f)
         found = self._abstracts.get(method, ())
         if len(found) != 1 or (prefix.endswith("()") and prefix[:-2] in self.symbols.classes):
@@ -1043,7 +1037,7 @@ class Lineage:
         name = fn.fact.qualname.rpartition(".")[2]
         abstract = next((m for q in list(self.symbols.hierarchy(fn.class_qual))[1:]
                          if (m := self._fn_by_qual(f"{q}.{name}")) is not None), None)
-        if abstract is None or not _ABSTRACT.intersection(abstract.fact.decorators):
+        if abstract is None or not _abstract(abstract):
             return
         mine = fn.fact.params
         by_name = {p.name: p for p in mine}
@@ -1605,6 +1599,20 @@ def reads_configuration(catalog: Catalog, f: FunctionFact, local: str) -> bool:
         receiver, _, method = func.rpartition(".")
         return catalog.is_settings(func) or (method in ("get", "getlist") and catalog.is_settings(receiver))
     return kind == "g" and rest.isupper()
+
+
+def _abstract(fn: _Fn) -> bool:
+    """Whether a function is an abstract method (``@abstractmethod``)."""
+    return bool(_ABSTRACT.intersection(fn.fact.decorators))
+
+
+def named_kind(catalog: Catalog, facts: FileFacts, class_name: str, f: FieldFact) -> Kind | None:
+    """The kind of a field personal by its name (``field_kind``), unless its class sets it from
+    configuration only (:func:`set_from_configuration`)."""
+    kind = catalog.names.field_kind(f, class_name)
+    if kind is None or set_from_configuration(catalog, facts, class_name, f.name):
+        return None
+    return kind
 
 
 def set_from_configuration(catalog: Catalog, facts: FileFacts, class_name: str, attr: str) -> bool:

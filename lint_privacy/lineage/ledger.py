@@ -20,6 +20,8 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .nodes import callees
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -106,8 +108,7 @@ class Ledger:
     def finish(self, part: Part) -> None:
         """The part is recorded: its calls into project functions, in the order their nodes were made."""
         nodes = self.graph._node
-        part.sites = [(str(callee), n) for n in part.nodes if "callee" in (data := nodes[n])
-                      for callee in (data["callee"], *(fid for fid, _ in data.get("more", ())))]
+        part.sites = [(str(callee), n) for n in part.nodes for callee in callees(nodes[n])]
         part.seen = None
         if not any(fnode for fnode, _ in part.sources):
             part.plain = [source for _, source in part.sources if source is not None]

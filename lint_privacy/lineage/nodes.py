@@ -8,7 +8,9 @@ result and sink. A stored field is ``field|<class qualname>.<attribute>``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 _SEP = "|"
 _FIELD = "field"
@@ -21,6 +23,14 @@ def node_id(function: str, local: str) -> str:
 def field_node(qualified: str) -> str:
     """The node of a class's stored field (``app.models.User.email``)."""
     return node_id(_FIELD, qualified)
+
+
+def callees(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The project functions a call's node (its attributes ``data``) calls: its ``callee``, then
+    the others of ``more`` (several implementations of one method); () for any other node."""
+    if "callee" not in data:
+        return ()
+    return (data["callee"], *(fid for fid, _ in data.get("more", ())))
 
 
 def is_field(node: str) -> bool:

@@ -30,7 +30,7 @@ from ..config import Config
 from ..facts import FileFacts
 from ..project import module_name
 from .surface import Modules, Relation, closure, inverse, references
-from .nodes import is_field
+from .nodes import callees, is_field
 from .symbols import Symbols
 
 if TYPE_CHECKING:
@@ -73,8 +73,7 @@ def outline(lin: Lineage, configuring: Iterable[str]) -> Outline:
                 feeds.setdefault(fb, set()).add(fa)
     callers: dict[str, set[str]] = {}
     for node, data in lin.full.nodes(data=True):
-        callees = (data["callee"], *(fid for fid, _ in data.get("more", ()))) if data.get("callee") else ()
-        for callee in callees:
+        for callee in callees(data):
             caller, called = where[node], file_of(callee)
             if caller is not None and called is not None and caller != called:
                 callers.setdefault(called, set()).add(caller)
