@@ -65,11 +65,12 @@ bank and card numbers, ...) and that has neither a `# privacy:` comment nor a `P
 marker. Names that only look alike are excluded (`email_verified`, `phone_count`,
 `password_hash`, `created_at`).
 
-A field of a stored model (Django, SQLAlchemy, SQLModel, a configured persistence base) whose
-name says nothing is flagged too when the code writes personal data into it: a JSON blob or a
-free-text column (`Event.details receives personal data (IP address from request.remote_addr)`).
-A write is a keyword of the model's constructor (`Event(details=data)`, `cls(details=data)` in a
-classmethod), of a Django manager's `create`, `get_or_create`, `update_or_create` or a queryset's
+A field of a stored model (Django, SQLAlchemy, SQLModel, a configured persistence base, a mixin
+declaring SQLAlchemy columns) whose name says nothing is flagged too when the code writes personal
+data into it: a JSON blob or a free-text column (`Event.details receives personal data (IP address
+from request.remote_addr)`). A write is a keyword of the model's constructor (`Event(details=data)`,
+`cls(details=data)` in a classmethod, `self.Event(...)` where `cls.Event = type(name, (Event,
+Base), {...})` made the class at run time), of a Django manager's `create`, `get_or_create`, `update_or_create` or a queryset's
 `update` (not `defaults=`), or an attribute assigned (`event.details = data`), with the data
 followed through variables, containers (a dict literal, `d.update(...)`, `d["k"] = v`) and the
 project's calls; the details say what was written, where, and through which functions. The data

@@ -390,7 +390,10 @@ class _FileExtractor:
 
     @staticmethod
     def _self_origins(node: ast.ClassDef) -> dict[str, str]:
-        """``self.client = Client(...)`` in any method: instances' ``client`` is a ``Client()``."""
+        """``self.client = Client(...)`` in any method: instances' ``client`` is a ``Client()``;
+        ``cls.Event = type(name, (Event, db.Model), namespace)`` (a class made at run time, as
+        SQLAlchemy mixins do in a ``declared_attr``): ``cls.Event`` is a subclass of its first
+        base, so ``self.Event(...)`` makes an ``Event``."""
         origins: dict[str, str] = {}
         for stmt in node.body:
             if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or not stmt.args.args:
@@ -400,7 +403,7 @@ class _FileExtractor:
                 if type(sub) is ast.Assign and len(sub.targets) == 1 and isinstance(sub.value, ast.Call):
                     t = sub.targets[0]
                     if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == self_name:
-                        s = spell(sub.value)
+                        s = _made_class(sub.value) or spell(sub.value)
                         if s:
                             origins.setdefault(t.attr, s)
         return origins
@@ -460,6 +463,16 @@ class _FileExtractor:
                 owned.add(arg.lineno)
             params.append(ParamFact(arg.arg, kind, arg.lineno, type_spelling(arg.annotation), annotation, has_default))
         return tuple(params), owned
+
+
+def _made_class(call: ast.Call) -> str:
+    """The first base's spelling of a class made by ``type(name, (Base, ...), namespace)``, else ""."""
+    if spell(call.func) != "type" or len(call.args) != 3 or call.keywords:
+        return ""
+    bases = call.args[1]
+    if not isinstance(bases, ast.Tuple) or not bases.elts or not isinstance(bases.elts[0], (ast.Name, ast.Attribute)):
+        return ""
+    return spell(bases.elts[0])
 
 
 def _small(node: ast.expr) -> bool:

@@ -156,6 +156,7 @@ class Lineage:
     _memo: dict[str, dict[str, object]] = field(default_factory=dict)  # path -> what checks keep of it
     _interfaces: dict[str, list[str]] | None = None  # interface -> the classes implementing it
     _abstracts: dict[str, list[_Fn]] | None = None  # method name -> the project's abstract methods so named
+    _classes_named: dict[str, list[str]] | None = None  # lower-case class name -> the project classes so named
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.full)
@@ -205,7 +206,7 @@ class Lineage:
         """``functions`` and ``methods_of`` with these files' new functions in place of their old
         ones (``old``: the parts they had; None: a build)."""
         parts = self.ledger.parts
-        self._abstracts = None
+        self._abstracts = self._classes_named = None
         if old is None:
             self.functions, self.methods_of = {}, {}
         for was in old or ():
@@ -935,7 +936,25 @@ class Lineage:
                 return self._method(cls, method), True, None
         if prefix in self.symbols.classes:  # Class.method(obj, ...) or a classmethod
             return self._method(prefix, method), False, None
+        named = self._named_receiver(prefix, method)
+        if named is not None:
+            return named, True, None
         return None, False, None
+
+    def _named_receiver(self, name: str, method: str) -> _Fn | None:
+        """``user.record_observation(...)`` where ``user`` is a name of no known type (an
+        untyped parameter, a loop variable): the method of the project's one class named as the
+        variable is (``user`` -> ``User``, ``mail_rule`` -> ``MailRule``), when that class has
+        the method. Not when several project classes share the name."""
+        if not name.isidentifier() or not method:
+            return None
+        if self._classes_named is None:
+            self._classes_named = {}
+            for qual, (path, _) in self.symbols.classes.items():
+                if not self.config.is_test(path):
+                    self._classes_named.setdefault(qual.rpartition(".")[2].lower(), []).append(qual)
+        found = self._classes_named.get(name.replace("_", "").lower(), ())
+        return self._method(found[0], method) if len(found) == 1 else None
 
     def _call(self, fn: _Fn, index: int, call: CallFact) -> None:
         result = node_id(fn.fid, f"c:{index}")

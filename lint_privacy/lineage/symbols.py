@@ -287,7 +287,17 @@ class Symbols:
                     return "sqlmodel", "SQLModel table"
                 if parent.kind != "class":
                     return "", parent.kind
+        if any(self._sqlalchemy_column(path, f) for f in fact.fields):
+            # a mixin declaring columns (``additional: Mapped[dict] = mapped_column(JSONB)``): each
+            # mapped subclass stores them in its own table (the subclass may be made at run time)
+            return "sqlalchemy", "SQLAlchemy mixin (declares columns)"
         return "", "class"
+
+    def _sqlalchemy_column(self, path: str, field: FieldFact) -> bool:
+        """A column declaration: ``Mapped[...]`` or SQLAlchemy's ``mapped_column``/``Column``."""
+        made = self.resolve(path, field.value_call) if field.value_call else ""
+        return field.type_text.startswith("Mapped[") or made.startswith("sqlalchemy.") \
+            and made.rsplit(".", 1)[-1] in ("mapped_column", "Column")
 
     def _extension_model(self, base: str) -> bool:
         """``db.Model`` where ``db = AppSQLAlchemy(...)``, a project class deriving from
