@@ -146,6 +146,21 @@ FLOWS = '''
         logger.info(context["model"])  # F:flagged_after_unknown_key
 
 
+    def stored_later(c: Contact, environ, keys):
+        token = environ.get("token")
+        logger.info(token)  # F:quiet_read_before_a_store
+        environ["contact"] = c.email
+        logger.info(environ.get("token"))  # F:flagged_read_after_a_store
+        record = {}
+        for key in keys:
+            logger.info(record.get("x"))  # F:flagged_store_in_a_later_iteration
+            record[key] = c.email
+        seen = []
+        for key in keys:
+            logger.info(seen)  # F:flagged_appended_in_a_later_iteration
+            seen.append(c.email)
+
+
     def parameter_reassigned(email):
         email = "redacted"
         logger.info(email)  # F:quiet_parameter_reassigned
@@ -176,5 +191,5 @@ def test_a_value_replaced_on_every_path_is_not_flagged(run: Run, marker: str) ->
 
 
 def test_every_marker_is_tested() -> None:
-    assert len(MARKERS) == 24
+    assert len(MARKERS) == 28
     assert all(m.startswith(("flagged", "quiet")) for m in MARKERS)

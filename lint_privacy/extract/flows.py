@@ -94,6 +94,28 @@ def assigned_names(body: Sequence[ast.AST]) -> set[str]:
     return found
 
 
+def stored_into_names(body: Sequence[ast.AST]) -> set[str]:
+    """The names whose value statements store into (``d[k] = v``, ``o.k = v``, ``d.update(x)``;
+    not inside nested functions, classes and lambdas): each store makes a new version of a local."""
+    found: set[str] = set()
+    stack: list = list(body)
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t in (ast.Subscript, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            base = node.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name):
+                found.add(base.id)
+        elif t is ast.Call and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.attr in MUTATORS:
+            found.add(node.func.value.id)
+        if t not in _DEF_TYPES and t is not ast.Lambda:
+            stack.extend(child_nodes(node))
+    return found
+
+
 def _operands(node: ast.BinOp) -> list[ast.expr]:
     """The operands of a chain of binary operations, left to right (a loop: chains run to thousands)."""
     found: list[ast.expr] = []
@@ -630,7 +652,7 @@ class FunctionWalker:
         return children
 
     def _loop(self, stmt: ast.For | ast.AsyncFor | ast.While, here: _Here) -> list[_Block]:
-        heads = self._loop_heads(assigned_names([stmt]))
+        heads = self._loop_heads(assigned_names([stmt]) | (stored_into_names(stmt.body) - {self.self_name}))
         if isinstance(stmt, ast.While):
             here.ev(stmt.test)
         else:  # the iterable is evaluated once, before the first iteration
@@ -793,13 +815,14 @@ class FunctionWalker:
                     spelling = self.resolve_spelling(recv)
                     self.attr_stores.append((spelling, t.attr, value, self._hold(t), t.lineno))
             elif isinstance(t, ast.Subscript):
-                # d["k"] = v puts v's data into d, which keeps what it held.
+                # d["k"] = v puts v's data into d, which keeps what it held: a new version of a
+                # local d (as a mutator's call makes), so reads of d before the store do not see v.
                 base = t.value
                 self.eval(t.slice, stmt, annotation, guards)
                 while isinstance(base, ast.Subscript):
                     base = base.value
                 if isinstance(base, ast.Name):
-                    dst = self.read(base.id)
+                    dst = self._stored_into(base.id)
                     for n in value:
                         self.edges.add((n, dst))
                     keys = self._dict_keys.get(dst)
@@ -811,6 +834,18 @@ class FunctionWalker:
                             del self._dict_keys[dst]  # d[k] = v, d[a][b] = v: any key may hold it
                 elif isinstance(base, ast.Attribute):
                     stack.append(base)
+
+    def _stored_into(self, name: str) -> str:
+        """The node a store into an item of ``name`` writes: a new version of a local, fed by the
+        one before (what its mapping's keys held goes along), else the name's own node."""
+        old = self.read(name)
+        if not self.versioned or old[0] not in "vp":
+            return old
+        new = self.write(name)
+        self.edges.add((old, new))
+        if old in self._dict_keys:
+            self._dict_keys[new] = dict(self._dict_keys[old])
+        return new
 
     def _hold(self, target: ast.Attribute) -> str:
         """``o.k = v`` on a local object (not ``self``): a new version of ``o``, which the lineage
