@@ -70,10 +70,10 @@ declaring SQLAlchemy columns) whose name says nothing is flagged too when the co
 data into it: a JSON blob or a free-text column (`Event.details receives personal data (IP address
 from request.remote_addr)`). A write is a keyword of the model's constructor (`Event(details=data)`,
 `cls(details=data)` in a classmethod, `self.Event(...)` where `cls.Event = type(name, (Event,
-Base), {...})` made the class at run time), of a Django manager's `create`, `get_or_create`, `update_or_create` or a queryset's
-`update` (not `defaults=`), or an attribute assigned (`event.details = data`), with the data
-followed through variables, containers (a dict literal, `d.update(...)`, `d["k"] = v`) and the
-project's calls; the details say what was written, where, and through which functions. The data
+Base), {...})` made the class at run time), of a Django manager's `create`, `get_or_create`,
+`update_or_create` or a queryset's `update` (not `defaults=`), or an attribute assigned
+(`event.details = data`), with the data followed through variables, containers (a dict literal,
+`d.update(...)`, `d["k"] = v`) and the project's calls; the details say what was written, where, and through which functions. The data
 must say what it is where it is read: a field, request input, an annotation, or an attribute or
 key named as personal data (`request.remote_addr`, `payload["email"]`); not a local's name (a
 parameter `email`), nor a whole object (a user stored as a reference), nor a part read out of it

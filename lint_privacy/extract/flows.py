@@ -103,17 +103,29 @@ def stored_into_names(body: Sequence[ast.AST]) -> set[str]:
         node = stack.pop()
         t = type(node)
         if t in (ast.Subscript, ast.Attribute) and not isinstance(node.ctx, ast.Load):
-            base = node.value
-            while isinstance(base, ast.Subscript):
-                base = base.value
+            base = stored_base(node)
             if isinstance(base, ast.Name):
                 found.add(base.id)
-        elif t is ast.Call and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
-                and node.func.attr in MUTATORS:
-            found.add(node.func.value.id)
+        elif t is ast.Call and (name := mutated_name(node.func)):
+            found.add(name)
         if t not in _DEF_TYPES and t is not ast.Lambda:
             stack.extend(child_nodes(node))
     return found
+
+
+def stored_base(target: ast.Subscript | ast.Attribute) -> ast.expr:
+    """What a store into ``target`` stores into: ``d`` of ``d[k]``, ``d[a][b]`` and ``d.k``."""
+    base = target.value
+    while isinstance(base, ast.Subscript):
+        base = base.value
+    return base
+
+
+def mutated_name(func: ast.expr) -> str:
+    """The name a mutator's call changes (``d`` of ``d.update(x)``, ``l.append(v)``), else ""."""
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in MUTATORS:
+        return func.value.id
+    return ""
 
 
 def _operands(node: ast.BinOp) -> list[ast.expr]:
@@ -817,12 +829,10 @@ class FunctionWalker:
             elif isinstance(t, ast.Subscript):
                 # d["k"] = v puts v's data into d, which keeps what it held: a new version of a
                 # local d (as a mutator's call makes), so reads of d before the store do not see v.
-                base = t.value
+                base = stored_base(t)
                 self.eval(t.slice, stmt, annotation, guards)
-                while isinstance(base, ast.Subscript):
-                    base = base.value
                 if isinstance(base, ast.Name):
-                    dst = self._stored_into(base.id)
+                    dst = self._stored_into(base.id, keep_keys=True)
                     for n in value:
                         self.edges.add((n, dst))
                     keys = self._dict_keys.get(dst)
@@ -835,15 +845,17 @@ class FunctionWalker:
                 elif isinstance(base, ast.Attribute):
                     stack.append(base)
 
-    def _stored_into(self, name: str) -> str:
-        """The node a store into an item of ``name`` writes: a new version of a local, fed by the
-        one before (what its mapping's keys held goes along), else the name's own node."""
+    def _stored_into(self, name: str, keep_keys: bool) -> str:
+        """The node a store into ``name``'s value writes (an item stored, a mutator's call): a new
+        version of a local, fed by the one before, else the name's own node. ``keep_keys``: what
+        each key of its mapping held goes along (``d["k"] = v`` changes one key; ``d.update(x)``
+        any)."""
         old = self.read(name)
         if not self.versioned or old[0] not in "vp":
             return old
         new = self.write(name)
         self.edges.add((old, new))
-        if old in self._dict_keys:
+        if keep_keys and old in self._dict_keys:
             self._dict_keys[new] = dict(self._dict_keys[old])
         return new
 
@@ -1112,10 +1124,9 @@ class FunctionWalker:
         if isinstance(func, ast.Attribute) and func.attr in ("get", "pop") and node.args:
             for key_source in self._key_read(func.value, node.args[0], node.lineno):
                 self.edges.add((key_source, f"c:{index}"))
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in MUTATORS \
-                and receiver_var[:2] in ("v:", "p:") and self.versioned:
-            updated = self.write(func.value.id)
-            for n in (receiver_var, *(n for a in args for n in a.nodes)):
+        if (name := mutated_name(func)) and receiver_var[:2] in ("v:", "p:") and self.versioned:
+            updated = self._stored_into(name, keep_keys=False)
+            for n in (n for a in args for n in a.nodes):
                 self.edges.add((n, updated))
         return f"c:{index}"
 

@@ -296,8 +296,8 @@ class Symbols:
     def _sqlalchemy_column(self, path: str, field: FieldFact) -> bool:
         """A column declaration: ``Mapped[...]`` or SQLAlchemy's ``mapped_column``/``Column``."""
         made = self.resolve(path, field.value_call) if field.value_call else ""
-        return field.type_text.startswith("Mapped[") or made.startswith("sqlalchemy.") \
-            and made.rsplit(".", 1)[-1] in ("mapped_column", "Column")
+        return field.type_text.startswith("Mapped[") or (
+            made.startswith("sqlalchemy.") and made.rsplit(".", 1)[-1] in ("mapped_column", "Column"))
 
     def _extension_model(self, base: str) -> bool:
         """``db.Model`` where ``db = AppSQLAlchemy(...)``, a project class deriving from
