@@ -35,6 +35,9 @@ class FieldFact:
     keywords: tuple[tuple[str, str], ...] = ()  # literal keyword args of the value call
     constant: bool = False  # the value is no call and no None placeholder: a literal, a name, a list
     fixed_text: bool = False  # the value is a non-empty text literal: the same text in every instance
+    # the field of the same class this one reads and writes through, named as the value call's
+    # text argument: ``json_cast_property(Text, "details", "avatar")`` is a view of ``details``
+    view_of: str = ""
 
 
 @dataclass(frozen=True)

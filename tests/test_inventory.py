@@ -337,7 +337,7 @@ FRAMEWORKS = {
 
 
         @attr.s
-        class Device:
+        class LoginAttempt:
             ip_address = attr.ib()
 
 
@@ -375,7 +375,7 @@ def frameworks(tmp_path_factory) -> Run:
         ("app/sqlmodel_models.py", 5, "Person.first_name", "account_user_data"),
         ("app/sqlmodel_models.py", 10, "PersonIn.last_name", "account_user_data"),
         ("app/plain.py", 11, "Signup.date_of_birth", ""),
-        ("app/plain.py", 16, "Device.ip_address", "usage_data"),
+        ("app/plain.py", 16, "LoginAttempt.ip_address", "usage_data"),
         ("app/plain.py", 21, "Visit.email", "account_user_data"),
         ("app/plain.py", 25, "Payload.passport_number", ""),
         ("app/plain.py", 29, "Row.home_address", ""),

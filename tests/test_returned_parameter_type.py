@@ -1,7 +1,7 @@
 """A function that returns its annotated parameter (as given, or what a loop of preprocessors made
 of it) returns an object of that parameter's type: ``message = self._preprocess(message)`` with
 ``_preprocess(self, message: MailMessage)`` is an imap_tools ``MailMessage``, whose sender
-(``from_``, catalog ``models``) is an e-mail address. A method returning something else made from
+(``from_``, catalog ``models``) is an e-mail address and its ``subject`` what the sender wrote. A method returning something else made from
 its parameter gives no type.
 """
 
@@ -49,9 +49,10 @@ def mail(tmp_path_factory) -> Run:
 def test_the_result_of_a_method_returning_its_typed_parameter_has_that_type(mail: Run) -> None:
     line = line_of(MAIL, "# L:preprocessed")
     hit = mail.one("app/mail.py", line, "PRV601")
-    assert hit.message == "unannotated email (MailMessage.from_) is logged by logging.getLogger().debug"
+    assert hit.message == "unannotated email (MailMessage.from_) is logged by logging.getLogger().debug (+1 more)"
     assert hit.detail("data") == ("unannotated email (MailMessage.from_, found by name: lower confidence) "
-                                  f"from app/mail.py:{line}")
+                                  f"from app/mail.py:{line}; unannotated written_text (MailMessage.subject, "
+                                  f"found by name: lower confidence) from app/mail.py:{line}")
 
 
 def test_a_value_made_from_the_parameter_is_not_of_its_type(mail: Run) -> None:

@@ -164,7 +164,8 @@ class _Builder:
         self.user_sinks: list[str] = []
         self.shippers: list[tuple[LogShipper, YMap]] = []
         self.lists: dict[str, list[str]] = {key: [] for key in _LISTS}
-        self.families: dict[str, tuple[list[str], list[str], bool]] = {}  # family -> (words, not, first)
+        # family -> (words, not, first, not_kinds, unless)
+        self.families: dict[str, tuple[list[str], list[str], bool, list[str], list[str]]] = {}
         self.runners: dict[str, ArgRef] = {}
         self.locators: dict[str, ArgRef] = {}
         self.models: dict[str, dict[str, str]] = {}
@@ -189,10 +190,12 @@ class _Builder:
         families = _map(doc, section, f"'{section}'")
         for family in families:
             m = _map(families, family, f"class family {family!r}")
-            _check_keys(m, ("words", "not", "first"), f"class family {family!r}")
-            words, nots, first = self.families.get(family, ([], [], False))
+            _check_keys(m, ("words", "not", "first", "not_kinds", "unless"), f"class family {family!r}")
+            words, nots, first, not_kinds, unless = self.families.get(family, ([], [], False, [], []))
             self.families[family] = (_merge_list(words, _strs(m, "words")),
-                                     _merge_list(nots, _strs(m, "not")), _bool(m, "first", first))
+                                     _merge_list(nots, _strs(m, "not")), _bool(m, "first", first),
+                                     _merge_list(not_kinds, _strs(m, "not_kinds")),
+                                     _merge_list(unless, _strs(m, "unless")))
 
     def _kinds(self, doc: YMap, section: str) -> None:
         _each(doc, section, "kind", self._kind)
@@ -423,6 +426,14 @@ class _Builder:
         for kid, kind in kinds.items():
             if kind.within and kind.within not in kinds:
                 raise CatalogError("names", 0, 0, f"kind {kid!r} is within unknown kind {kind.within!r}")
+        for family, (*_, not_kinds, unless) in self.families.items():
+            for kid in not_kinds:
+                if kid not in kinds:
+                    raise CatalogError("names", 0, 0, f"class family {family!r}: 'not_kinds' names unknown kind {kid!r}")
+            for other in unless:
+                if other not in self.families:
+                    raise CatalogError("names", 0, 0, f"class family {family!r}: 'unless' names unknown family "
+                                                      f"{other!r}; the families are: {', '.join(self.families)}")
         names = Names(
             kinds,
             patterns={kid: e["patterns"] for kid, e in self.kinds.items()},

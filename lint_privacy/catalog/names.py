@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -77,6 +77,7 @@ def _occurs(seq: tuple[str, ...], words: tuple[str, ...]) -> bool:
     return any(words[i : i + n] == seq for i in range(len(words) - n + 1))
 
 
+_CLASS = re.compile(r"\b[A-Z]\w*")  # a class's name in a type's spelling (``Mapped[list["UserLogin"]]``)
 _WRAPPERS = re.compile(r"^(?:\w+\.)*(?:Mapped|Optional|Annotated|ClassVar|Final)\[(.*)\]$")
 
 
@@ -103,7 +104,7 @@ class Names:
         types: Iterable[str] = (),
         bases: Iterable[str] = (),
         class_patterns: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
-        class_families: Mapping[str, tuple[Iterable[str], Iterable[str], bool]] | None = None,
+        class_families: Mapping[str, tuple[Iterable[str], Iterable[str], bool, Iterable[str], Iterable[str]]] | None = None,
         models: Mapping[str, Mapping[str, str]] | None = None,
         model_receivers: Mapping[str, str] | None = None,
         callbacks: Mapping[str, Mapping[str, str]] | None = None,
@@ -121,8 +122,11 @@ class Names:
         self._families = {
             family: (frozenset(w for t in words for w in split_words(t)),
                      frozenset(w for t in nots for w in split_words(t)), first)
-            for family, (words, nots, first) in (class_families or {}).items()
+            for family, (words, nots, first, _, _) in (class_families or {}).items()
         }
+        # family -> (kinds its classes' fields do not hold, families whose mention says they do)
+        self._not_held = {family: (frozenset(not_kinds), tuple(unless))
+                          for family, (_, _, _, not_kinds, unless) in (class_families or {}).items() if not_kinds}
         # family -> a field's words -> the kind they name in a class of that family
         self._class_patterns: dict[str, dict[tuple[str, ...], str]] = {}
         for kid, by_family in (class_patterns or {}).items():
@@ -149,7 +153,7 @@ class Names:
         self._vocab = frozenset(vocab)
         self._memo: dict[tuple[str, bool, bool], NameMatch | None] = {}
 
-    def field_kind(self, field: FieldLike, owner: str = "") -> Kind | None:
+    def field_kind(self, field: FieldLike, owner: str = "", siblings: Sequence[FieldLike] = ()) -> Kind | None:
         """The personal kind an unannotated class attribute holds by its name, or None. Its
         value is evidence too: an untyped constant, class reference or list
         (``EmailChange = "account:email:change"``, ``address_parser_class = Parser``) holds no
@@ -159,11 +163,31 @@ class Names:
         and ``email: str = ""`` are placeholders.
         Its class is evidence as well (``class_families``): a ``name`` of a class named after a
         person (``User.name``, ``Contact.name``) is that person's name, a ``to`` of a mail's class
-        (``EmailMessage.to``) an e-mail address."""
+        (``EmailMessage.to``) an e-mail address; a ``mac_address`` of a network interface
+        (``Interface``, a family's ``not_kinds``) is a machine's, unless the class's name or one of
+        its fields (``siblings``: their names and types) names a family of the family's
+        ``unless`` (a ``user`` field, ``Mapped[list["UserLogin"]]``)."""
         name = field.name
         if name.startswith("__") or (name.isupper() and len(name) > 1) or not self.may_hold(field):
             return None
-        return self.personal_kind(name) or self._family_kind(owner.rpartition(".")[2], name)
+        short = owner.rpartition(".")[2]
+        kind = self.personal_kind(name) or self._family_kind(short, name)
+        return None if kind is not None and self._machine_held(kind.id, short, siblings) else kind
+
+    def _machine_held(self, kid: str, owner: str, siblings: Sequence[FieldLike]) -> bool:
+        """Whether a class named ``owner`` is of a family whose fields do not hold kind ``kid``
+        and nothing in it names a family of that family's ``unless``."""
+        words = self.words(owner)
+        for family, (not_kinds, unless) in self._not_held.items():
+            if kid in not_kinds and self._of_family(family, words):
+                mentions = [words, *(self.words(n) for f in siblings for n in (f.name, *_CLASS.findall(f.type_text)))]
+                return not any(self._of_family(other, w) for other in unless for w in mentions)
+        return False
+
+    def _of_family(self, family: str, words: tuple[str, ...]) -> bool:
+        """Whether ``words`` (of a class's or a field's name) name a class of ``family``."""
+        yes, no, first = self._families[family]
+        return bool(words) and bool(yes.intersection(words[:1] if first else words)) and not no.intersection(words)
 
     def may_hold(self, field: FieldLike) -> bool:
         """Whether a class attribute can hold a person's data, whatever its name: not an untyped
@@ -191,8 +215,8 @@ class Names:
         give to ``attr``, or None."""
         words = self.words(owner)
         field_words = self.words(attr)
-        for family, (yes, no, first) in self._families.items():
-            if words and yes.intersection(words[:1] if first else words) and not no.intersection(words):
+        for family in self._families:
+            if self._of_family(family, words):
                 kind = self.kinds.get(self._class_patterns.get(family, {}).get(field_words, ""))
                 if kind is not None:
                     return kind

@@ -78,7 +78,14 @@ must say what it is where it is read: a field, request input, an annotation, or 
 key named as personal data (`request.remote_addr`, `payload["email"]`); not a local's name (a
 parameter `email`), nor a whole object (a user stored as a reference), nor a part read out of it
 on the way (`data.pop("action")`, `email.domain`). Fields that cannot hold it are left out: a
-number, a flag, a reference to a row, an id, a status, a time (`*_id`, `*_at`).""",
+number, a flag, a reference to a row, an id, a status, a time (`*_id`, `*_at`).
+
+A field that is a view of another field (its value is a call naming that field by a string:
+`avatar_url = json_cast_property(Text(), "details", "profile_image_url")`, a synonym) holds
+nothing of its own: the data is in the field it views, which is what is reported (`User.details
+holds personal data (...)`, route `held as User.avatar_url`) and what an annotation covers. One
+finding per such field, by its first view whose name says personal data; none when that field is
+annotated or its own name already says what it holds.""",
     why="""Unmarked personal data escapes every other check: nobody decided its category, its
 retention or who may receive it.""",
     example="""class Subscriber(models.Model):
@@ -203,11 +210,12 @@ class Unannotated:
     kind: Kind
     covering: tuple[str, ...]
     writes: tuple[Write, ...] = ()
+    via: str = ""  # the view of ``field`` whose name says what it holds (``_profile_image_url``)
 
     def finding(self, ctx: Context) -> Finding:
         owner, name, span = self.info.fact.qualname, self.field.name, self.field.span
-        more = _written_fields(ctx, self.writes)
-        holds = "receives" if self.writes else "looks like"
+        more = _written_fields(ctx, self.writes) or ({"route": f"held as {owner}.{self.via}"} if self.via else {})
+        holds = "receives" if self.writes else "holds" if self.via else "looks like"
         source = f" from {self.writes[0].source.label}" if self.writes else ""
         if not self.covering:
             return finding(PRV106, self.info.path, span.line, span.col, owner=owner, field=name, holds=holds,
@@ -227,10 +235,27 @@ def unannotated(ctx: Context) -> Iterator[Unannotated]:
 
 
 def _unannotated(ctx: Context, info: ClassInfo, field: FieldFact, covering_of: dict[str, list[str]]) -> Unannotated | None:
+    """The finding on a field its name makes personal. A view of another field (a descriptor
+    into a JSON column) is reported on that field, which holds the data and is where the
+    annotation goes: once per field, by its first personal view, and not when the field is
+    annotated or its own name already makes it personal."""
+    kind = _named(ctx, info, field)
+    if kind is None:
+        return None
+    via = ""
+    if field.view_of:
+        column = next(f for f in info.fact.fields if f.name == field.view_of)
+        first = next(f for f in info.fact.fields if f.view_of == column.name and _named(ctx, info, f))
+        if column.annotation is not None or first is not field or _named(ctx, info, column):
+            return None
+        field, via = column, field.name
+    return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of)), via=via)
+
+
+def _named(ctx: Context, info: ClassInfo, field: FieldFact) -> Kind | None:
     if _unjudged_name(field.name):
         return None
-    kind = named_kind(ctx.catalog, ctx.files[info.path], info.fact.qualname, field)
-    return Unannotated(info, field, kind, tuple(_covering(ctx, kind.id, covering_of))) if kind is not None else None
+    return named_kind(ctx.catalog, ctx.files[info.path], info.fact, field)
 
 
 def _written(ctx: Context, covering_of: dict[str, list[str]]) -> Iterator[Unannotated]:
@@ -248,7 +273,7 @@ def _written(ctx: Context, covering_of: dict[str, list[str]]) -> Iterator[Unanno
         for field in info.fact.fields:
             if field.annotation is None and not _unjudged_name(field.name) and names.may_hold(field) \
                     and not ctx.catalog.is_clean_attribute(field.name) \
-                    and names.field_kind(field, info.fact.qualname) is None:
+                    and names.field_kind(field, info.fact.qualname, info.fact.fields) is None:
                 fields[field_node(f"{info.qualname}.{field.name}")] = (info, field)
     if not fields:
         return

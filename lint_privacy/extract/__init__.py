@@ -7,6 +7,7 @@ for why this is not libcst.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from collections.abc import Sequence, Set
 
@@ -324,6 +325,7 @@ class _FileExtractor:
     def _class(self, node: ast.ClassDef, qualname: str) -> dict[str, str]:
         defaults = self.attacher.defaults_of(node)
         fields: list[FieldFact] = []
+        texts: list[tuple[str, ...]] = []  # the text arguments of each field's value call
         meta: list[tuple[str, str]] = []
         has_tablename = False
         for stmt in node.body:
@@ -356,6 +358,8 @@ class _FileExtractor:
                 self.attacher.sites.append(AnnotationSite(stmt.lineno, stmt.col_offset, "definition", marker))
             value_call = spell(value.func) if isinstance(value, ast.Call) else ""
             keywords = tuple((k.arg, _literal(k.value)) for k in value.keywords if k.arg) if isinstance(value, ast.Call) else ()
+            texts.append(tuple(a.value for a in value.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+                         if isinstance(value, ast.Call) else ())
             fields.append(
                 FieldFact(
                     name=target.id,
@@ -369,6 +373,7 @@ class _FileExtractor:
                     fixed_text=isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value != "",
                 )
             )
+        fields = _with_views(fields, texts)
         origins = self._self_origins(node)
         self.classes.append(
             ClassFact(
@@ -463,6 +468,14 @@ class _FileExtractor:
                 owned.add(arg.lineno)
             params.append(ParamFact(arg.arg, kind, arg.lineno, type_spelling(arg.annotation), annotation, has_default))
         return tuple(params), owned
+
+
+def _with_views(fields: list[FieldFact], texts: list[tuple[str, ...]]) -> list[FieldFact]:
+    """Each field whose value call names another field of the class as a text argument is a view
+    of that field (a descriptor into a JSON column, a synonym): what it holds is stored there."""
+    names = {f.name for f in fields}
+    return [dataclasses.replace(f, view_of=column) if (column := next(
+        (t for t in args if t in names and t != f.name), "")) else f for f, args in zip(fields, texts)]
 
 
 def _made_class(call: ast.Call) -> str:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
     from ..catalog import ArgRef, Catalog, Names
     from ..config import Config
-    from ..facts import ArgFact, AttrFact, FieldFact, SourceFact
+    from ..facts import ArgFact, AttrFact, ClassFact, FieldFact, SourceFact
     from ..policy import Policy
 
 
@@ -467,7 +467,7 @@ class Lineage:
                             (info.fact.defaults, module_defaults), kind.id, "low")
 
     def _named_kind(self, info: ClassInfo, f: FieldFact) -> Kind | None:
-        return named_kind(self.catalog, self.files[info.path], info.fact.qualname, f)
+        return named_kind(self.catalog, self.files[info.path], info.fact, f)
 
     def _local_kind(self, name: str) -> Kind | None:
         names = self.catalog.names
@@ -926,7 +926,9 @@ class Lineage:
         if qualified in self.symbols.classes:
             return self._method(qualified, "__init__"), True, qualified
         prefix, _, method = qualified.rpartition(".")
-        if method in ("delay", "apply_async"):  # a task queue carries the arguments to the task
+        # a task queue carries the arguments to the task, and so does a Celery signature
+        # (task.s(...), a chord's body or error callback) when it runs
+        if method in ("delay", "apply_async", "s", "si", "signature"):
             task = self._fn_by_qual(prefix)
             if task is not None:
                 return task, False, None
@@ -1625,11 +1627,11 @@ def _abstract(fn: _Fn) -> bool:
     return bool(_ABSTRACT.intersection(fn.fact.decorators))
 
 
-def named_kind(catalog: Catalog, facts: FileFacts, class_name: str, f: FieldFact) -> Kind | None:
-    """The kind of a field personal by its name (``field_kind``), unless its class sets it from
-    configuration only (:func:`set_from_configuration`)."""
-    kind = catalog.names.field_kind(f, class_name)
-    if kind is None or set_from_configuration(catalog, facts, class_name, f.name):
+def named_kind(catalog: Catalog, facts: FileFacts, cls: ClassFact, f: FieldFact) -> Kind | None:
+    """The kind of a field of ``cls`` personal by its name (``field_kind``), unless its class
+    sets it from configuration only (:func:`set_from_configuration`)."""
+    kind = catalog.names.field_kind(f, cls.qualname, cls.fields)
+    if kind is None or set_from_configuration(catalog, facts, cls.qualname, f.name):
         return None
     return kind
 
