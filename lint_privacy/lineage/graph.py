@@ -700,7 +700,8 @@ class Lineage:
         # so may one a project class inherits from a library (``form.errors`` of a Django form).
         inherited = target is not None and attr.receiver_text != fn.self_name and self._inherited(target)
         if (target is None or inherited) and not self.catalog.is_clean_attribute(attr.attr):
-            for r in attr.receiver:
+            part = self._keyword_part(fn, attr) if target is None else None
+            for r in attr.receiver if part is None else part:
                 src = self._node(fn, r)
                 if src:
                     self._edge(src, node, Edge.LOCAL)
@@ -720,6 +721,21 @@ class Lineage:
             if kind is not None:
                 self._local_source(node, f"{attr.receiver_text}.{attr.attr}", fn, attr.line, kind,
                                    "attribute", by_object=by_object)
+
+    def _keyword_part(self, fn: _Fn, attr: AttrFact) -> tuple[str, ...] | None:
+        """What an attribute of an object a library's class made holds when the attribute is named
+        as a keyword of that construction: ``message = Message(recipients=to, subject=s)`` then
+        ``message.subject`` is ``s``, not ``to``. None when the receiver is anything else (made by
+        a call of no class, by more than one assignment, or without that keyword)."""
+        if len(attr.receiver) != 1:
+            return None
+        made = [a for a, b in fn.fact.edges if b == attr.receiver[0]]
+        if len(made) != 1 or not made[0].startswith("c:"):
+            return None
+        call = fn.fact.calls[int(made[0][2:])]
+        if not call.func.rpartition(".")[2][:1].isupper() or call.receiver:
+            return None
+        return next((a.nodes for a in call.args if a.keyword == attr.attr), None)
 
     def _inherited(self, field: str) -> bool:
         """Whether a field node names an attribute its class gets from a library's base class:
