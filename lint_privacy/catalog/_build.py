@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from ..errors import closest
 from ._yaml import CatalogError, YList, YMap, from_plain, load_yaml
-from .names import Kind, Names, split_words
+from .names import ClassFamily, Kind, Names, split_words
 from .regions import PROVIDERS, Regions
 from .shipped import SHIPPED
 from .sinks import (
@@ -149,8 +149,8 @@ def _patterns(m: YMap, key: str) -> list[str]:
     return items
 
 
-def _merge_list(old: list[str], new: list[str]) -> list[str]:
-    return old + [v for v in new if v not in old]
+def _merge_list(old: Sequence[str], new: list[str]) -> list[str]:
+    return [*old, *(v for v in new if v not in old)]
 
 
 class _Builder:
@@ -164,8 +164,7 @@ class _Builder:
         self.user_sinks: list[str] = []
         self.shippers: list[tuple[LogShipper, YMap]] = []
         self.lists: dict[str, list[str]] = {key: [] for key in _LISTS}
-        # family -> (words, not, first, not_kinds, unless)
-        self.families: dict[str, tuple[list[str], list[str], bool, list[str], list[str]]] = {}
+        self.families: dict[str, ClassFamily] = {}
         self.runners: dict[str, ArgRef] = {}
         self.locators: dict[str, ArgRef] = {}
         self.models: dict[str, dict[str, str]] = {}
@@ -191,11 +190,13 @@ class _Builder:
         for family in families:
             m = _map(families, family, f"class family {family!r}")
             _check_keys(m, ("words", "not", "first", "not_kinds", "unless"), f"class family {family!r}")
-            words, nots, first, not_kinds, unless = self.families.get(family, ([], [], False, [], []))
-            self.families[family] = (_merge_list(words, _strs(m, "words")),
-                                     _merge_list(nots, _strs(m, "not")), _bool(m, "first", first),
-                                     _merge_list(not_kinds, _strs(m, "not_kinds")),
-                                     _merge_list(unless, _strs(m, "unless")))
+            old = self.families.get(family, ClassFamily())
+            self.families[family] = ClassFamily(
+                words=tuple(_merge_list(old.words, _strs(m, "words"))),
+                nots=tuple(_merge_list(old.nots, _strs(m, "not"))),
+                first=_bool(m, "first", old.first),
+                not_kinds=tuple(_merge_list(old.not_kinds, _strs(m, "not_kinds"))),
+                unless=tuple(_merge_list(old.unless, _strs(m, "unless"))))
 
     def _kinds(self, doc: YMap, section: str) -> None:
         _each(doc, section, "kind", self._kind)
@@ -426,11 +427,11 @@ class _Builder:
         for kid, kind in kinds.items():
             if kind.within and kind.within not in kinds:
                 raise CatalogError("names", 0, 0, f"kind {kid!r} is within unknown kind {kind.within!r}")
-        for family, (*_, not_kinds, unless) in self.families.items():
-            for kid in not_kinds:
+        for family, c in self.families.items():
+            for kid in c.not_kinds:
                 if kid not in kinds:
                     raise CatalogError("names", 0, 0, f"class family {family!r}: 'not_kinds' names unknown kind {kid!r}")
-            for other in unless:
+            for other in c.unless:
                 if other not in self.families:
                     raise CatalogError("names", 0, 0, f"class family {family!r}: 'unless' names unknown family "
                                                       f"{other!r}; the families are: {', '.join(self.families)}")

@@ -60,6 +60,17 @@ class NameMatch:
 
 
 @dataclass(frozen=True)
+class ClassFamily:
+    """A family of classes named by the words of their names (catalog ``class_families``)."""
+
+    words: tuple[str, ...] = ()  # a word of the class's name that makes it one of the family
+    nots: tuple[str, ...] = ()  # words that rule it out
+    first: bool = False  # only the name's first word counts
+    not_kinds: tuple[str, ...] = ()  # kinds its fields do not hold by their names...
+    unless: tuple[str, ...] = ()  # ...unless the class names a family of these
+
+
+@dataclass(frozen=True)
 class _Pattern:
     words: tuple[str, ...]
     kind: str
@@ -104,7 +115,7 @@ class Names:
         types: Iterable[str] = (),
         bases: Iterable[str] = (),
         class_patterns: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
-        class_families: Mapping[str, tuple[Iterable[str], Iterable[str], bool, Iterable[str], Iterable[str]]] | None = None,
+        class_families: Mapping[str, ClassFamily] | None = None,
         models: Mapping[str, Mapping[str, str]] | None = None,
         model_receivers: Mapping[str, str] | None = None,
         callbacks: Mapping[str, Mapping[str, str]] | None = None,
@@ -120,13 +131,13 @@ class Names:
         self._bases = tuple(bases)
         # family -> (words that make a class one of it, words that rule it out, first word only)
         self._families = {
-            family: (frozenset(w for t in words for w in split_words(t)),
-                     frozenset(w for t in nots for w in split_words(t)), first)
-            for family, (words, nots, first, _, _) in (class_families or {}).items()
+            family: (frozenset(w for t in c.words for w in split_words(t)),
+                     frozenset(w for t in c.nots for w in split_words(t)), c.first)
+            for family, c in (class_families or {}).items()
         }
         # family -> (kinds its classes' fields do not hold, families whose mention says they do)
-        self._not_held = {family: (frozenset(not_kinds), tuple(unless))
-                          for family, (_, _, _, not_kinds, unless) in (class_families or {}).items() if not_kinds}
+        self._not_held = {family: (frozenset(c.not_kinds), c.unless)
+                          for family, c in (class_families or {}).items() if c.not_kinds}
         # family -> a field's words -> the kind they name in a class of that family
         self._class_patterns: dict[str, dict[tuple[str, ...], str]] = {}
         for kid, by_family in (class_patterns or {}).items():
@@ -172,9 +183,9 @@ class Names:
             return None
         short = owner.rpartition(".")[2]
         kind = self.personal_kind(name) or self._family_kind(short, name)
-        return None if kind is not None and self._machine_held(kind.id, short, siblings) else kind
+        return None if kind is not None and self._family_excludes(kind.id, short, siblings) else kind
 
-    def _machine_held(self, kid: str, owner: str, siblings: Sequence[FieldLike]) -> bool:
+    def _family_excludes(self, kid: str, owner: str, siblings: Sequence[FieldLike]) -> bool:
         """Whether a class named ``owner`` is of a family whose fields do not hold kind ``kid``
         and nothing in it names a family of that family's ``unless``."""
         words = self.words(owner)

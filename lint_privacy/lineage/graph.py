@@ -661,7 +661,7 @@ class Lineage:
 
     def _configured(self, fn: _Fn, local: str) -> bool:
         """Whether a variable's version is given configuration only (``x = settings.ADMIN_USER``)."""
-        given = [a for a, b in fn.fact.edges if b == local]
+        given = _given(fn, local)
         return bool(given) and all(self._configuration(fn, a) for a in given)
 
     def instance_class(self, path: str, spelling: str) -> str | None:
@@ -729,7 +729,7 @@ class Lineage:
         a call of no class, by more than one assignment, or without that keyword)."""
         if len(attr.receiver) != 1:
             return None
-        made = [a for a, b in fn.fact.edges if b == attr.receiver[0]]
+        made = _given(fn, attr.receiver[0])
         if len(made) != 1 or not made[0].startswith("c:"):
             return None
         call = fn.fact.calls[int(made[0][2:])]
@@ -1321,7 +1321,7 @@ class Lineage:
             elif node.startswith("g:") and module is not None and at is not module:
                 todo.append((module, f"v:{node[2:]}"))  # s3 = boto3.client(...) at module level
             else:
-                todo.extend((at, a) for a, b in at.fact.edges if b == node and a.startswith("c:"))
+                todo.extend((at, a) for a in _given(at, node) if a.startswith("c:"))
         return found
 
     # ---- summaries: which parameters reach the return ----
@@ -1641,6 +1641,11 @@ def reads_configuration(catalog: Catalog, f: FunctionFact, local: str) -> bool:
 def _abstract(fn: _Fn) -> bool:
     """Whether a function is an abstract method (``@abstractmethod``)."""
     return bool(_ABSTRACT.intersection(fn.fact.decorators))
+
+
+def _given(fn: _Fn, local: str) -> list[str]:
+    """The local nodes of a function whose values flow straight into ``local`` (``x = f(y)``: the call)."""
+    return [a for a, b in fn.fact.edges if b == local]
 
 
 def named_kind(catalog: Catalog, facts: FileFacts, cls: ClassFact, f: FieldFact) -> Kind | None:
