@@ -157,6 +157,8 @@ class Lineage:
     _interfaces: dict[str, list[str]] | None = None  # interface -> the classes implementing it
     _abstracts: dict[str, list[_Fn]] | None = None  # method name -> the project's abstract methods so named
     _classes_named: dict[str, list[str]] | None = None  # lower-case class name -> the project classes so named
+    _method_calls: dict[str, list[CallFact]] | None = None  # method name -> the calls so spelled
+    _returning: set[str] = field(default_factory=set)  # methods whose returned objects are being found
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.full)
@@ -206,7 +208,7 @@ class Lineage:
         """``functions`` and ``methods_of`` with these files' new functions in place of their old
         ones (``old``: the parts they had; None: a build)."""
         parts = self.ledger.parts
-        self._abstracts = self._classes_named = None
+        self._abstracts = self._classes_named = self._method_calls = None
         if old is None:
             self.functions, self.methods_of = {}, {}
         for was in old or ():
@@ -851,7 +853,7 @@ class Lineage:
             return f"logging.getLogger().{method}"
         if fn.self_name and head == fn.self_name and fn.class_qual:
             first, dot, after = rest.partition(".")
-            made = self._property_value(fn.class_qual, first, 0) if dot else None
+            made = self._made_object(fn.class_qual, first, after) if dot else None
             if made is not None:  # self.rpc.create_issue, `rpc` a property returning jira.JIRA(...)
                 return f"{made}.{after}"
             info = self.symbols.class_info(fn.class_qual)
@@ -870,29 +872,66 @@ class Lineage:
             return f"logging.getLogger().{method}"
         return qualified
 
-    def _property_value(self, class_qual: str, name: str, depth: int) -> str | None:
-        """What a property of an instance of ``class_qual`` holds, as a spelling of the call that
-        made it (``jira.JIRA()``, ``app.api.BoardsAPI()``), when the property returns a library's
-        object or a project class's instance, directly or through methods of the instance
-        (``return self._rpc_connection()``, the subclass's override taken); None for anything else."""
+    def _made_object(self, class_qual: str, first: str, after: str) -> str | None:
+        """What ``self.<first>`` is, for calling ``after`` on it, as a spelling of the call that
+        made it: a property's value (``self.rpc``), or what a method of the instance returns
+        (``self.get_llm()``; the extractor spells ``self.llm`` set from it so). Of the objects
+        the method may return (``Ollama(...)`` in one branch, ``OpenAILike(...)`` in the other),
+        the only one, else the first whose ``after`` the catalog knows as a sink."""
+        if first.endswith("()"):
+            method = self._method(class_qual, first[:-2])
+            if method is None or _PROPERTY.intersection(method.fact.decorators) or method.fid in self._returning:
+                return None  # (a method whose returned call is spelled through itself: no answer)
+            self._returning.add(method.fid)
+            try:
+                made = self._returned_objects(method, class_qual, 0)
+            finally:
+                self._returning.discard(method.fid)
+        else:
+            made = self._property_value(class_qual, first, 0)
+        if len(set(made)) == 1:
+            return made[0]
+        return next((m for m in made if self.catalog.match_call(f"{m}.{after}") is not None), None)
+
+    def _property_value(self, class_qual: str, name: str, depth: int) -> list[str]:
+        """What a property of an instance of ``class_qual`` holds, as spellings of the calls that
+        may make it (``jira.JIRA()``, ``app.api.BoardsAPI()``), when the property returns a
+        library's object or a project class's instance, directly or through methods of the
+        instance (``return self._rpc_connection()``, the subclass's override taken); [] for
+        anything else."""
         prop = self._method(class_qual, name)
         if prop is None or depth > 3 or not _PROPERTY.intersection(prop.fact.decorators):
-            return None
-        return self._returned_object(prop, class_qual, depth)
+            return []
+        return self._returned_objects(prop, class_qual, depth)
 
-    def _returned_object(self, method: _Fn, class_qual: str, depth: int) -> str | None:
+    def _returned_objects(self, method: _Fn, class_qual: str, depth: int) -> list[str]:
+        """The objects a method returns, each as the spelling of the call that makes it, in the
+        order of their spellings; [] when one of them is not a library's object or a project
+        class's instance."""
         bound = replace(method, class_qual=class_qual)  # `self` is the subclass's
-        made = returned_calls(method.fact)
-        if len(made) != 1:
+        found: list[str] = []
+        for spelling in sorted(returned_calls(method.fact)):
+            qualified = self.resolve_call(bound, spelling)
+            callee = self._fn_by_qual(qualified.replace("()", "", 1)) if qualified.startswith(f"{class_qual}().") else None
+            if callee is not None:
+                made = self._returned_objects(callee, class_qual, depth + 1) if depth < 3 else []
+                if not made:
+                    return []
+                found.extend(made)
+                continue
+            head = qualified.split(".")[0].split("(")[0]
+            # a library's object, or an instance of a project class (its methods are followed)
+            if head in self._project_roots() and qualified not in self.symbols.classes:
+                return []
+            found.append(f"{qualified}()")
+        return found
+
+    def _own_method(self, fn: _Fn, func: str) -> _Fn | None:
+        """The method ``self.name`` calls, when ``func`` is one of the instance's own methods."""
+        head, dot, name = func.partition(".")
+        if not fn.self_name or head != fn.self_name or not dot or "." in name or not fn.class_qual:
             return None
-        qualified = self.resolve_call(bound, made.pop())
-        callee = self._fn_by_qual(qualified.replace("()", "", 1)) if qualified.startswith(f"{class_qual}().") else None
-        if callee is not None:
-            return self._returned_object(callee, class_qual, depth + 1) if depth < 3 else None
-        head = qualified.split(".")[0].split("(")[0]
-        # a library's object, or an instance of a project class (its methods are followed)
-        known = head not in self._project_roots() or qualified in self.symbols.classes
-        return f"{qualified}()" if known else None
+        return self._method(fn.class_qual, name)
 
     def _project_roots(self) -> frozenset[str]:
         """The top-level names of the project's own modules."""
@@ -1294,12 +1333,17 @@ class Lineage:
         region_name=...)``, ``boto3.resource(..., region_name=...).Table("x")`` (chained or over
         variables), ``boto3.session.Session(region_name=...).client("s3")``."""
         found = self._made_by(fn, call.receiver)
-        if fn.self_name and call.func.split(".")[0] == fn.self_name and fn.class_qual:
-            attr = call.func.split(".")[1] if "." in call.func else ""
-            for other in self.methods_of.get(fn.class_qual, ()):
-                for recv, name, nodes, _, _ in other.fact.attr_stores:
-                    if recv == other.self_name and name == attr:
-                        found.extend(self._made_by(other, nodes))
+        if not fn.self_name or not fn.class_qual:
+            return tuple(found)
+        # self.s3.put_object(...): what the instance's methods set `self.s3` to
+        attrs = {fn.fact.attrs[int(n[2:])].attr for n in call.receiver
+                 if n.startswith("a:") and fn.fact.attrs[int(n[2:])].receiver_text == fn.self_name}
+        if call.func.split(".")[0] == fn.self_name and "." in call.func:
+            attrs.add(call.func.split(".")[1])
+        for other in self.methods_of.get(fn.class_qual, ()):
+            for recv, name, nodes, _, _ in other.fact.attr_stores:
+                if recv == other.self_name and name in attrs:
+                    found.extend(self._made_by(other, nodes))
         return tuple(found)
 
     def _made_by(self, fn: _Fn, nodes: tuple[str, ...]) -> list[CallFact]:
@@ -1318,6 +1362,9 @@ class Lineage:
                 made = at.fact.calls[int(node[2:])]
                 found.append(made)
                 todo.extend((at, n) for n in made.receiver)
+                own = self._own_method(at, made.func)
+                if own is not None:  # self.get_llm(): the calls it returns made the object
+                    todo.extend((own, n) for n in _given(own, "r"))
             elif node.startswith("g:") and module is not None and at is not module:
                 todo.append((module, f"v:{node[2:]}"))  # s3 = boto3.client(...) at module level
             else:
@@ -1420,7 +1467,7 @@ class Lineage:
                 for r in self._reaches_from(source) if r.sink.path in focus]
 
     def _reaches_from(self, source: Source) -> list[Reach]:
-        if source.node not in self.full._succ:
+        if source.node not in self.full._succ or (source.local == "parameter" and self._never_passed(source.node)):
             return []
         # A whole object goes on only as itself: not through its attributes, keys or calls
         # other than those that make its text.
@@ -1432,6 +1479,50 @@ class Lineage:
             if state[0] in self.sinks and state[0] not in hit:
                 hit[state[0]] = state
         return [Reach(source, self.sinks[node], *_path_to(state, parent)) for node, state in hit.items()]
+
+    def _never_passed(self, node: str) -> bool:
+        """Whether a parameter with a default is given at none of the calls the project's code
+        (not its tests) makes of its function (``verify_response(field.data)`` of ``def
+        verify_response(self, response, remote_ip=None)``): it then holds its default, whatever
+        its name says. The calls are those the engine resolved to the function; for a method it
+        resolved none to (an object handed in: ``self.captcha_service``), every call of a method
+        so named. False for a function nothing calls (a framework may), and when any call may
+        pass it (by keyword, by position, by a spread). Read from the calls each time: an edit
+        that passes it is seen."""
+        fid, _, local = node.partition("|")
+        fn = self.functions.get(fid)
+        param = next((p for p in fn.fact.params if f"p:{p.name}" == local), None) if fn else None
+        if fn is None or param is None or not param.has_default:
+            return False
+        sites = [s for s in self.call_sites().get(fid, ()) if not self.config.is_test(s.partition("::")[0])]
+        if not sites:
+            calls = self._calls_of_method().get(fn.fact.qualname.rpartition(".")[2], ()) if fn.class_qual else ()
+            skip = 1 if fn.self_name and "staticmethod" not in fn.fact.decorators else 0
+            place = [p.name for p in fn.fact.params if p.kind == "positional"][skip:]
+            return bool(calls) and param.name in place and not any(
+                a.star or a.keyword == param.name or (a.position is not None and a.position >= place.index(param.name))
+                for c in calls for a in c.args)
+        for site in sites:
+            attrs = self.full.nodes[site]
+            mappings = [attrs["mapping"]] if attrs.get("callee") == fid else []
+            mappings += [m for callee, m in attrs.get("more", ()) if callee == fid]
+            if not mappings or any(param.name in names for m in mappings for names, _ in m):
+                return False
+        return True
+
+    def _calls_of_method(self) -> dict[str, list[CallFact]]:
+        """The calls of the project's code (not its tests) spelled as a method's (``x.name(...)``),
+        by the method's name."""
+        if self._method_calls is None:
+            found: dict[str, list[CallFact]] = {}
+            for path, facts in self.files.items():
+                for f in facts.functions if not self.config.is_test(path) else ():
+                    for c in f.calls:
+                        receiver, dot, name = c.func.rpartition(".")
+                        if dot and receiver:
+                            found.setdefault(name, []).append(c)
+            self._method_calls = found
+        return self._method_calls
 
     def writes(self, source: Source, fields: Collection[str]) -> list[Write]:
         """The fields of ``fields`` that the source's data is written into (a keyword of a
