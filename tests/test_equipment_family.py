@@ -95,7 +95,7 @@ def test_a_person_tied_class_keeps_its_finding(run: Run, marker: str, field: str
     ("    not_kinds: [ip_adress]\n", "class family 'printer': 'not_kinds' names unknown kind 'ip_adress'"),
     ("    not_kinds: [ip_address]\n    unless: [persons]\n",
      "class family 'printer': 'unless' names unknown family 'persons'; the families are: person, mail, writing, "
-     "equipment, printer"),
+     "equipment, organisation, holder, printer"),
 ])
 def test_a_family_naming_an_unknown_kind_or_family_is_an_error(tmp_path: Path, family: str, error: str) -> None:
     path = tmp_path / "catalog.yaml"
