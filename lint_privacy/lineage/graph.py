@@ -158,6 +158,7 @@ class Lineage:
     _abstracts: dict[str, list[_Fn]] | None = None  # method name -> the project's abstract methods so named
     _classes_named: dict[str, list[str]] | None = None  # lower-case class name -> the project classes so named
     _method_calls: dict[str, list[CallFact]] | None = None  # method name -> the calls so spelled
+    _roots: frozenset[str] | None = None  # the top-level names of the project's modules
     _returning: set[str] = field(default_factory=set)  # methods whose returned objects are being found
 
     def __post_init__(self) -> None:
@@ -340,7 +341,7 @@ class Lineage:
         declared = {d for p in (*changed, *gone) if p in self.files
                     for d in self._declarations(self.files[p])}
         symbols.replace(changed.values(), gone)
-        self._interfaces = None
+        self._interfaces = self._roots = None
         if self._project_roots() != roots or len(symbols.path_of_module) != len(symbols.module_of_path):
             return None  # a package came or went, or two files are one module
         readers.replace(self.symbols, changed, modules_changed=bool(moved))
@@ -934,8 +935,11 @@ class Lineage:
         return self._method(fn.class_qual, name)
 
     def _project_roots(self) -> frozenset[str]:
-        """The top-level names of the project's own modules."""
-        return frozenset(m.split(".")[0] for m in self.symbols.path_of_module)
+        """The top-level names of the project's own modules (an update that changes them makes
+        a new lineage: :meth:`update`)."""
+        if self._roots is None:
+            self._roots = frozenset(m.split(".")[0] for m in self.symbols.path_of_module)
+        return self._roots
 
     def _method(self, class_qual: str, name: str) -> _Fn | None:
         for q in self.symbols.hierarchy(class_qual):
