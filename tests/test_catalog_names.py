@@ -271,7 +271,7 @@ def test_class_patterns_name_a_known_family(tmp_path: Path):
     path.write_text("kinds:\n  email:\n    class_patterns: {tickets: [requester]}\n", encoding="utf-8")
     with pytest.raises(CatalogError) as err:
         load_catalog([path])
-    assert str(err.value) == (f"{path}:3:31: unknown class family 'tickets'; the families are: person, mail, writing, equipment")
+    assert str(err.value) == (f"{path}:3:31: unknown class family 'tickets'; the families are: person, mail, writing, equipment, organisation, holder")
 
 
 def test_new_kind_needs_label_and_personal(tmp_path: Path):
