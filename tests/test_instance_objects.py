@@ -40,6 +40,10 @@ CLIENT = '''
         def get_self(self):
             return self.get_self().child()
 
+        @property
+        def rpc(self):
+            return self.rpc.child()
+
         def classify(self, user):
             prompt = f"Which folder for the letter of {user.email}?"
             reply = self.llm.complete(prompt)  # L:llm
@@ -47,6 +51,7 @@ CLIENT = '''
             self.local.complete(prompt)  # L:local
             self.s3.put_object(Bucket="letters", Key="k", Body=user.email, Expires=3600)  # L:s3
             self.get_self().send(user.email)  # L:loop
+            self.rpc.send(user.email)  # L:property loop
 '''
 
 
@@ -77,5 +82,5 @@ def test_a_client_set_in_init_is_located_by_its_constructor(run: Run) -> None:
     assert run.at("app/classify.py", line_of(CLIENT, "# L:s3"), "PRV003") == [], run.stdout
 
 
-def test_a_method_returning_itself_is_analysed_without_error(run: Run) -> None:
+def test_a_method_or_property_returning_itself_is_analysed_without_error(run: Run) -> None:
     assert run.returncode in (0, 1) and "PRV002" not in run.stdout, run.stdout + run.stderr

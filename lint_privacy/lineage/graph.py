@@ -881,13 +881,9 @@ class Lineage:
         the only one, else the first whose ``after`` the catalog knows as a sink."""
         if first.endswith("()"):
             method = self._method(class_qual, first[:-2])
-            if method is None or _PROPERTY.intersection(method.fact.decorators) or method.fid in self._returning:
-                return None  # (a method whose returned call is spelled through itself: no answer)
-            self._returning.add(method.fid)
-            try:
-                made = self._returned_objects(method, class_qual, 0)
-            finally:
-                self._returning.discard(method.fid)
+            if method is None or _PROPERTY.intersection(method.fact.decorators):
+                return None
+            made = self._returned_objects(method, class_qual, 0)
         else:
             made = self._property_value(class_qual, first, 0)
         if len(set(made)) == 1:
@@ -908,7 +904,17 @@ class Lineage:
     def _returned_objects(self, method: _Fn, class_qual: str, depth: int) -> list[str]:
         """The objects a method returns, each as the spelling of the call that makes it, in the
         order of their spellings; [] when one of them is not a library's object or a project
-        class's instance."""
+        class's instance, and for a method whose returned call is spelled through itself
+        (``return self.rpc.child()`` in the property ``rpc``), which resolving that call asks again."""
+        if method.fid in self._returning:
+            return []
+        self._returning.add(method.fid)
+        try:
+            return self._returned_spellings(method, class_qual, depth)
+        finally:
+            self._returning.discard(method.fid)
+
+    def _returned_spellings(self, method: _Fn, class_qual: str, depth: int) -> list[str]:
         bound = replace(method, class_qual=class_qual)  # `self` is the subclass's
         found: list[str] = []
         for spelling in sorted(returned_calls(method.fact)):
@@ -1340,8 +1346,8 @@ class Lineage:
         if not fn.self_name or not fn.class_qual:
             return tuple(found)
         # self.s3.put_object(...): what the instance's methods set `self.s3` to
-        attrs = {fn.fact.attrs[int(n[2:])].attr for n in call.receiver
-                 if n.startswith("a:") and fn.fact.attrs[int(n[2:])].receiver_text == fn.self_name}
+        read = (fn.fact.attrs[int(n[2:])] for n in call.receiver if n.startswith("a:"))
+        attrs = {a.attr for a in read if a.receiver_text == fn.self_name}
         if call.func.split(".")[0] == fn.self_name and "." in call.func:
             attrs.add(call.func.split(".")[1])
         for other in self.methods_of.get(fn.class_qual, ()):
@@ -1503,9 +1509,11 @@ class Lineage:
             calls = self._calls_of_method().get(fn.fact.qualname.rpartition(".")[2], ()) if fn.class_qual else ()
             skip = 1 if fn.self_name and "staticmethod" not in fn.fact.decorators else 0
             place = [p.name for p in fn.fact.params if p.kind == "positional"][skip:]
-            return bool(calls) and param.name in place and not any(
-                a.star or a.keyword == param.name or (a.position is not None and a.position >= place.index(param.name))
-                for c in calls for a in c.args)
+            if not calls or param.name not in place:
+                return False
+            at = place.index(param.name)
+            return not any(a.star or a.keyword == param.name or (a.position is not None and a.position >= at)
+                           for c in calls for a in c.args)
         for site in sites:
             attrs = self.full.nodes[site]
             mappings = [attrs["mapping"]] if attrs.get("callee") == fid else []
